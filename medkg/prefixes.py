@@ -1,0 +1,31 @@
+"""The prefix registry (ontology/prefixes.ttl), read once for code, queries and output."""
+
+from functools import cache
+
+import pyoxigraph as ox
+
+from medkg.project import PREFIXES_FILE
+
+_SH = "http://www.w3.org/ns/shacl#"
+
+
+@cache
+def prefixes() -> dict[str, str]:
+    """Map each registered prefix to its namespace, sorted by prefix."""
+    store = ox.Store()
+    store.load(path=str(PREFIXES_FILE), format=ox.RdfFormat.TURTLE)
+    found = {}
+    for row in store.query(
+        f"SELECT ?p ?ns WHERE {{ ?d <{_SH}prefix> ?p ; <{_SH}namespace> ?ns }}"
+    ):
+        found[row["p"].value] = row["ns"].value
+    return dict(sorted(found.items()))
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every registered namespace."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes().items())
+
+
+def namespace(prefix: str) -> str:
+    return prefixes()[prefix]
