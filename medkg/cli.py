@@ -1,0 +1,164 @@
+"""The `medkg` command line. Exit codes: 0 ok, 1 findings, 2 usage or input error (medkg.errors)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from medkg import __version__, errors
+from medkg.project import DATA_DIR, relative
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on a usage error and 0 on --help
+        return int(e.code or 0)
+    try:
+        return args.run(args)
+    except errors.InputError as e:
+        print(f"medkg: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("medkg: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medkg",
+        description="medkg: a medical knowledge graph whose every fact is traceable to the words it rests on.",
+        epilog="Exit codes: 0 ok, 1 the data does not conform, 2 usage or input error.",
+    )
+    parser.add_argument("--version", action="version", version=f"medkg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", help="check data files against the ontology and the SHACL shapes",
+        description="Check Turtle files (default: data/) strictly for syntax, then against the "
+        "ontology and the SHACL shapes. One line per finding: severity, file:line, focus node, "
+        "property, message, shape.",
+    )
+    _add_validate_options(validate)
+    validate.set_defaults(run=_validate)
+
+    run = commands.add_parser("run", help="validate the embedded graph and summarise what it holds (make run)")
+    run.set_defaults(run=_run)
+
+    summary = commands.add_parser("summary", help="count what the graph holds: claims per kind, sources, notes")
+    summary.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: data/)")
+    summary.set_defaults(run=_summary)
+
+    anchor = commands.add_parser(
+        "anchor", help="print the Web Annotation selectors for a quote of the article",
+        description="Find the exact words in the article text and print the oa:TextQuoteSelector and "
+        "oa:TextPositionSelector blocks to paste under a claim.",
+    )
+    anchor.add_argument("quote", help="the article's exact words")
+    anchor.add_argument("--id", default="NEW-CLAIM", help="the claim's local name, used to name the selectors")
+    anchor.add_argument("--occurrence", type=int, default=1, help="which occurrence, when the words recur (default 1)")
+    anchor.set_defaults(run=_anchor)
+
+    sync = commands.add_parser(
+        "sync-article", help="regenerate data/article-text.ttl and data/sentences.ttl from the article text",
+    )
+    sync.add_argument("--check", action="store_true", help="only check that they are up to date (exit 1 if not)")
+    sync.set_defaults(run=_sync)
+    return parser
+
+
+def _add_validate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="Turtle files or folders (default: data/)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    parser.add_argument(
+        "--fail-on", choices=("violation", "warning", "info"), default="violation",
+        help="lowest severity that makes the exit code 1 (default: violation)",
+    )
+    parser.add_argument("--syntax-only", action="store_true", help="only parse the files strictly; no shapes")
+
+
+def _validate(args) -> int:
+    from medkg.load import load
+
+    paths = args.paths or [DATA_DIR]
+    if args.syntax_only:
+        source = load(paths)
+        print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
+        return errors.OK
+    from medkg.report import render, summary_line
+    from medkg.validation import validate
+
+    report = validate(paths)
+    body = render(report, args.format)
+    if body:
+        print(body)
+    if args.format == "text":
+        if report.findings:
+            print()
+        print(summary_line(report))
+    return errors.FINDINGS if report.fails(args.fail_on) else errors.OK
+
+
+def _run(args) -> int:
+    from medkg.load import load_data, load_ontology
+    from medkg.report import render, summary_line
+    from medkg.summary import summarise
+    from medkg.validation import validate
+
+    report = validate()
+    if report.findings:
+        print(render(report))
+        print()
+    print(f"Validation of {relative(DATA_DIR)}/: {summary_line(report)}")
+    print()
+    print(summarise(load_data(), load_ontology()))
+    return errors.FINDINGS if report.fails() else errors.OK
+
+
+def _summary(args) -> int:
+    from medkg.load import load_data, load_ontology
+    from medkg.summary import summarise
+
+    print(summarise(load_data(args.paths or None), load_ontology()))
+    return errors.OK
+
+
+def _anchor(args) -> int:
+    from medkg.anchors import QuoteNotFound, anchor
+    from medkg.article import read_text
+    from medkg.turtle import string
+
+    try:
+        a = anchor(read_text(), args.quote, args.occurrence)
+    except QuoteNotFound as e:
+        raise errors.InputError(f"{e}; copy the words exactly from data/source/baclofen-article.txt") from None
+    q = f"quote:{args.id}"
+    print(
+        f"{q} a oa:SpecificResource ;\n    oa:hasSource kg:article ;\n"
+        f"    oa:hasSelector {q}-text, {q}-position .\n\n"
+        f"{q}-text a oa:TextQuoteSelector ;\n    oa:exact {string(a.exact)} ;\n"
+        f"    oa:prefix {string(a.prefix)} ;\n    oa:suffix {string(a.suffix)} .\n\n"
+        f"{q}-position a oa:TextPositionSelector ;\n    oa:start {a.start} ;\n    oa:end {a.end} ."
+    )
+    return errors.OK
+
+
+def _sync(args) -> int:
+    from medkg import article
+
+    if args.check:
+        stale = [
+            relative(target)
+            for target, render in ((article.TEXT_TTL, article.render_text_ttl), (article.SENTENCES_TTL, article.render_sentences_ttl))
+            if not target.exists() or target.read_text(encoding="utf-8") != render()
+        ]
+        for name in stale:
+            print(f"{name} is out of date with the article text: run `medkg sync-article`", file=sys.stderr)
+        return errors.FINDINGS if stale else errors.OK
+    changed = article.sync()
+    print("\n".join(f"wrote {relative(p)}" for p in changed) or "up to date")
+    return errors.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

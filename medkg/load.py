@@ -1,0 +1,124 @@
+"""Read Turtle strictly, and hold the graph in both engines the project uses.
+
+Every file is parsed by pyoxigraph, which follows the Turtle grammar to the letter (rdflib
+accepts some invalid Turtle), so a syntax error is reported with its file, line and column
+before anything else runs. The triples then fill a pyoxigraph Store (fast SPARQL) and an
+rdflib Graph (what pySHACL validates), converted term by term rather than parsed twice.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from medkg.errors import InputError
+from medkg.locations import LocationIndex
+from medkg.project import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
+
+
+@dataclass
+class Source:
+    """Triples from a set of files, with where each subject was written."""
+
+    files: list[Path] = field(default_factory=list)
+    triples: list[ox.Triple] = field(default_factory=list)
+    locations: LocationIndex = field(default_factory=LocationIndex)
+    blank_node_files: dict[Path, list[ox.Triple]] = field(default_factory=dict)
+
+    def rdflib_graph(self) -> rdflib.Graph:
+        graph = rdflib.Graph()
+        for t in self.triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return graph
+
+    def store(self) -> ox.Store:
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
+        return store
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """The Turtle files named, or found below the folders named, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.rglob("*.ttl"))
+            if not found:
+                raise InputError(f"{path}: no .ttl files in this folder; name a Turtle file or a folder holding some")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder; check the path (default: data/)")
+    return list(dict.fromkeys(files))
+
+
+def parse_file(path: Path) -> tuple[list[ox.Triple], str]:
+    """Parse one Turtle file strictly; raise InputError naming file:line:column on bad syntax."""
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{relative(path)}: not UTF-8 text ({e.reason} at byte {e.start}); save it as UTF-8") from None
+    except OSError as e:
+        raise InputError(f"{relative(path)}: cannot read ({e.strerror})") from None
+    try:
+        # No base IRI: a relative IRI is an error, since shipped IRIs must be absolute and stable.
+        quads = ox.parse(raw, format=ox.RdfFormat.TURTLE)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    except SyntaxError as e:
+        message = _POSITION.sub("", e.msg)
+        raise InputError(
+            f"{relative(path)}:{e.lineno}:{e.offset}: Turtle syntax error: {message}"
+        ) from None
+    return triples, text
+
+
+def load(paths: list[Path]) -> Source:
+    source = Source()
+    for path in collect(paths):
+        triples, text = parse_file(path)
+        source.files.append(path)
+        source.triples.extend(triples)
+        source.locations.add_file(path, text)
+        blank = [t for t in triples if _has_blank_node(t)]
+        if blank:
+            source.blank_node_files[path] = blank
+    return source
+
+
+def load_ontology() -> Source:
+    """The vocabulary, certainty scale and identifier schemes (everything in ontology/ but shapes)."""
+    return load([p for p in sorted(ONTOLOGY_DIR.glob("*.ttl")) if p != PREFIXES_FILE])
+
+
+def load_shapes() -> Source:
+    return load([PREFIXES_FILE, SHAPES_DIR])
+
+
+def load_data(paths: list[Path] | None = None) -> Source:
+    return load(paths or [DATA_DIR])
+
+
+def to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            # rdflib keeps plain literals without a datatype; xsd:string would not compare equal.
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"unexpected RDF term {term!r}")
+
+
+def _has_blank_node(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)

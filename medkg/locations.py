@@ -1,0 +1,68 @@
+"""Where each node is defined in the Turtle files: file and line, for reports a curator can act on.
+
+RDF parsers do not report positions, so this reads the files the way the house style writes
+them: a subject block starts at column 0, and each predicate starts its own indented line (or
+follows the subject on the first line). Anything else falls back to the subject's first line.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+_TERM = r"(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.%-]*|:[\w.%-]*|\ba\b)"
+_SUBJECT_LINE = re.compile(rf"^{_TERM}(?:\s+{_TERM})?")
+_PREDICATE_LINE = re.compile(rf"^\s+{_TERM}")
+
+
+@dataclass
+class Location:
+    file: Path
+    line: int
+
+
+@dataclass
+class LocationIndex:
+    subjects: dict[str, Location] = field(default_factory=dict)
+    predicates: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    def add_file(self, path: Path, text: str) -> None:
+        prefixes: dict[str, str] = {}
+        subject = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if m := _PREFIX.match(line):
+                prefixes[m.group(1)] = m.group(2)
+                continue
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if not line[0].isspace():
+                m = _SUBJECT_LINE.match(line)
+                subject = _expand(m.group(1), prefixes) if m else None
+                if subject:
+                    self.subjects.setdefault(subject, Location(path, number))
+                    if m.group(2):
+                        self._predicate(subject, _expand(m.group(2), prefixes), path, number)
+            elif subject and (m := _PREDICATE_LINE.match(line)):
+                self._predicate(subject, _expand(m.group(1), prefixes), path, number)
+
+    def _predicate(self, subject, predicate, path, number):
+        if predicate:
+            self.predicates.setdefault((subject, predicate), Location(path, number))
+
+    def find(self, subject: str, predicate: str | None = None) -> Location | None:
+        """The line of the triple where known, else of the subject's block."""
+        if predicate and (subject, predicate) in self.predicates:
+            return self.predicates[(subject, predicate)]
+        return self.subjects.get(subject)
+
+
+def _expand(token: str, prefixes: dict[str, str]) -> str | None:
+    if token == "a":
+        return RDF_TYPE
+    if token.startswith("<"):
+        return token[1:-1]
+    prefix, _, local = token.partition(":")
+    namespace = prefixes.get(prefix)
+    return namespace + local if namespace is not None else None
