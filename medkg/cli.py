@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except errors.InputError as e:
-        print(f"medkg: {e}", file=sys.stderr)
+        print(e, file=sys.stderr)  # starts with the file (file:line:column) so editors can jump to it
         return e.exit_code
     except KeyboardInterrupt:
         print("medkg: interrupted", file=sys.stderr)

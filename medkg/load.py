@@ -19,6 +19,7 @@ from medkg.project import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, rel
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _POSITION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
+_UNDECLARED = re.compile(r"The prefix ([\w.-]*): has not been declared")
 
 
 @dataclass
@@ -74,7 +75,7 @@ def parse_file(path: Path) -> tuple[list[ox.Triple], str]:
     except SyntaxError as e:
         message = _POSITION.sub("", e.msg)
         raise InputError(
-            f"{relative(path)}:{e.lineno}:{e.offset}: Turtle syntax error: {message}"
+            f"{relative(path)}:{e.lineno}:{e.offset}: Turtle syntax error: {message}{_hint(message)}"
         ) from None
     return triples, text
 
@@ -118,6 +119,22 @@ def to_rdflib(term):
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"unexpected RDF term {term!r}")
+
+
+def _hint(message: str) -> str:
+    """What to do, for the mistakes curators make most."""
+    if m := _UNDECLARED.search(message):
+        from medkg.prefixes import prefixes
+
+        namespace = prefixes().get(m.group(1))
+        if namespace:
+            return f"; add `@prefix {m.group(1)}: <{namespace}> .` at the top (ontology/prefixes.ttl lists them all)"
+        return "; declare it with @prefix, or use a full <IRI>"
+    if "dot is expected" in message:
+        return "; end the statement before this line with ' .'"
+    if "No scheme found" in message:
+        return "; write IRIs in full (https://...) or as prefixed names: relative IRIs are not allowed"
+    return ""
 
 
 def _has_blank_node(triple: ox.Triple) -> bool:

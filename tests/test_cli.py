@@ -1,0 +1,142 @@
+"""The command line: exit codes, report lines, syntax errors with their line, help for every command."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from medkg.cli import main
+from medkg.project import ROOT
+from tests.conftest import FIXTURES
+
+LINE = re.compile(r"^(VIOLATION|WARNING|INFO) (\S+):(\d+) (\S+)( \S+)?: .+ \((mkgsh|medkg):\S+\)$")
+SYNTAX = sorted((FIXTURES / "syntax").glob("*.ttl"))
+
+
+def test_validate_conforming_data_exits_0(capsys):
+    assert main(["validate"]) == 0
+    assert "conforms" in capsys.readouterr().out
+
+
+def test_validate_invalid_data_exits_1_with_one_line_per_finding(capsys):
+    fixture = FIXTURES / "invalid" / "off-label-stated-as-treats.ttl"
+    assert main(["validate", "data", str(fixture)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    findings = [line for line in out if LINE.match(line)]
+    assert len(findings) == 3
+    assert any(line.startswith("VIOLATION tests/fixtures/invalid/off-label-stated-as-treats.ttl:28 "
+                               "claim:fixture-off-label-as-treats rdf:predicate: ") for line in findings)
+    assert out[-1].startswith("3 violations, 0 warnings, 0 infos in 2 files")
+
+
+def test_findings_are_grouped_by_file(capsys):
+    main(["validate", "data", str(FIXTURES / "invalid")])
+    files = [LINE.match(line).group(2) for line in capsys.readouterr().out.splitlines() if LINE.match(line)]
+    assert len(set(files)) > 5
+    assert files == sorted(files, key=lambda f: (f == "-", f))
+
+
+def test_warning_exits_0_unless_fail_on_warning(capsys):
+    fixture = str(FIXTURES / "invalid" / "claim-free-sentence-quoted.ttl")
+    assert main(["validate", "data", fixture]) == 0
+    assert "WARNING data/sentences.ttl:" in capsys.readouterr().out
+    assert main(["validate", "data", fixture, "--fail-on", "warning"]) == 1
+
+
+def test_json_report_is_machine_readable(capsys):
+    assert main(["validate", "data", str(FIXTURES / "invalid" / "dose-without-unit.ttl"), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["conforms"] is False
+    assert report["counts"] == {"violation": 1, "warning": 0, "info": 0}
+    [finding] = report["findings"]
+    assert finding["focus"] == "kg:fixture-dose-no-unit"
+    assert finding["file"].endswith("dose-without-unit.ttl") and finding["line"] == 20
+
+
+@pytest.mark.parametrize("fixture", SYNTAX, ids=lambda p: p.stem)
+def test_syntax_error_names_file_line_and_column_and_exits_2(fixture, capsys):
+    expected = re.search(r"^# expect-line: (\d+)$", fixture.read_text(encoding="utf-8"), re.M).group(1)
+    assert main(["validate", str(fixture)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert re.match(rf"^tests/fixtures/syntax/{fixture.name}:{expected}:\d+: Turtle syntax error: .+", err), err
+    assert "Traceback" not in err
+
+
+def test_syntax_fixture_folder_is_not_empty():
+    assert len(SYNTAX) >= 5
+
+
+def test_missing_path_exits_2(capsys):
+    assert main(["validate", "no-such-folder"]) == 2
+    assert "no-such-folder: no such file or folder" in capsys.readouterr().err
+
+
+def test_usage_error_exits_2(capsys):
+    assert main(["validate", "--format", "yaml"]) == 2
+    assert main(["no-such-command"]) == 2
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["run"], ["summary"], ["anchor"], ["sync-article"]])
+def test_help(command, capsys):
+    assert main([*command, "--help"]) == 0
+    assert "usage: medkg" in capsys.readouterr().out
+
+
+def test_anchor_prints_selectors_that_locate_the_words(capsys):
+    from medkg.article import read_text
+
+    assert main(["anchor", "moderately safe drug", "--id", "x"]) == 0
+    out = capsys.readouterr().out
+    start, end = int(re.search(r"oa:start (\d+) ;", out).group(1)), int(re.search(r"oa:end (\d+) \.", out).group(1))
+    prefix = re.search(r'oa:prefix "(.*)" ;', out).group(1)
+    text = read_text()
+    assert text[start:end] == "moderately safe drug"
+    assert text[:start].endswith(prefix) and prefix
+    assert 'oa:exact "moderately safe drug"' in out and "quote:x-position a oa:TextPositionSelector" in out
+
+
+def test_anchor_picks_the_requested_occurrence(capsys):
+    from medkg.article import read_text
+
+    main(["anchor", "baclofen pump", "--occurrence", "2"])
+    start = int(re.search(r"oa:start (\d+) ;", capsys.readouterr().out).group(1))
+    text = read_text()
+    assert start == text.find("baclofen pump", text.find("baclofen pump") + 1)
+
+
+def test_anchor_of_words_not_in_the_article_exits_2(capsys):
+    assert main(["anchor", "cures everything"]) == 2
+    assert "does not occur" in capsys.readouterr().err
+
+
+def test_sync_article_check_passes_on_shipped_data():
+    assert main(["sync-article", "--check"]) == 0
+
+
+def test_run_validates_and_summarises(capsys):
+    assert main(["run"]) == 0
+    out = capsys.readouterr().out
+    assert "conforms" in out
+    assert re.search(r"labelled use claim\s+6", out) and re.search(r"MedicineNet\s+1", out)
+
+
+def test_validate_py_as_a_real_subprocess():
+    """Once for real: the curator's command, a fresh interpreter, the exit code and output."""
+    ok = subprocess.run([sys.executable, "validate.py"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "conforms" in ok.stdout and ok.stderr == ""
+    bad = subprocess.run(
+        [sys.executable, "validate.py", str(FIXTURES / "syntax" / "missing-dot.ttl")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert bad.returncode == 2 and "missing-dot.ttl:7:1:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_medkg_console_script_is_installed():
+    exe = ROOT / ".venv" / "bin" / "medkg"
+    if not exe.exists():
+        pytest.skip("the console script is installed by `make test` into .venv")
+    result = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("medkg ")
