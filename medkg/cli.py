@@ -1,6 +1,7 @@
 """The `medkg` command line. Exit codes: 0 ok, 1 findings, 2 usage or input error (medkg.errors)."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("medkg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return errors.OK
 
 
 def _parser() -> argparse.ArgumentParser:
