@@ -8,6 +8,8 @@ from pathlib import Path
 from medkg import __version__, errors
 from medkg.project import DATA_DIR, relative
 
+GRAPH_IRI = "https://w3id.org/medkg/graph"
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -32,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medkg",
         description="medkg: a medical knowledge graph whose every fact is traceable to the words it rests on.",
-        epilog="Exit codes: 0 ok, 1 the data does not conform, 2 usage or input error.",
+        epilog="Exit codes: 0 ok, 1 the data does not conform, 2 usage or input error, 3 endpoint error.",
     )
     parser.add_argument("--version", action="version", version=f"medkg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -63,12 +65,133 @@ def _parser() -> argparse.ArgumentParser:
     anchor.add_argument("--occurrence", type=int, default=1, help="which occurrence, when the words recur (default 1)")
     anchor.set_defaults(run=_anchor)
 
+    query = commands.add_parser(
+        "query", help="run a catalogue query (or a .rq file) on the local graph or a SPARQL endpoint",
+        description="Run a query by catalogue name or file path. Local by default (the embedded "
+        "graph on pyoxigraph); --endpoint runs it on a remote SPARQL 1.1 endpoint (exit 3 if that fails). "
+        "Only queries run: SPARQL Update is refused.",
+    )
+    query.add_argument("query", nargs="?", metavar="NAME|FILE", help="a catalogue name (see --list) or a .rq file")
+    query.add_argument("--list", action="store_true", help="list the catalogue")
+    query.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query")
+    query.add_argument("--default-graph", metavar="IRI", help="with --endpoint: the graph to query as the default graph")
+    query.add_argument("--format", help="table, csv, tsv, json or md, or a media type (default: table on a terminal, csv otherwise)")
+    query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query parameter (repeatable)")
+    query.add_argument("--timeout", type=float, default=30, help="seconds to wait for an endpoint (default 30)")
+    query.set_defaults(run=_query)
+
+    catalog = commands.add_parser("catalog", help="write the query catalogue as RDF (SIB sparql-examples shape)")
+    catalog.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    catalog.add_argument("--target", default="http://127.0.0.1:7878/query", help="the endpoint the queries are for (schema:target)")
+    catalog.set_defaults(run=_catalog)
+
+    serve = commands.add_parser("serve", help="serve the whole graph from a read-only Oxigraph SPARQL server on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=7878, help="port on 127.0.0.1 (default 7878; 0 picks a free one)")
+    serve.set_defaults(run=_serve)
+
+    load = commands.add_parser(
+        "load", help="put the whole graph into a SPARQL store (Graph Store Protocol), replacing one graph",
+        description="Replace one named graph of a SPARQL 1.1 Graph Store Protocol endpoint with the "
+        "whole graph (data and ontology) in a single PUT, so that a failure leaves the old graph intact.",
+    )
+    load.add_argument("--endpoint", required=True, metavar="URL", help="the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    load.add_argument("--graph", default=GRAPH_IRI, metavar="IRI", help=f"the named graph to replace (default {GRAPH_IRI})")
+    load.add_argument("--timeout", type=float, default=60, help="seconds to wait (default 60)")
+    load.set_defaults(run=_load)
+
     sync = commands.add_parser(
         "sync-article", help="regenerate data/article-text.ttl and data/sentences.ttl from the article text",
     )
     sync.add_argument("--check", action="store_true", help="only check that they are up to date (exit 1 if not)")
     sync.set_defaults(run=_sync)
     return parser
+
+
+def _query(args) -> int:
+    from medkg import catalogue, formats, queries
+
+    if args.list:
+        for q in catalogue.catalogue().values():
+            params = "".join(f" --param {p.name}=<{p.kind}>" + ("" if p.required else "?") for p in q.params.values())
+            print(f"{q.name:<18} {q.summary}{params}")
+        return errors.OK
+    if not args.query:
+        raise errors.InputError("name a query (medkg query --list shows the catalogue) or a .rq file")
+    fmt = formats.format_name(args.format or ("table" if sys.stdout.isatty() else "csv"))
+    params = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise errors.InputError(f"--param {item}: write it as KEY=VALUE")
+        params[key] = value
+    query = catalogue.resolve(args.query)
+    if args.endpoint:
+        from medkg.endpoint import EndpointError
+
+        try:
+            results = queries.run_remote(query, params, args.endpoint, timeout=args.timeout, default_graph=args.default_graph)
+        except EndpointError as e:
+            print(e, file=sys.stderr)
+            return e.exit_code
+    else:
+        results = queries.run_local(query, params)
+    sys.stdout.write(formats.render(results, fmt))
+    return errors.OK
+
+
+def _catalog(args) -> int:
+    from medkg import catalogue
+
+    text = catalogue.to_turtle(list(catalogue.catalogue().values()), args.target)
+    if args.output:
+        tmp = args.output.with_name(args.output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(args.output)  # atomic: never half a file
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return errors.OK
+
+
+def _serve(args) -> int:
+    import signal
+
+    from medkg.queries import ntriples
+    from medkg.server import ReadOnlyServer
+
+    # Stop cleanly on Ctrl-C and on `kill` alike, even when started in the background
+    # (where a shell may have set SIGINT to be ignored).
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    with ReadOnlyServer(ntriples(), port=args.port or None) as server:
+        print(f"SPARQL endpoint: {server.url}", flush=True)
+        print(f"Query editor:    http://127.0.0.1:{server.port}/", flush=True)
+        print("Read-only; Ctrl-C stops it.", flush=True)
+        try:
+            server.process.wait()
+        except KeyboardInterrupt:
+            print("stopping", file=sys.stderr)
+            return errors.OK
+    print(f"the server stopped unexpectedly (exit {server.process.returncode})", file=sys.stderr)
+    return errors.ENDPOINT
+
+
+def _load(args) -> int:
+    from medkg.endpoint import EndpointError, put_graph
+    from medkg.queries import ntriples
+
+    body = ntriples()
+    try:
+        status = put_graph(args.endpoint, args.graph, body, timeout=args.timeout)
+    except EndpointError as e:
+        print(e, file=sys.stderr)
+        return e.exit_code
+    triples = body.count(b"\n")
+    print(f"replaced <{args.graph}> at {args.endpoint}: {triples} triples (HTTP {status})")
+    return errors.OK
 
 
 def _add_validate_options(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,180 @@
+"""The example query catalogue (queries/examples/*.rq): headers, parameters, and safe binding.
+
+A query file opens with grlc-style `#+ key: value` lines: summary, description, tags
+([a, b]), `param: NAME iri|literal required|optional` (one per parameter), and
+`example: NAME=VALUE` (the binding the expected result was made with).
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from medkg.errors import InputError
+from medkg.project import QUERIES_DIR, relative
+
+EXAMPLES_DIR = QUERIES_DIR / "examples"
+_HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
+# Update keywords as keywords: not inside a variable (?load), a prefixed name (ex:add) or a string.
+_UPDATE = re.compile(r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:])", re.IGNORECASE)
+_STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|<[^>\s]*>')
+_TRAILING_VALUES = re.compile(r"\}\s*VALUES\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # iri | literal
+    required: bool
+
+
+@dataclass
+class Query:
+    name: str
+    path: Path
+    text: str
+    summary: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    params: dict[str, Param] = field(default_factory=dict)
+    example: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query keyword outside strings and IRIs."""
+        code = _STRINGS_AND_COMMENTS.sub(" ", self.text)
+        m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.IGNORECASE)
+        return m.group(1).upper() if m else ""
+
+
+def read(path: Path) -> Query:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"{relative(path)}: cannot read ({e.strerror})") from None
+    query = Query(path.stem, path, text)
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.groups()
+        if key in ("summary", "description"):
+            setattr(query, key, value)
+        elif key == "tags":
+            query.tags = [t.strip() for t in value.strip("[]").split(",") if t.strip()]
+        elif key == "param":
+            words = value.split()
+            if len(words) != 3 or words[1] not in ("iri", "literal") or words[2] not in ("required", "optional"):
+                raise InputError(f"{relative(path)}:{number}: write a parameter as `#+ param: NAME iri|literal required|optional`")
+            query.params[words[0]] = Param(words[0], words[1], words[2] == "required")
+        elif key == "example":
+            name, _, example = value.partition("=")
+            query.example[name.strip()] = example.strip()
+    return query
+
+
+def catalogue() -> dict[str, Query]:
+    """Every example query, by name (the file stem)."""
+    return {p.stem: read(p) for p in sorted(EXAMPLES_DIR.glob("*.rq"))}
+
+
+def resolve(name_or_path: str) -> Query:
+    """A catalogue name (`uses`) or a path to a .rq file."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" or path.exists():
+        if not path.is_file():
+            raise InputError(f"{name_or_path}: no such query file")
+        return read(path)
+    queries = catalogue()
+    if name_or_path not in queries:
+        raise InputError(
+            f"{name_or_path}: no such query in the catalogue; `medkg query --list` shows them "
+            f"({', '.join(queries)})"
+        )
+    return queries[name_or_path]
+
+
+def refuse_updates(query: Query) -> None:
+    """`medkg query` only reads: refuse SPARQL Update and anything that is not a query."""
+    code = _STRINGS_AND_COMMENTS.sub(" ", query.text)
+    if m := _UPDATE.search(code):
+        raise InputError(
+            f"{query.name}: {m.group(1).upper()} is SPARQL Update; `medkg query` only reads "
+            "(SELECT, ASK, CONSTRUCT, DESCRIBE)"
+        )
+    if not query.form:
+        raise InputError(f"{query.name}: not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
+
+
+def bind(query: Query, values: dict[str, str]) -> str:
+    """The query text with parameters bound by a VALUES clause of RDF terms, never pasted text.
+
+    Each value becomes a term through pyoxigraph (which rejects an invalid IRI) and is written
+    in N-Triples syntax (which escapes a literal), so a value can never change the query.
+
+    >>> q = Query("q", Path("q.rq"), "SELECT ?x WHERE { ?x ?p ?o }", params={"x": Param("x", "literal", False)})
+    >>> bind(q, {"x": 'a" } ; DROP ALL ; #'}).splitlines()[-1]
+    'VALUES ?x { "a\\\\" } ; DROP ALL ; #" }'
+    """
+    unknown = sorted(set(values) - set(query.params))
+    if unknown:
+        known = ", ".join(query.params) or "none"
+        raise InputError(f"{query.name}: no parameter named {', '.join(unknown)} (this query takes: {known})")
+    missing = [p.name for p in query.params.values() if p.required and p.name not in values]
+    if missing:
+        raise InputError(f"{query.name}: give --param {missing[0]}=VALUE (required)")
+    if not values:
+        return query.text
+    if _TRAILING_VALUES.search(_STRINGS_AND_COMMENTS.sub(" ", query.text)):
+        raise InputError(f"{query.name}: the query already ends with a VALUES clause; it cannot take parameters")
+    clauses = []
+    for name, value in sorted(values.items()):
+        clauses.append(f"VALUES ?{name} {{ {term(query.params[name], value)} }}")
+    # A trailing VALUES clause (SPARQL 1.1 §18.2.4.3) restricts the final answers: valid after
+    # any query, and the same on every engine.
+    return query.text.rstrip() + "\n" + "\n".join(clauses) + "\n"
+
+
+def term(param: Param, value: str) -> str:
+    if param.kind == "iri":
+        try:
+            return str(ox.NamedNode(value))
+        except ValueError as e:
+            raise InputError(f"--param {param.name}: {value!r} is not an IRI ({e}); give a full IRI such as https://w3id.org/medkg/id/baclofen") from None
+    return str(ox.Literal(value))
+
+
+def query_body(query: Query) -> str:
+    """The query without its `#+` header lines: what an endpoint runs."""
+    return "\n".join(line for line in query.text.splitlines() if not _HEADER.match(line)).strip() + "\n"
+
+
+def to_turtle(queries: list[Query], target: str) -> str:
+    """The catalogue in the SIB sparql-examples shape: one sh:SPARQLExecutable per query."""
+    from medkg.turtle import string
+
+    out = [
+        "# medkg example queries, in the shape of the SIB sparql-examples collections.",
+        "# Generated by `medkg catalog` from queries/examples/*.rq.",
+        "",
+        "@prefix mkgq: <https://w3id.org/medkg/query/> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix schema: <https://schema.org/> .",
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .",
+    ]
+    for q in sorted(queries, key=lambda q: q.name):
+        kind, prop = ("SPARQLAskExecutable", "sh:ask") if q.form == "ASK" else ("SPARQLSelectExecutable", "sh:select")
+        comment = q.summary + (f". {q.description}" if q.description else "")
+        body = query_body(q).replace("\\", "\\\\").replace('"', '\\"')
+        keywords = ", ".join(string(t) for t in q.tags)
+        out += [
+            "",
+            f"mkgq:{q.name} a sh:SPARQLExecutable, sh:{kind} ;",
+            f"    rdfs:label {string(q.name)} ;",
+            f"    rdfs:comment {string(comment, 'en')} ;",
+            f'    {prop} """{body}""" ;',
+            *([f"    schema:keywords {keywords} ;"] if keywords else []),
+            f"    schema:target <{target}> .",
+        ]
+    return "\n".join(out) + "\n"
