@@ -19,7 +19,6 @@ _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
 # Update keywords as keywords: not inside a variable (?load), a prefixed name (ex:add) or a string.
 _UPDATE = re.compile(r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:])", re.IGNORECASE)
 _STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|<[^>\s]*>')
-_TRAILING_VALUES = re.compile(r"\}\s*VALUES\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -114,8 +113,8 @@ def bind(query: Query, values: dict[str, str]) -> str:
     in N-Triples syntax (which escapes a literal), so a value can never change the query.
 
     >>> q = Query("q", Path("q.rq"), "SELECT ?x WHERE { ?x ?p ?o }", params={"x": Param("x", "literal", False)})
-    >>> bind(q, {"x": 'a" } ; DROP ALL ; #'}).splitlines()[-1]
-    'VALUES ?x { "a\\\\" } ; DROP ALL ; #" }'
+    >>> bind(q, {"x": 'a" } ; DROP ALL ; #'}).splitlines()[1]
+    '  VALUES ?x { "a\\\\" } ; DROP ALL ; #" }'
     """
     unknown = sorted(set(values) - set(query.params))
     if unknown:
@@ -126,14 +125,20 @@ def bind(query: Query, values: dict[str, str]) -> str:
         raise InputError(f"{query.name}: give --param {missing[0]}=VALUE (required)")
     if not values:
         return query.text
-    if _TRAILING_VALUES.search(_STRINGS_AND_COMMENTS.sub(" ", query.text)):
-        raise InputError(f"{query.name}: the query already ends with a VALUES clause; it cannot take parameters")
-    clauses = []
-    for name, value in sorted(values.items()):
-        clauses.append(f"VALUES ?{name} {{ {term(query.params[name], value)} }}")
-    # A trailing VALUES clause (SPARQL 1.1 §18.2.4.3) restricts the final answers: valid after
-    # any query, and the same on every engine.
-    return query.text.rstrip() + "\n" + "\n".join(clauses) + "\n"
+    clauses = " ".join(f"VALUES ?{n} {{ {term(query.params[n], v)} }}" for n, v in sorted(values.items()))
+    # The VALUES clause opens the query's WHERE group, so the whole group, its FILTERs included,
+    # sees the parameter bound; a group nested below (UNION, OPTIONAL) is joined with it.
+    code = _mask(query.text)
+    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.IGNORECASE)
+    brace = code.find("{", form.end() if form else 0)
+    if brace < 0:
+        raise InputError(f"{query.name}: no WHERE clause to bind parameters in")
+    return query.text[: brace + 1] + f"\n  {clauses}\n" + query.text[brace + 1 :]
+
+
+def _mask(text: str) -> str:
+    """The text with strings, comments and IRIs blanked out, positions kept."""
+    return _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def term(param: Param, value: str) -> str:

@@ -3,6 +3,7 @@
 Every failure becomes an EndpointError with one line saying what happened (exit code 3).
 """
 
+import ast
 import json
 import socket
 import urllib.error
@@ -19,8 +20,10 @@ class EndpointError(Exception):
     exit_code = ENDPOINT
 
 
-def query(url: str, text: str, *, timeout: float = DEFAULT_TIMEOUT, default_graph: str | None = None) -> Results:
-    """Run a SELECT or ASK query by HTTP POST, asking for SPARQL JSON results."""
+def query(
+    url: str, text: str, form: str = "SELECT", *, timeout: float = DEFAULT_TIMEOUT, default_graph: str | None = None
+) -> Results:
+    """Run a SELECT or ASK query (`form`, as medkg parsed it) by HTTP POST, asking for SPARQL JSON results."""
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -29,16 +32,24 @@ def query(url: str, text: str, *, timeout: float = DEFAULT_TIMEOUT, default_grap
     client.setReturnFormat(JSON)
     client.setTimeout(int(max(1, timeout)))
     client.setQuery(text)
+    # SPARQLWrapper guesses the form with a regex that can match words in comments ("added"
+    # reads as ADD, an update, which it would send as one); medkg has parsed the form already.
+    client.queryType = form
     if default_graph:
         client.addDefaultGraph(default_graph)
     try:
         response = client.query()
         body = response.response.read()
     except SPARQLWrapperException as e:
-        # SPARQLWrapper turns HTTP 400/401/404/414/500 into its own exceptions; keep the server's words.
-        detail = getattr(e, "response", None)
-        detail = _first_line(detail.decode("utf-8", "replace")) if isinstance(detail, bytes) else ""
-        raise EndpointError(f"{url}: {type(e).__name__}: {_first_line(str(e))}" + (f" ({detail})" if detail else "")) from None
+        # SPARQLWrapper turns HTTP 400/401/404/414/500 into its own exceptions, with the
+        # server's answer appended as a bytes repr; keep the server's words.
+        summary, _, response = str(e).partition("\n\nResponse:\n")
+        try:
+            detail = ast.literal_eval(response).decode("utf-8", "replace") if response else ""
+        except (ValueError, SyntaxError, AttributeError):
+            detail = response
+        detail = f": {_first_line(detail)}" if detail else ""
+        raise EndpointError(f"{url}: {_first_line(summary).rstrip('. ')}{detail}") from None
     except urllib.error.HTTPError as e:
         raise EndpointError(f"{url}: HTTP {e.code} {e.reason}: {_first_line(_body(e))}") from None
     except (TimeoutError, socket.timeout):

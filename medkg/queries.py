@@ -41,7 +41,9 @@ def run_local(query: Query, params: dict[str, str], store: ox.Store | None = Non
 
 
 def run_remote(query: Query, params: dict[str, str], url: str, *, timeout: float, default_graph: str | None = None) -> Results:
-    return endpoint.query(url, prepare(query, params), timeout=timeout, default_graph=default_graph)
+    # Only the query goes over the wire, not the catalogue's `#+` header.
+    text = "\n".join(line for line in prepare(query, params).splitlines() if not line.startswith("#+"))
+    return endpoint.query(url, text, query.form, timeout=timeout, default_graph=default_graph)
 
 
 def ntriples() -> bytes:

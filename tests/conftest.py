@@ -46,3 +46,32 @@ def shared(relative_path: str):
     if not path.exists():
         pytest.skip(f"{path} is absent: ../shared/ is only beside the project in development and CI")
     return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server():
+    """A real Oxigraph server (read-write, in memory) on a free loopback port, for this session.
+
+    Started from the `oxigraph` package the project installs; stopped when the session ends.
+    Yields its base URL (http://127.0.0.1:PORT); /query, /update and /store are its endpoints.
+    """
+    import subprocess
+
+    from medkg.server import free_port, oxigraph_binary, wait_until_ready
+
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base + "/query", process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,153 @@
+"""A real SPARQL server: load the graph through the Graph Store Protocol, run the whole catalogue
+through --endpoint and get the local answers; endpoint failures exit 3 with one line.
+
+Every server here listens on 127.0.0.1 on a free port and is stopped by the test that started it.
+"""
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from medkg import catalogue
+from medkg.cli import GRAPH_IRI, main
+from medkg.endpoint import EndpointError, put_graph
+from medkg.project import ROOT
+from medkg.queries import graph_triples, local_store, run_local, run_remote
+
+QUERIES = catalogue.catalogue()
+
+
+def count_triples(base: str, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    request = urllib.request.Request(
+        base + "/query", data=query.encode(), headers={"Content-Type": "application/sparql-query",
+                                                      "Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="module")
+def loaded(oxigraph_server):
+    assert main(["load", "--endpoint", oxigraph_server + "/store", "--graph", GRAPH_IRI]) == 0
+    return oxigraph_server
+
+
+def test_load_puts_the_whole_graph_in_the_named_graph(loaded):
+    assert count_triples(loaded, GRAPH_IRI) == len({str(t) for t in graph_triples()})
+
+
+def test_load_replaces_rather_than_adds(loaded):
+    before = count_triples(loaded, GRAPH_IRI)
+    assert main(["load", "--endpoint", loaded + "/store", "--graph", GRAPH_IRI]) == 0
+    assert count_triples(loaded, GRAPH_IRI) == before
+
+
+def test_a_failed_load_leaves_the_old_graph_intact(loaded):
+    before = count_triples(loaded, GRAPH_IRI)
+    broken = b"<https://w3id.org/medkg/id/x> <https://w3id.org/medkg/vocab#p> \"unterminated .\n"
+    with pytest.raises(EndpointError, match="HTTP 400"):
+        put_graph(loaded + "/store", GRAPH_IRI, broken)
+    assert count_triples(loaded, GRAPH_IRI) == before
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_catalogue_on_the_server_matches_the_local_answers(loaded, name):
+    q = QUERIES[name]
+    local = run_local(q, q.example, local_store())
+    remote = run_remote(q, q.example, loaded + "/query", timeout=30, default_graph=GRAPH_IRI)
+    assert remote.variables == local.variables
+    assert remote.rows == local.rows
+    assert remote.boolean == local.boolean
+
+
+def test_query_command_through_endpoint(loaded, capsys):
+    args = ["query", "is-opioid", "--endpoint", loaded + "/query", "--default-graph", GRAPH_IRI, "--format", "csv"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "drug,drugLabel,answer,quote,claim" and ",no," in out
+
+
+def test_unreachable_endpoint_exits_3_with_one_line(capsys):
+    from medkg.server import free_port
+
+    assert main(["query", "uses", "--endpoint", f"http://127.0.0.1:{free_port()}/query"]) == 3
+    err = capsys.readouterr().err.strip()
+    assert "connection refused" in err and "\n" not in err and "Traceback" not in err
+
+
+class _Failing(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        self.send_response(500)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"the store is on fire\n")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_http_error_exits_3_with_the_server_s_words(capsys):
+    server = HTTPServer(("127.0.0.1", 0), _Failing)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        assert main(["query", "uses", "--endpoint", f"http://127.0.0.1:{server.server_port}/sparql", "--timeout", "5"]) == 3
+    finally:
+        thread.join(timeout=10)
+        server.server_close()
+    err = capsys.readouterr().err.strip()
+    assert "EndPointInternalError" in err and "the store is on fire" in err and "\n" not in err
+
+
+def test_silent_endpoint_times_out_with_exit_3(capsys):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts the connection, never answers
+    try:
+        start = time.monotonic()
+        assert main(["query", "uses", "--endpoint", f"http://127.0.0.1:{listener.getsockname()[1]}/query", "--timeout", "1"]) == 3
+        assert time.monotonic() - start < 20
+    finally:
+        listener.close()
+    assert "no answer within 1 s" in capsys.readouterr().err
+
+
+def test_serve_starts_answers_and_stops_on_ctrl_c():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "medkg.cli", "serve", "--port", "0"], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("SPARQL endpoint: http://127.0.0.1:"), line + process.stderr.read()
+        url = line.split(": ", 1)[1].strip()
+        q = QUERIES["uses"]
+        assert run_remote(q, {}, url, timeout=30).rows == run_local(q, {}, local_store()).rows
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        with pytest.raises(OSError):
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_serve_refuses_writes():
+    """Read-only: the Graph Store and update endpoints refuse changes."""
+    from medkg.queries import ntriples
+    from medkg.server import ReadOnlyServer
+
+    with ReadOnlyServer(ntriples()) as server:
+        base = server.url.rsplit("/", 1)[0]
+        with pytest.raises(EndpointError):
+            put_graph(base + "/store", GRAPH_IRI, b"")
