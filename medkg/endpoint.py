@@ -5,6 +5,7 @@ Every failure becomes an EndpointError with one line saying what happened (exit 
 
 import ast
 import json
+from contextlib import contextmanager
 import socket
 import urllib.error
 import urllib.parse
@@ -38,8 +39,8 @@ def query(
     if default_graph:
         client.addDefaultGraph(default_graph)
     try:
-        response = client.query()
-        body = response.response.read()
+        with _network_errors(url, timeout):
+            body = client.query().response.read()
     except SPARQLWrapperException as e:
         # SPARQLWrapper turns HTTP 400/401/404/414/500 into its own exceptions, with the
         # server's answer appended as a bytes repr; keep the server's words.
@@ -50,14 +51,6 @@ def query(
             detail = response
         detail = f": {_first_line(detail)}" if detail else ""
         raise EndpointError(f"{url}: {_first_line(summary).rstrip('. ')}{detail}") from None
-    except urllib.error.HTTPError as e:
-        raise EndpointError(f"{url}: HTTP {e.code} {e.reason}: {_first_line(_body(e))}") from None
-    except (TimeoutError, socket.timeout):
-        raise EndpointError(f"{url}: no answer within {timeout:g} s (raise --timeout, or check the endpoint)") from None
-    except urllib.error.URLError as e:
-        raise EndpointError(f"{url}: {_reason(e.reason, timeout)}") from None
-    except (ConnectionError, OSError) as e:
-        raise EndpointError(f"{url}: {_reason(e, timeout)}") from None
     try:
         return from_json(json.loads(body))
     except (ValueError, KeyError) as e:
@@ -76,13 +69,19 @@ def put_graph(url: str, graph: str | None, ntriples: bytes, *, timeout: float = 
     request = urllib.request.Request(
         target, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
     )
+    with _network_errors(url, timeout), urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status
+
+
+@contextmanager
+def _network_errors(url: str, timeout: float):
+    """Turn what HTTP and the network can throw into one EndpointError line."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status
+        yield
     except urllib.error.HTTPError as e:
         raise EndpointError(f"{url}: HTTP {e.code} {e.reason}: {_first_line(_body(e))}") from None
     except (TimeoutError, socket.timeout):
-        raise EndpointError(f"{url}: no answer within {timeout:g} s") from None
+        raise EndpointError(f"{url}: no answer within {timeout:g} s (raise --timeout, or check the endpoint)") from None
     except urllib.error.URLError as e:
         raise EndpointError(f"{url}: {_reason(e.reason, timeout)}") from None
     except OSError as e:
