@@ -202,6 +202,7 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
         help="lowest severity that makes the exit code 1 (default: violation)",
     )
     parser.add_argument("--syntax-only", action="store_true", help="only parse the files strictly; no shapes")
+    parser.add_argument("--base", metavar="IRI", help="with --syntax-only: resolve relative IRIs against this base (by default they are errors)")
 
 
 def _validate(args) -> int:
@@ -209,7 +210,7 @@ def _validate(args) -> int:
 
     paths = args.paths or [DATA_DIR]
     if args.syntax_only:
-        source = load(paths)
+        source = load(paths, base_iri=args.base)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
     from medkg.report import render, summary_line

@@ -59,8 +59,11 @@ def collect(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def parse_file(path: Path) -> tuple[list[ox.Triple], str]:
-    """Parse one Turtle file strictly; raise InputError naming file:line:column on bad syntax."""
+def parse_file(path: Path, base_iri: str | None = None) -> tuple[list[ox.Triple], str]:
+    """Parse one Turtle file strictly; raise InputError naming file:line:column on bad syntax.
+
+    Without a base IRI a relative IRI is an error, since shipped IRIs must be absolute.
+    """
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -69,8 +72,7 @@ def parse_file(path: Path) -> tuple[list[ox.Triple], str]:
     except OSError as e:
         raise InputError(f"{relative(path)}: cannot read ({e.strerror})") from None
     try:
-        # No base IRI: a relative IRI is an error, since shipped IRIs must be absolute and stable.
-        quads = ox.parse(raw, format=ox.RdfFormat.TURTLE)
+        quads = ox.parse(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     except SyntaxError as e:
         message = _POSITION.sub("", e.msg)
@@ -80,10 +82,10 @@ def parse_file(path: Path) -> tuple[list[ox.Triple], str]:
     return triples, text
 
 
-def load(paths: list[Path]) -> Source:
+def load(paths: list[Path], base_iri: str | None = None) -> Source:
     source = Source()
     for path in collect(paths):
-        triples, text = parse_file(path)
+        triples, text = parse_file(path, base_iri)
         source.files.append(path)
         source.triples.extend(triples)
         source.locations.add_file(path, text)
@@ -132,6 +134,8 @@ def _hint(message: str) -> str:
         return "; declare it with @prefix, or use a full <IRI>"
     if "dot is expected" in message:
         return "; end the statement before this line with ' .'"
+    if "“" in message or "”" in message:
+        return '; use straight quotation marks (") around literals, not curly ones'
     if "No scheme found" in message:
         return "; write IRIs in full (https://...) or as prefixed names: relative IRIs are not allowed"
     return ""
