@@ -13,12 +13,13 @@ import pyshacl
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
-from medkg import sparql_constraints
-from medkg.load import Source, load_data, load_ontology, load_shapes
+from medkg import qc, sparql_constraints
+from medkg.load import Source, load_data, load_ontology, load_shapes, to_rdflib
 from medkg.prefixes import prefixes
 from medkg.project import relative
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+QC = "https://w3id.org/medkg/qc/"
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 RANK = {"info": 0, "warning": 1, "violation": 2}
 _IRI_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,;:)]")
@@ -70,10 +71,10 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph") -
         data_graph.add(triple)
     compact = _compactor()
     findings = _blank_node_findings(data)
+    store = data.store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology.triples)
     if sparql_engine == "oxigraph":
         core, taken = sparql_constraints.split_shapes(shapes_graph)
-        store = data.store()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology.triples)
         for r in sparql_constraints.evaluate(shapes_graph, taken, store):
             findings.append(
                 _finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages), r.shape,
@@ -85,6 +86,7 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph") -
         data_graph, shacl_graph=core, inference="none", allow_warnings=True, allow_infos=True
     )
     findings += _shacl_findings(results, data, shapes_graph, compact)
+    findings += _qc_findings(store, data, compact)
     findings = list(set(findings))
     findings.sort(key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message))
     node_shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape)) | set(
@@ -128,6 +130,26 @@ def _finding(data: Source, compact, severity, focus, path, value, messages, shap
         shape=compact(shape),
         component=compact(component),
     )
+
+
+def _qc_findings(store: ox.Store, data: Source, compact) -> list[Finding]:
+    """Rows of the project QC checks (queries/qc/), reported like shape findings."""
+    findings = []
+    for check in qc.checks():
+        for entity, prop, value in qc.run(check, store):
+            findings.append(
+                _finding(
+                    data, compact, SH.Violation, to_rdflib(entity), to_rdflib(prop) if prop else None,
+                    to_rdflib(value) if value is not None and getattr(value, "value", "") != "" else None,
+                    [f"{_sentence(check.problem)} {_sentence(check.fix)}"], URIRef(QC + check.name),
+                    URIRef(QC + "QCCheck"),
+                )
+            )
+    return findings
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _blank_node_findings(data: Source) -> list[Finding]:

@@ -1,0 +1,44 @@
+"""Project QC checks (queries/qc/*-violation.rq), in the style of ODK-built ontologies.
+
+Each check is a SELECT returning ?entity ?property ?value rows that are problems, and opens
+with `# Problem:` and `# Fix:` lines; `validate` runs them after SHACL and reports each row
+like a shape's finding, named `qc:<check>`.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from medkg.project import QUERIES_DIR
+
+QC_DIR = QUERIES_DIR / "qc"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    path: Path
+    problem: str
+    fix: str
+    query: str
+
+
+def checks() -> list[Check]:
+    found = []
+    for path in sorted(QC_DIR.glob("*-violation.rq")):
+        text = path.read_text(encoding="utf-8")
+        found.append(Check(path.name.removesuffix("-violation.rq"), path, _comment(text, "Problem"), _comment(text, "Fix"), text))
+    return found
+
+
+def run(check: Check, store: ox.Store) -> list[tuple]:
+    """The rows of one check: (entity, property, value) as pyoxigraph terms (property/value may be None)."""
+    return [(row["entity"], row["property"], row["value"]) for row in store.query(check.query)]
+
+
+def _comment(text: str, key: str) -> str:
+    """The `# Key:` comment, with its continuation lines joined."""
+    m = re.search(rf"^# {key}:(.*(?:\n#(?! \w+:).*)*)", text, re.MULTILINE)
+    return " ".join(line.lstrip("#").strip() for line in m.group(1).splitlines()).strip() if m else ""
