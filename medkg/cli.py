@@ -99,6 +99,18 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--timeout", type=float, default=60, help="seconds to wait (default 60)")
     load.set_defaults(run=_load)
 
+    mutate = commands.add_parser(
+        "mutate", help="mutation-test the shapes: single edits to the data that validation must catch",
+        description="Apply systematic single edits to the shipped data (remove a required triple, "
+        "untype a literal, point at an undefined IRI, swap a use's status, corrupt a quote), validate "
+        "each mutant, and report the share caught and the survivors. Exit 1 below --threshold.",
+    )
+    mutate.add_argument("--report", action="store_true", help="print the report (the default; kept for scripts)")
+    mutate.add_argument("--per-property", type=int, metavar="N", help="at most N mutants per operator and property (default: all)")
+    mutate.add_argument("--seed", type=int, default=0, help="seed for --per-property sampling (default 0)")
+    mutate.add_argument("--threshold", type=float, default=95.0, help="lowest acceptable share caught, in %% (default 95)")
+    mutate.set_defaults(run=_mutate)
+
     sync = commands.add_parser(
         "sync-article", help="regenerate data/article-text.ttl and data/sentences.ttl from the article text",
     )
@@ -194,14 +206,31 @@ def _load(args) -> int:
     return errors.OK
 
 
+def _mutate(args) -> int:
+    from medkg import mutation
+    from medkg.load import load_data
+
+    outcomes = mutation.run(args.per_property, args.seed)
+    print(mutation.summary(outcomes, load_data()))
+    share = 100 * sum(o.caught for o in outcomes) / max(1, len(outcomes))
+    return errors.OK if share >= args.threshold else errors.FINDINGS
+
+
 def _add_validate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="Turtle files or folders (default: data/)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    parser.add_argument(
+        "--format", choices=("text", "json", "turtle"), default="text",
+        help="report format: text for people (default), json for programs, turtle for the standard sh:ValidationReport",
+    )
     parser.add_argument(
         "--fail-on", choices=("violation", "warning", "info"), default="violation",
         help="lowest severity that makes the exit code 1 (default: violation)",
     )
     parser.add_argument("--syntax-only", action="store_true", help="only parse the files strictly; no shapes")
+    parser.add_argument(
+        "--changed", nargs="?", const="HEAD", metavar="REV",
+        help="validate only the nodes a git diff of the files against REV (default HEAD) touched, and the nodes pointing at them",
+    )
     parser.add_argument("--base", metavar="IRI", help="with --syntax-only: resolve relative IRIs against this base (by default they are errors)")
 
 
@@ -216,7 +245,7 @@ def _validate(args) -> int:
     from medkg.report import render, summary_line
     from medkg.validation import validate
 
-    report = validate(paths)
+    report = validate(paths, changed=args.changed)
     body = render(report, args.format)
     if body:
         print(body)

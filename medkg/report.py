@@ -2,16 +2,15 @@
 
 import json
 
+from medkg.prefixes import prefixes
 from medkg.project import relative
 from medkg.validation import Report
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "turtle")
 
 
 def render(report: Report, fmt: str = "text") -> str:
-    if fmt == "json":
-        return _json(report)
-    return _text(report)
+    return {"text": _text, "json": _json, "turtle": _turtle}[fmt](report)
 
 
 def summary_line(report: Report) -> str:
@@ -20,10 +19,10 @@ def summary_line(report: Report) -> str:
     )
     files = len({f.file for f in report.findings})
     verdict = "conforms" if not report.findings else f"{counts} in {files} file{'s' if files != 1 else ''}"
-    return (
-        f"{verdict} ({len(report.files)} files, {report.triples} triples checked against "
-        f"{report.shapes} shapes)"
-    )
+    scope = f"{len(report.files)} files, {report.triples} triples"
+    if report.focus is not None:
+        scope += f"; {len(report.focus)} changed or referring nodes"
+    return f"{verdict} ({scope} checked against {report.shapes} shapes)"
 
 
 def _text(report: Report) -> str:
@@ -60,3 +59,29 @@ def _json(report: Report) -> str:
         indent=2,
         ensure_ascii=False,
     )
+
+
+def _turtle(report: Report) -> str:
+    """The standard SHACL sh:ValidationReport, for SHACL tooling."""
+    from rdflib import RDF, BNode, Graph, Literal, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    graph = Graph()
+    graph.bind("sh", sh)
+    for prefix, namespace in prefixes().items():
+        graph.bind(prefix, namespace)
+    node = BNode("report")
+    graph.add((node, RDF.type, sh.ValidationReport))
+    graph.add((node, sh.conforms, Literal(not report.findings)))
+    for i, f in enumerate(report.findings):
+        severity, focus, path, value, shape, component = f.terms
+        result = BNode(f"result{i + 1}")
+        graph.add((node, sh.result, result))
+        graph.add((result, RDF.type, sh.ValidationResult))
+        graph.add((result, sh.resultSeverity, severity))
+        graph.add((result, sh.resultMessage, Literal(f.message)))
+        for prop, term in ((sh.focusNode, focus), (sh.resultPath, path), (sh.value, value),
+                           (sh.sourceShape, shape), (sh.sourceConstraintComponent, component)):
+            if term is not None:
+                graph.add((result, prop, term))
+    return graph.serialize(format="turtle")

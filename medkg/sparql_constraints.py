@@ -55,10 +55,15 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[tuple[URIRef, URIRef]]]:
     return core, sorted(taken)
 
 
-def evaluate(shapes: Graph, taken: list[tuple[URIRef, URIRef]], store: ox.Store) -> list[SparqlResult]:
+def evaluate(
+    shapes: Graph, taken: list[tuple[URIRef, URIRef]], store: ox.Store, only: set[str] | None = None
+) -> list[SparqlResult]:
+    """Results of the taken constraints; with `only`, for those focus nodes (IRIs) alone."""
     results = []
     for shape, constraint in taken:
         focus = _focus_nodes(shapes, shape, store)
+        if only is not None:
+            focus = [f for f in focus if getattr(f, "value", None) in only]
         if not focus:
             continue
         severity = shapes.value(shape, SH.severity) or SH.Violation

@@ -5,7 +5,8 @@ subclass hierarchy (a medkg:RiskClaim is a medkg:Claim) and the identifier schem
 """
 
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,10 +17,11 @@ from rdflib.term import Node
 from medkg import qc, sparql_constraints
 from medkg.load import Source, load_data, load_ontology, load_shapes, to_rdflib
 from medkg.prefixes import prefixes
-from medkg.project import relative
+from medkg.project import DATA_DIR, relative
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 QC = "https://w3id.org/medkg/qc/"
+MEDKG = "https://w3id.org/medkg/vocab#"
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 RANK = {"info": 0, "warning": 1, "violation": 2}
 _IRI_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,;:)]")
@@ -37,6 +39,9 @@ class Finding:
     message: str
     shape: str
     component: str
+    # The RDF terms behind the strings above (severity, focus, path, value, shape, component),
+    # for the standard sh:ValidationReport; not part of a finding's identity.
+    terms: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -49,6 +54,7 @@ class Report:
     files: list[Path]
     triples: int
     shapes: int
+    focus: set[str] | None = None  # the nodes checked, when not all of them (--changed)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -57,42 +63,67 @@ class Report:
         return any(RANK[f.severity] >= RANK[fail_on] for f in self.findings)
 
 
-def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph") -> Report:
+def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", changed: str | None = None) -> Report:
     """Validate data files (default: data/).
 
     sparql_engine "oxigraph" runs the SHACL-SPARQL constraints on pyoxigraph (fast);
     "pyshacl" leaves everything to pySHACL, as the reference the fast path is tested against.
+    changed REV validates only the nodes a git diff against REV touched (and those pointing at them).
     """
     data = load_data(paths)
-    ontology = load_ontology()
-    shapes_graph = load_shapes().rdflib_graph()
-    data_graph = data.rdflib_graph()
-    for triple in ontology.rdflib_graph():
-        data_graph.add(triple)
-    compact = _compactor()
-    findings = _blank_node_findings(data)
-    store = data.store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology.triples)
-    if sparql_engine == "oxigraph":
-        core, taken = sparql_constraints.split_shapes(shapes_graph)
-        for r in sparql_constraints.evaluate(shapes_graph, taken, store):
+    focus = None
+    if changed:
+        from medkg.changed import touched_nodes
+
+        focus, reason = touched_nodes(data, paths or [DATA_DIR], changed)
+        if reason:
+            print(f"medkg: {reason}", file=sys.stderr)
+    report = Validator(sparql_engine).run(data, focus)
+    report.focus = focus
+    return report
+
+
+class Validator:
+    """The ontology and shapes, loaded once, to validate one graph after another (mutation testing)."""
+
+    def __init__(self, sparql_engine: str = "oxigraph"):
+        self.ontology = load_ontology()
+        self.ontology_graph = self.ontology.rdflib_graph()
+        self.shapes = load_shapes().rdflib_graph()
+        if sparql_engine == "oxigraph":
+            self.core, self.taken = sparql_constraints.split_shapes(self.shapes)
+        else:
+            self.core, self.taken = self.shapes, []
+        kinds = (SH.NodeShape, SH.PropertyShape)
+        self.shape_count = len({s for k in kinds for s in self.shapes.subjects(RDF.type, k)})
+
+    def run(self, data: Source, focus: set[str] | None = None) -> Report:
+        """Validate; with `focus`, only those nodes (IRIs), with the findings a full run has on them."""
+        if focus is not None and not focus:
+            return Report([], data.files, len(data.triples), self.shape_count)
+        compact = _compactor()
+        data_graph = data.rdflib_graph()
+        data_graph += self.ontology_graph
+        store = data.store()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology.triples)
+        findings = _blank_node_findings(data)
+        for r in sparql_constraints.evaluate(self.shapes, self.taken, store, focus):
             findings.append(
                 _finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages), r.shape,
                          SH.SPARQLConstraintComponent)
             )
-    else:
-        core = shapes_graph
-    _, results, _ = pyshacl.validate(
-        data_graph, shacl_graph=core, inference="none", allow_warnings=True, allow_infos=True
-    )
-    findings += _shacl_findings(results, data, shapes_graph, compact)
-    findings += _qc_findings(store, data, compact)
-    findings = list(set(findings))
-    findings.sort(key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message))
-    node_shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape)) | set(
-        shapes_graph.subjects(RDF.type, SH.PropertyShape)
-    )
-    return Report(findings, data.files, len(data.triples), len(node_shapes))
+        _, results, _ = pyshacl.validate(
+            data_graph, shacl_graph=self.core, inference="none", allow_warnings=True, allow_infos=True,
+            focus_nodes=sorted(URIRef(n) for n in focus) if focus is not None else None,
+        )
+        findings += _shacl_findings(results, data, self.shapes, compact)
+        findings += _qc_findings(store, data, compact)
+        if focus is not None:
+            findings = [f for f in findings if f.terms and str(f.terms[1]) in focus]
+        findings = sorted(
+            set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message)
+        )
+        return Report(findings, data.files, len(data.triples), self.shape_count)
 
 
 def _shacl_findings(results: Graph, data: Source, shapes: Graph, compact) -> list[Finding]:
@@ -129,6 +160,7 @@ def _finding(data: Source, compact, severity, focus, path, value, messages, shap
         else "(the shape has no sh:message)",
         shape=compact(shape),
         component=compact(component),
+        terms=(severity or SH.Violation, focus, path, value, shape, component),
     )
 
 
@@ -153,19 +185,25 @@ def _sentence(text: str) -> str:
 
 
 def _blank_node_findings(data: Source) -> list[Finding]:
+    """One finding per subject whose description uses a blank node ([ ] or _:)."""
     findings = []
+    compact = _compactor()
     for path, triples in data.blank_node_files.items():
-        lines = sorted(
-            {loc.line for t in triples if (loc := data.locations.find(getattr(t.subject, "value", "")))}
-        )
-        findings.append(
-            Finding(
-                "violation", relative(path), lines[0] if lines else 0, "-", "", "",
-                f"{len(triples)} triple(s) use a blank node ([ ] or _:); shipped data gives every "
-                "node an IRI so that it is stable and citable: mint one under kg:, claim: or quote:",
-                NO_BLANK_NODES, "medkg:NoBlankNodesComponent",
+        subjects = {t.subject for t in triples if not isinstance(t.subject, ox.BlankNode)}
+        for subject in sorted(subjects, key=str) or [None]:
+            where = data.locations.find(subject.value) if subject is not None else None
+            focus = to_rdflib(subject) if subject is not None else None
+            findings.append(
+                Finding(
+                    "violation", relative(path), where.line if where else 0, compact(focus) if focus else "-",
+                    "", "",
+                    "A blank node ([ ] or _:) is used here; shipped data gives every node an IRI so that "
+                    "it is stable and citable: mint one under kg:, claim:, quote: or note:",
+                    NO_BLANK_NODES, NO_BLANK_NODES + "Component",
+                    terms=(SH.Violation, focus, None, None, URIRef(MEDKG + "NoBlankNodes"),
+                           URIRef(MEDKG + "NoBlankNodesComponent")),
+                )
             )
-        )
     return findings
 
 

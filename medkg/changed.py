@@ -1,0 +1,58 @@
+"""Which nodes an edit touched: a git diff of the data files against a revision, in RDF terms.
+
+Shipped data has no blank nodes, so the edit is a plain set difference of triples between the
+files at REV and the working tree. The nodes to validate are the subjects of added or removed
+triples, plus the nodes that point at them (whose checks may depend on them).
+"""
+
+import subprocess
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from medkg.errors import InputError
+from medkg.load import Source
+from medkg.project import ONTOLOGY_DIR
+
+
+def _git(root: Path, *args: str, binary: bool = False):
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=not binary)
+    return result
+
+
+def repo_root(path: Path) -> Path:
+    result = _git(path if path.is_dir() else path.parent, "rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        raise InputError(f"{path}: not inside a git repository; --changed compares with a git revision")
+    return Path(result.stdout.strip())
+
+
+def touched_nodes(data: Source, paths: list[Path], rev: str) -> tuple[set[str] | None, str]:
+    """The IRIs to validate, or (None, reason) when only a full validation will do."""
+    root = repo_root(paths[0])
+    if _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
+        raise InputError(f"--changed {rev}: no such git revision")
+    ontology = ONTOLOGY_DIR.resolve()
+    if ontology.is_relative_to(root) and _git(root, "diff", "--quiet", rev, "--", str(ontology)).returncode != 0:
+        return None, f"ontology/ or its shapes changed since {rev}: validating everything"
+    old = set()
+    for path in paths:
+        listed = _git(root, "ls-tree", "-r", "--name-only", rev, "--", str(path.resolve().relative_to(root)))
+        for name in listed.stdout.split():
+            if not name.endswith(".ttl"):
+                continue
+            content = _git(root, "show", f"{rev}:{name}", binary=True).stdout
+            try:
+                old.update(ox.parse(content, format=ox.RdfFormat.TURTLE))
+            except SyntaxError:
+                return None, f"{name} did not parse at {rev}: validating everything"
+    old_triples = {ox.Triple(q.subject, q.predicate, q.object) for q in old}
+    new_triples = set(data.triples)
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in old_triples | new_triples):
+        return None, "blank nodes make an edit more than a set difference: validating everything"
+    changed = old_triples ^ new_triples
+    touched = {t.subject for t in changed}
+    pointing = {t.subject for t in new_triples if t.object in touched}
+    return {n.value for n in touched | pointing if isinstance(n, ox.NamedNode)}, ""
+
+
