@@ -140,3 +140,21 @@ def test_medkg_console_script_is_installed():
         pytest.skip("the console script is installed by `make test` into .venv")
     result = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("medkg ")
+
+
+def test_turtle_report_is_a_standard_validation_report(capsys):
+    import pyoxigraph as ox
+
+    fixture = str(FIXTURES / "invalid" / "off-label-stated-as-treats.ttl")
+    assert main(["validate", "data", fixture, "--format", "turtle"]) == 1
+    store = ox.Store()
+    store.load(capsys.readouterr().out.encode(), format=ox.RdfFormat.TURTLE)
+    sh = "http://www.w3.org/ns/shacl#"
+    [conforms] = list(store.query(f"SELECT ?c WHERE {{ ?r a <{sh}ValidationReport> ; <{sh}conforms> ?c }}"))
+    assert conforms["c"].value == "false"
+    results = list(store.query(f"""
+        SELECT ?focus ?shape WHERE {{ ?r <{sh}result> ?x . ?x a <{sh}ValidationResult> ; <{sh}focusNode> ?focus ;
+            <{sh}sourceShape> ?shape ; <{sh}resultSeverity> <{sh}Violation> ; <{sh}resultMessage> ?m ;
+            <{sh}sourceConstraintComponent> ?c }}"""))
+    assert len(results) == 3
+    assert {r["shape"].value.rsplit("#", 1)[1] for r in results} == {"OffLabelUseShape", "OffLabelUseClaimShape-predicate"}

@@ -1,0 +1,90 @@
+"""validate --changed: the nodes a git diff touched get the same findings as a full validation.
+
+Each test copies data/ into a fresh git repository, commits it, makes a real edit, and compares
+`--changed HEAD` with a full validation restricted to the nodes --changed checked.
+"""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from medkg.cli import main
+from medkg.project import DATA_DIR
+from medkg.validation import validate
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def repo(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "data"]):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+    return tmp_path / "data"
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def compare(data):
+    changed = validate([data], changed="HEAD")
+    full = validate([data])
+    assert changed.focus is not None
+    restricted = [f for f in full.findings if str(f.terms[1]) in changed.focus]
+    assert changed.findings == restricted
+    return changed
+
+
+def test_no_edit_checks_nothing_and_conforms(repo):
+    report = validate([repo], changed="HEAD")
+    assert report.focus == set() and report.findings == []
+
+
+def test_shifted_quote_offset(repo):
+    edit(repo / "claims" / "uses.ttl", "    oa:start 1083 ;", "    oa:start 1084 ;")
+    report = compare(repo)
+    assert {f.shape for f in report.findings} >= {"mkgsh:QuoteShape"}
+
+
+def test_removed_label(repo):
+    edit(repo / "conditions.ttl", '    rdfs:label "pain"@en ;\n', "")
+    report = compare(repo)
+    assert ("kg:pain", "mkgsh:EntityShape-label") in {(f.focus, f.shape) for f in report.findings}
+
+
+def test_added_bad_claim(repo):
+    shutil.copy(FIXTURES / "invalid" / "claim-missing-quote.ttl", repo / "claims" / "new.ttl")
+    report = compare(repo)
+    assert {f.focus for f in report.findings} == {"claim:fixture-no-quote"}
+
+
+def test_removed_entity_fails_the_nodes_pointing_at_it(repo):
+    edit(repo / "substances.ttl", re.search(r"kg:ethanol a [\s\S]*?\.\n", (repo / "substances.ttl").read_text()).group(0), "")
+    report = compare(repo)
+    assert "claim:baclofen-interacts-with-alcohol" in {f.focus for f in report.findings}
+
+
+def test_unknown_revision_exits_2(repo, capsys):
+    assert main(["validate", str(repo), "--changed", "no-such-rev"]) == 2
+    assert "no such git revision" in capsys.readouterr().err
+
+
+def test_outside_git_exits_2(tmp_path, capsys):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    assert main(["validate", str(tmp_path / "data"), "--changed"]) == 2
+    assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_pre_commit_hooks_run_the_changed_validation():
+    """The hook files name the command a curator's commit runs; it must be a real one."""
+    from medkg.project import ROOT
+
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    config = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "entry: python validate.py --changed HEAD" in hooks
+    assert "entry: .venv/bin/python validate.py --changed HEAD" in config
+    assert main(["validate", "--changed", "HEAD"]) in (0, 1)  # runs: the verdict depends on the working tree
