@@ -13,8 +13,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 _TERM = r"(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.%-]*|:[\w.%-]*|\ba\b)"
-_SUBJECT_LINE = re.compile(rf"^{_TERM}(?:\s+{_TERM})?")
-_PREDICATE_LINE = re.compile(rf"^\s+{_TERM}")
+_SUBJECT_LINE = re.compile(rf"^{_TERM}(?:\s+{_TERM}(?:\s+{_TERM}\s*[;.,]?\s*$)?)?")
+_PREDICATE_LINE = re.compile(rf"^\s+{_TERM}(?:\s+{_TERM}\s*[;.,]?\s*$)?")
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Location:
 class LocationIndex:
     subjects: dict[str, Location] = field(default_factory=dict)
     predicates: dict[tuple[str, str], Location] = field(default_factory=dict)
+    triples: dict[tuple[str, str, str], Location] = field(default_factory=dict)
 
     def add_file(self, path: Path, text: str) -> None:
         prefixes: dict[str, str] = {}
@@ -43,16 +44,22 @@ class LocationIndex:
                 if subject:
                     self.subjects.setdefault(subject, Location(path, number))
                     if m.group(2):
-                        self._predicate(subject, _expand(m.group(2), prefixes), path, number)
+                        self._predicate(subject, m.group(2), m.group(3), prefixes, path, number)
             elif subject and (m := _PREDICATE_LINE.match(line)):
-                self._predicate(subject, _expand(m.group(1), prefixes), path, number)
+                self._predicate(subject, m.group(1), m.group(2), prefixes, path, number)
 
-    def _predicate(self, subject, predicate, path, number):
+    def _predicate(self, subject, predicate, obj, prefixes, path, number):
+        predicate = _expand(predicate, prefixes)
         if predicate:
             self.predicates.setdefault((subject, predicate), Location(path, number))
+            if obj and (value := _expand(obj, prefixes)):
+                self.triples.setdefault((subject, predicate, value), Location(path, number))
 
-    def find(self, subject: str, predicate: str | None = None) -> Location | None:
-        """The line of the triple where known, else of the subject's block."""
+    def find(self, subject: str, predicate: str | None = None, value: str | None = None) -> Location | None:
+        """The line of the triple where known (an IRI object alone on its line), else of the
+        subject and property, else of the subject's block."""
+        if predicate and value and (subject, predicate, value) in self.triples:
+            return self.triples[(subject, predicate, value)]
         if predicate and (subject, predicate) in self.predicates:
             return self.predicates[(subject, predicate)]
         return self.subjects.get(subject)

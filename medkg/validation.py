@@ -167,7 +167,9 @@ def _shacl_findings(results: Graph, data: Source, shapes: Graph, compact) -> lis
 
 
 def _finding(data: Source, compact, severity, focus, path, value, messages, shape, component) -> Finding:
-    where = data.locations.find(str(focus), str(path) if isinstance(path, URIRef) else None)
+    where = data.locations.find(
+        str(focus), str(path) if isinstance(path, URIRef) else None, str(value) if isinstance(value, URIRef) else None
+    )
     return Finding(
         severity=SEVERITIES.get(severity, "violation"),
         file=relative(where.file) if where else "",
