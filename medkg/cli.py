@@ -99,6 +99,17 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--timeout", type=float, default=60, help="seconds to wait (default 60)")
     load.set_defaults(run=_load)
 
+    export = commands.add_parser(
+        "export", help="write the release files: Turtle, N-Triples, JSON-LD, TriG, metadata, canonical hash",
+        description="Write the whole graph (ontology, shapes, data) as byte-stable release files into "
+        "a folder (default dist/), replacing it whole: a failed export leaves the previous release intact.",
+    )
+    export.add_argument("-o", "--output", type=Path, default=None, help="the release folder (default: dist/)")
+    export.add_argument("--format", choices=("ttl", "nt", "jsonld", "trig", "all"), default="all", help="which formats (default: all)")
+    export.add_argument("--version", dest="release_version", help="the release's semantic version (default: the package version)")
+    export.add_argument("--date", help="the release date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else the last commit's date)")
+    export.set_defaults(run=_export)
+
     mutate = commands.add_parser(
         "mutate", help="mutation-test the shapes: single edits to the data that validation must catch",
         description="Apply systematic single edits to the shipped data (remove a required triple, "
@@ -203,6 +214,17 @@ def _load(args) -> int:
         return e.exit_code
     triples = body.count(b"\n")
     print(f"replaced <{args.graph}> at {args.endpoint}: {triples} triples (HTTP {status})")
+    return errors.OK
+
+
+def _export(args) -> int:
+    from medkg import export
+
+    target = args.output or export.DIST
+    formats = export.ALL if args.format == "all" else (args.format,)
+    written = export.export(target, formats, args.release_version, args.date)
+    for path in written:
+        print(relative(path))
     return errors.OK
 
 

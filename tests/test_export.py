@@ -1,0 +1,164 @@
+"""Releases: byte-stable files that independent parsers accept, with true metadata, written atomically."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from medkg import export, jsonld
+from medkg.cli import main
+from medkg.project import ROOT
+
+PARTS = ("ontology", "shapes", "data")
+RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
+OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG}
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("release") / "dist"
+    export.export(folder, date="2026-11-26")
+    return folder
+
+
+def files(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def source_graph(part: str) -> rdflib.Graph:
+    return export.parts()[part].rdflib_graph()
+
+
+def test_release_has_every_format_and_part(release):
+    names = set(files(release))
+    for part in PARTS:
+        assert {f"medkg-{part}.{ext}" for ext in ("ttl", "nt", "jsonld")} <= names
+    assert {"medkg.trig", "context.jsonld", "void.ttl", "medkg.rdfc10.sha256"} <= names
+
+
+def test_two_exports_in_processes_with_different_hash_seeds_are_byte_identical(tmp_path):
+    outputs = []
+    for seed in ("1", "4242"):
+        target = tmp_path / f"seed-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1764115200"}
+        subprocess.run([sys.executable, "-m", "medkg.cli", "export", "-o", str(target)], cwd=ROOT, env=env,
+                       check=True, capture_output=True, timeout=120)
+        outputs.append(files(target))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) == 13
+
+
+def test_file_reading_order_does_not_change_the_bytes(tmp_path, monkeypatch, release):
+    import medkg.load as load
+
+    original = load.collect
+    monkeypatch.setattr(load, "collect", lambda paths: list(reversed(original(paths))))
+    export.export(tmp_path / "reversed", date="2026-11-26")
+    assert files(tmp_path / "reversed") == files(release)
+
+
+@pytest.mark.parametrize("ext", ["ttl", "nt", "jsonld"])
+@pytest.mark.parametrize("part", PARTS)
+def test_each_file_parses_in_both_parsers_and_equals_the_source(release, part, ext):
+    path = release / f"medkg-{part}.{ext}"
+    graph = rdflib.Graph().parse(path, format=RDFLIB_FORMATS[ext])
+    assert isomorphic(graph, source_graph(part))
+    strict = list(ox.parse(path=str(path), format=OX_FORMATS[ext]))
+    assert len(strict) == len(graph)
+
+
+def test_trig_holds_the_three_parts_as_named_graphs(release):
+    dataset = rdflib.Dataset()
+    dataset.parse(release / "medkg.trig", format="trig")
+    for part in PARTS:
+        assert isomorphic(dataset.graph(rdflib.URIRef(export.GRAPHS[part])), source_graph(part))
+    quads = list(ox.parse(path=str(release / "medkg.trig"), format=ox.RdfFormat.TRIG))
+    assert {q.graph_name.value for q in quads} == set(export.GRAPHS.values())
+
+
+def test_canonical_hash_is_recognisable_in_another_serialisation(release):
+    recorded = (release / "medkg.rdfc10.sha256").read_text().split()[0]
+    quads = list(ox.parse(path=str(release / "medkg.trig"), format=ox.RdfFormat.TRIG))
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    assert export.canonical_hash(list(dataset)) == recorded
+    changed = ox.Dataset(quads[1:])
+    changed.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    assert export.canonical_hash(list(changed)) != recorded
+
+
+def test_jsonld_reads_as_plain_json(release):
+    import json
+
+    document = json.loads((release / "medkg-data.jsonld").read_text(encoding="utf-8"))
+    baclofen = next(n for n in document["@graph"] if n["@id"] == "kg:baclofen")
+    assert baclofen["@type"] == "schema:Drug" and baclofen["label"] == "baclofen"
+    assert "kg:spasticity" in baclofen["treats"]
+    context = json.loads((release / "context.jsonld").read_text(encoding="utf-8"))
+    assert context["@context"] == document["@context"]
+
+
+def test_a_failed_export_leaves_the_previous_release_intact(tmp_path, monkeypatch):
+    target = tmp_path / "dist"
+    export.export(target, date="2026-11-26")
+    before = files(target)
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(jsonld, "document", fail)
+    with pytest.raises(OSError, match="simulated"):
+        export.export(target, date="2026-11-26")
+    assert files(target) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_metadata_counts_sizes_and_checksums_are_true(release):
+    store = ox.Store()
+    store.load(path=str(release / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    prefix = """PREFIX void: <http://rdfs.org/ns/void#> PREFIX dcat: <http://www.w3.org/ns/dcat#>
+                PREFIX spdx: <http://spdx.org/rdf/terms#> PREFIX medkg: <https://w3id.org/medkg/vocab#>
+                PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX dcterms: <http://purl.org/dc/terms/>"""
+    [row] = list(store.query(prefix + """SELECT ?triples ?claims ?entities ?version ?versionIRI ?licence WHERE {
+        ?d a void:Dataset ; void:triples ?triples ; medkg:claimCount ?claims ; void:entities ?entities ;
+           owl:versionInfo ?version ; owl:versionIRI ?versionIRI ; dcterms:license ?licence }"""))
+    sources = export.parts()
+    assert int(row["triples"].value) == sum(len(s.triples) for s in sources.values())
+    claims = {t.subject for t in sources["data"].triples if t.predicate.value.endswith("#quote")}
+    assert int(row["claims"].value) == len(claims) == 49
+    kg = {t.subject for t in sources["data"].triples if t.subject.value.startswith("https://w3id.org/medkg/id/")}
+    assert int(row["entities"].value) == len(kg)
+    assert row["versionIRI"].value.endswith("/0.1.0/2026-11-26")
+    distributions = list(store.query(prefix + """SELECT ?d ?size ?sum ?media WHERE {
+        ?d a dcat:Distribution ; dcat:byteSize ?size ; dcat:mediaType ?media ; spdx:checksum/spdx:checksumValue ?sum }"""))
+    names = {d["d"].value.rsplit("/", 1)[1] for d in distributions}
+    assert names == set(files(release)) - {"void.ttl"}
+    for d in distributions:
+        data = (release / d["d"].value.rsplit("/", 1)[1]).read_bytes()
+        assert int(d["size"].value) == len(data)
+        assert d["sum"].value == hashlib.sha256(data).hexdigest()
+
+
+def test_export_one_format(tmp_path, capsys):
+    assert main(["export", "-o", str(tmp_path / "nt"), "--format", "nt"]) == 0
+    assert sorted(p.name for p in (tmp_path / "nt").iterdir()) == [
+        "medkg-data.nt", "medkg-ontology.nt", "medkg-shapes.nt", "medkg.rdfc10.sha256", "void.ttl"]
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="raptor's rapper is not installed (Debian package raptor2-utils; .ci/run installs it)")
+@pytest.mark.parametrize("ext", ["ttl", "nt"])
+def test_raptor_parses_every_file(release, ext):
+    for part in PARTS:
+        path = release / f"medkg-{part}.{ext}"
+        result = subprocess.run(["rapper", "-q", "-i", {"ttl": "turtle", "nt": "ntriples"}[ext], "-c", str(path)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        count = int(result.stderr.split("returned")[1].split()[0]) if "returned" in result.stderr else None
+        if count is not None:
+            assert count == len(source_graph(part))
