@@ -27,6 +27,24 @@ def repo_root(path: Path) -> Path:
     return Path(result.stdout.strip())
 
 
+def triples_at(root: Path, rev: str, paths: list[Path]) -> set[ox.Triple]:
+    """The triples of the Turtle files under `paths` as they were at git revision `rev`."""
+    if _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
+        raise InputError(f"{rev}: no such git revision")
+    triples = set()
+    for path in paths:
+        listed = _git(root, "ls-tree", "-r", "--name-only", rev, "--", str(path.resolve().relative_to(root)))
+        for name in listed.stdout.split():
+            if not name.endswith(".ttl"):
+                continue
+            content = _git(root, "show", f"{rev}:{name}", binary=True).stdout
+            try:
+                triples.update(ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(content, format=ox.RdfFormat.TURTLE))
+            except SyntaxError as e:
+                raise InputError(f"{name} at {rev}:{e.lineno}: does not parse") from None
+    return triples
+
+
 def touched_nodes(data: Source, paths: list[Path], rev: str) -> tuple[set[str] | None, str]:
     """The IRIs to validate, or (None, reason) when only a full validation will do."""
     root = repo_root(paths[0])
@@ -35,18 +53,10 @@ def touched_nodes(data: Source, paths: list[Path], rev: str) -> tuple[set[str] |
     ontology = ONTOLOGY_DIR.resolve()
     if ontology.is_relative_to(root) and _git(root, "diff", "--quiet", rev, "--", str(ontology)).returncode != 0:
         return None, f"ontology/ or its shapes changed since {rev}: validating everything"
-    old = set()
-    for path in paths:
-        listed = _git(root, "ls-tree", "-r", "--name-only", rev, "--", str(path.resolve().relative_to(root)))
-        for name in listed.stdout.split():
-            if not name.endswith(".ttl"):
-                continue
-            content = _git(root, "show", f"{rev}:{name}", binary=True).stdout
-            try:
-                old.update(ox.parse(content, format=ox.RdfFormat.TURTLE))
-            except SyntaxError:
-                return None, f"{name} did not parse at {rev}: validating everything"
-    old_triples = {ox.Triple(q.subject, q.predicate, q.object) for q in old}
+    try:
+        old_triples = triples_at(root, rev, paths)
+    except InputError as e:
+        return None, f"{e}: validating everything"
     new_triples = set(data.triples)
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in old_triples | new_triples):
         return None, "blank nodes make an edit more than a set difference: validating everything"

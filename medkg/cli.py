@@ -110,6 +110,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--date", help="the release date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else the last commit's date)")
     export.set_defaults(run=_export)
 
+    diff = commands.add_parser(
+        "diff", help="what changed between two versions, in claims, entities and identifiers",
+        description="Compare two versions of the graph: each a Turtle file, a folder, or a git revision "
+        "of data/ (HEAD~1, a tag, ...). Reports claims added, removed or changed (which field), entities "
+        "added or removed, identifiers changed, and any other triple added or removed.",
+    )
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW", nargs="?", default=str(DATA_DIR), help="default: data/ as it is now")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.set_defaults(run=_diff)
+
     mutate = commands.add_parser(
         "mutate", help="mutation-test the shapes: single edits to the data that validation must catch",
         description="Apply systematic single edits to the shipped data (remove a required triple, "
@@ -225,6 +236,13 @@ def _export(args) -> int:
     written = export.export(target, formats, args.release_version, args.date)
     for path in written:
         print(relative(path))
+    return errors.OK
+
+
+def _diff(args) -> int:
+    from medkg import diff
+
+    sys.stdout.write(diff.render(diff.diff(diff.side(args.old), diff.side(args.new)), args.format))
     return errors.OK
 
 

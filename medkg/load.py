@@ -83,11 +83,14 @@ def parse_file(path: Path, base_iri: str | None = None) -> tuple[list[ox.Triple]
 
 
 def load(paths: list[Path], base_iri: str | None = None) -> Source:
+    """Parse the files; a triple written in several places (a direct triple beside each of its
+    claims) is one triple of the graph and kept once."""
     source = Source()
+    seen = set()
     for path in collect(paths):
         triples, text = parse_file(path, base_iri)
         source.files.append(path)
-        source.triples.extend(triples)
+        source.triples.extend(t for t in triples if not (t in seen or seen.add(t)))
         source.locations.add_file(path, text)
         blank = [t for t in triples if _has_blank_node(t)]
         if blank:

@@ -43,7 +43,6 @@ def counts(sources: dict[str, Source]) -> dict[str, int]:
                     if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith("https://w3id.org/medkg/id/")})
     return {
         "triples": sum(len(s.triples) for s in sources.values()),
-        "dataTriples": len(sources["data"].triples),
         "claims": claims,
         "entities": entities,
     }

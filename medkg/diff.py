@@ -1,0 +1,172 @@
+"""`medkg diff OLD NEW`: what a curator changed, in the graph's own terms.
+
+OLD and NEW are each a Turtle file, a folder, or a git revision (of data/). Shipped data has no
+blank nodes, so every node is named by its IRI and the two versions compare as plain sets of
+triples; a side with blank nodes is refused, because its nodes could not be matched.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDFS, URIRef
+
+from medkg.changed import repo_root, triples_at
+from medkg.errors import InputError
+from medkg.formats import readable
+from medkg.load import load, load_ontology
+from medkg.project import DATA_DIR
+from medkg.results import from_oxigraph
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+MEDKG = "https://w3id.org/medkg/vocab#"
+OA = "http://www.w3.org/ns/oa#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ENTITY = "https://w3id.org/medkg/id/"
+MAPPINGS = {SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}
+# The fields of a claim a curator edits, by the property that holds them.
+FIELDS = {
+    RDF + "type": "status", MEDKG + "certainty": "certainty", MEDKG + "creditedSource": "source",
+    RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object",
+    OA + "exact": "quote", OA + "start": "quote start", OA + "end": "quote end",
+}
+
+
+@dataclass
+class Diff:
+    claims_added: list[str] = field(default_factory=list)
+    claims_removed: list[str] = field(default_factory=list)
+    claims_changed: dict[str, list[dict]] = field(default_factory=dict)
+    entities_added: list[str] = field(default_factory=list)
+    entities_removed: list[str] = field(default_factory=list)
+    identifiers_changed: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    triples_added: list[str] = field(default_factory=list)
+    triples_removed: list[str] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+def side(spec: str) -> set[ox.Triple]:
+    """A version: a file or folder of Turtle, or a git revision of data/."""
+    path = Path(spec)
+    if path.exists():
+        triples = set(load([path]).triples)
+    else:
+        try:
+            triples = triples_at(repo_root(DATA_DIR), spec, [DATA_DIR])
+        except InputError as e:
+            raise InputError(f"{spec}: neither a file, a folder, nor a git revision ({e})") from None
+    blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+    if blank:
+        raise InputError(
+            f"{spec}: {len(blank)} triple(s) use blank nodes, which two versions cannot match up; "
+            "medkg diff compares data whose every node has an IRI"
+        )
+    return triples
+
+
+def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:
+    ontology = load_ontology().rdflib_graph()
+    claim_kinds = {str(c) for c in ontology.transitive_subjects(RDFS.subClassOf, URIRef(MEDKG + "Claim"))}
+    result = Diff()
+    parts_old, parts_new = _claim_parts(old, claim_kinds), _claim_parts(new, claim_kinds)
+    claims_old, claims_new = set(parts_old.values()), set(parts_new.values())
+    result.claims_added = sorted(_name(c) for c in claims_new - claims_old)
+    result.claims_removed = sorted(_name(c) for c in claims_old - claims_new)
+    for claim in sorted(claims_old & claims_new, key=str):
+        before, after = _fields(old, parts_old, claim), _fields(new, parts_new, claim)
+        changes = [
+            {"field": f, "old": sorted(before.get(f, [])), "new": sorted(after.get(f, []))}
+            for f in sorted(set(before) | set(after)) if before.get(f) != after.get(f)
+        ]
+        if changes:
+            result.claims_changed[_name(claim)] = changes
+    ents_old, ents_new = _entities(old), _entities(new)
+    result.entities_added = sorted(_name(e) for e in ents_new - ents_old)
+    result.entities_removed = sorted(_name(e) for e in ents_old - ents_new)
+    for entity in sorted(ents_old & ents_new, key=str):
+        ids_old = {_term(t.object) for t in old if t.subject == entity and t.predicate.value in MAPPINGS}
+        ids_new = {_term(t.object) for t in new if t.subject == entity and t.predicate.value in MAPPINGS}
+        if ids_old != ids_new:
+            result.identifiers_changed[_name(entity)] = {"added": sorted(ids_new - ids_old), "removed": sorted(ids_old - ids_new)}
+    # Everything else that changed, triple by triple: direct-layer triples, labels, notes, ...
+    explained = set(parts_old) | set(parts_new) | (ents_old ^ ents_new)
+    for triples, into in ((new - old, result.triples_added), (old - new, result.triples_removed)):
+        into.extend(sorted(
+            _triple(t) for t in triples
+            if t.subject not in explained and not (t.predicate.value in MAPPINGS and t.subject in ents_old & ents_new)
+        ))
+    return result
+
+
+def render(d: Diff, fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps(vars(d), indent=2, ensure_ascii=False) + "\n"
+    if d.empty():
+        return "No differences.\n"
+    out = []
+
+    def section(title, items):
+        if items:
+            out.append(f"{title} ({len(items)}):")
+            out.extend(f"  {item}" for item in items)
+            out.append("")
+
+    section("Claims added", d.claims_added)
+    section("Claims removed", d.claims_removed)
+    section("Claims changed", [
+        f"{claim}: " + "; ".join(f"{c['field']} {' '.join(c['old']) or '(none)'} -> {' '.join(c['new']) or '(none)'}" for c in changes)
+        for claim, changes in d.claims_changed.items()
+    ])
+    section("Entities added", d.entities_added)
+    section("Entities removed", d.entities_removed)
+    section("Identifiers changed", [
+        f"{e}: " + ", ".join([f"+{i}" for i in c["added"]] + [f"-{i}" for i in c["removed"]])
+        for e, c in d.identifiers_changed.items()
+    ])
+    section("Other triples added (not part of a claim)", d.triples_added)
+    section("Other triples removed (not part of a claim)", d.triples_removed)
+    return "\n".join(out)
+
+
+def _claim_parts(triples, claim_kinds) -> dict:
+    """Each node that belongs to a claim (the claim, its quote, the quote's selectors) -> the claim."""
+    claims = {t.subject for t in triples if t.predicate.value == RDF + "type" and t.object.value in claim_kinds}
+    parts = {c: c for c in claims}
+    quotes = {t.object: t.subject for t in triples if t.subject in claims and t.predicate.value == MEDKG + "quote"}
+    parts.update(quotes)
+    parts.update({t.object: quotes[t.subject] for t in triples if t.subject in quotes and t.predicate.value == OA + "hasSelector"})
+    return parts
+
+
+def _fields(triples, parts, claim) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for t in triples:
+        if parts.get(t.subject) == claim and t.predicate.value not in (MEDKG + "quote", OA + "hasSelector", OA + "hasSource"):
+            if t.predicate.value == RDF + "type" and t.subject != claim:
+                continue  # the selectors' own types
+            name = FIELDS.get(t.predicate.value) or readable(from_oxigraph(t.predicate))
+            out.setdefault(name, []).append(_term(t.object))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _entities(triples) -> set:
+    return {t.subject for t in triples if t.predicate.value == RDF + "type" and t.subject.value.startswith(ENTITY)}
+
+
+def _name(term) -> str:
+    return readable(from_oxigraph(term))
+
+
+def _term(term) -> str:
+    if isinstance(term, ox.Literal):
+        return json.dumps(term.value, ensure_ascii=False) + (f"@{term.language}" if term.language else "")
+    return _name(term)
+
+
+def _triple(t: ox.Triple) -> str:
+    return f"{_name(t.subject)} {_name(t.predicate)} {_term(t.object)}"
+
+
