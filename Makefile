@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test validate clean
+.PHONY: help run test validate export serve clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,5 +22,11 @@ validate: $(BIN)/medkg ## validate data/ (same as python validate.py)
 test: $(BIN)/medkg ## run the whole test suite
 	$(BIN)/python -m pytest
 
-clean: ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache *.egg-info
+export: $(BIN)/medkg ## write the release files into dist/
+	$(BIN)/medkg export
+
+serve: $(BIN)/medkg ## serve the graph read-only at http://127.0.0.1:7878/query (Ctrl-C stops it)
+	$(BIN)/medkg serve
+
+clean: ## remove the virtual environment, caches and dist/
+	rm -rf $(VENV) .pytest_cache *.egg-info dist
