@@ -118,11 +118,18 @@ def _focus_nodes(shapes: Graph, shape: URIRef, store: ox.Store) -> list[ox.Named
 
 
 def _is_flat(select: str) -> bool:
-    """True when every group below the WHERE clause is a FILTER (NOT) EXISTS block."""
+    """True when every group below the WHERE clause is a FILTER (NOT) EXISTS block or an
+    OPTIONAL block with no group inside: with $this bound by VALUES at the top, EXISTS sees the
+    outer bindings, and an OPTIONAL's pattern and filter are joined on $this (SPARQL's LeftJoin),
+    as with SHACL's pre-binding. UNION, MINUS and subqueries are not."""
     code = _STRINGS_AND_COMMENTS.sub(" ", select)
     opened = [m.start() for m in re.finditer(r"\{", code)]
-    exists = {m.end() - 1 for m in re.finditer(r"\bEXISTS\s*\{", code, re.IGNORECASE)}
-    return len([p for p in opened if p not in exists]) <= 1
+    allowed = {m.end() - 1 for m in re.finditer(r"\bEXISTS\s*\{", code, re.IGNORECASE)}
+    for m in re.finditer(r"\bOPTIONAL\s*\{", code, re.IGNORECASE):
+        inside = code[m.end():]
+        if inside.find("}") < (inside.find("{") if "{" in inside else len(inside)):
+            allowed.add(m.end() - 1)
+    return len([p for p in opened if p not in allowed]) <= 1
 
 
 def _bind_this(select: str, focus: list) -> str:
