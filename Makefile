@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test validate export serve clean
+.PHONY: help run test validate export serve bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ export: $(BIN)/medkg ## write the release files into dist/
 
 serve: $(BIN)/medkg ## serve the graph read-only at http://127.0.0.1:7878/query (Ctrl-C stops it)
 	$(BIN)/medkg serve
+
+bench: $(BIN)/medkg ## run the benchmarks (about 30 minutes); writes benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py
 
 clean: ## remove the virtual environment, caches and dist/
 	rm -rf $(VENV) .pytest_cache *.egg-info dist

@@ -37,32 +37,46 @@ def triples_at(root: Path, rev: str, paths: list[Path]) -> set[ox.Triple]:
         for name in listed.stdout.split():
             if not name.endswith(".ttl"):
                 continue
-            content = _git(root, "show", f"{rev}:{name}", binary=True).stdout
             try:
-                triples.update(ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(content, format=ox.RdfFormat.TURTLE))
+                triples.update(_triples(_git(root, "show", f"{rev}:{name}", binary=True).stdout))
             except SyntaxError as e:
                 raise InputError(f"{name} at {rev}:{e.lineno}: does not parse") from None
     return triples
 
 
 def touched_nodes(data: Source, paths: list[Path], rev: str) -> tuple[set[str] | None, str]:
-    """The IRIs to validate, or (None, reason) when only a full validation will do."""
+    """The IRIs to validate, or (None, reason) when only a full validation will do.
+
+    Only the files git reports as changed (or new) are compared, each as it was at REV and as
+    it is now: their set difference is the edit.
+    """
     root = repo_root(paths[0])
     if _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
         raise InputError(f"--changed {rev}: no such git revision")
     ontology = ONTOLOGY_DIR.resolve()
     if ontology.is_relative_to(root) and _git(root, "diff", "--quiet", rev, "--", str(ontology)).returncode != 0:
         return None, f"ontology/ or its shapes changed since {rev}: validating everything"
-    try:
-        old_triples = triples_at(root, rev, paths)
-    except InputError as e:
-        return None, f"{e}: validating everything"
-    new_triples = set(data.triples)
+    scope = [str(p.resolve().relative_to(root)) for p in paths]
+    changed_files = set(_git(root, "diff", "--name-only", rev, "--", *scope).stdout.split())
+    changed_files |= set(_git(root, "ls-files", "--others", "--exclude-standard", "--", *scope).stdout.split())
+    changed_files = sorted(f for f in changed_files if f.endswith(".ttl"))
+    old_triples, new_triples = set(), set()
+    for name in changed_files:
+        before = _git(root, "show", f"{rev}:{name}", binary=True)
+        try:
+            if before.returncode == 0:
+                old_triples.update(_triples(before.stdout))
+            if (root / name).exists():
+                new_triples.update(_triples((root / name).read_bytes()))
+        except SyntaxError:
+            return None, f"{name} does not parse at {rev}: validating everything"
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in old_triples | new_triples):
         return None, "blank nodes make an edit more than a set difference: validating everything"
     changed = old_triples ^ new_triples
     touched = {t.subject for t in changed}
-    pointing = {t.subject for t in new_triples if t.object in touched}
+    pointing = {t.subject for t in data.triples if t.object in touched}
     return {n.value for n in touched | pointing if isinstance(n, ox.NamedNode)}, ""
 
 
+def _triples(content: bytes) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(content, format=ox.RdfFormat.TURTLE)}

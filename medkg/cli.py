@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("ttl", "nt", "jsonld", "trig", "all"), default="all", help="which formats (default: all)")
     export.add_argument("--version", dest="release_version", help="the release's semantic version (default: the package version)")
     export.add_argument("--date", help="the release date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else the last commit's date)")
+    export.add_argument("--data", type=Path, action="append", metavar="PATH", help="data files or folders to export (default: data/)")
     export.set_defaults(run=_export)
 
     diff = commands.add_parser(
@@ -233,7 +234,7 @@ def _export(args) -> int:
 
     target = args.output or export.DIST
     formats = export.ALL if args.format == "all" else (args.format,)
-    written = export.export(target, formats, args.release_version, args.date)
+    written = export.export(target, formats, args.release_version, args.date, args.data)
     for path in written:
         print(relative(path))
     return errors.OK

@@ -30,8 +30,8 @@ ALL = ("ttl", "nt", "jsonld", "trig")
 DIST = ROOT / "dist"
 
 
-def parts() -> dict[str, Source]:
-    return {"ontology": load_ontology(), "shapes": load_shapes(), "data": load_data()}
+def parts(data_paths: list[Path] | None = None) -> dict[str, Source]:
+    return {"ontology": load_ontology(), "shapes": load_shapes(), "data": load_data(data_paths)}
 
 
 def canonical_dataset(sources: dict[str, Source]) -> list[ox.Quad]:
@@ -51,9 +51,12 @@ def canonical_hash(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
-def export(target: Path = DIST, formats: tuple[str, ...] = ALL, version: str | None = None, date: str | None = None) -> list[Path]:
+def export(
+    target: Path = DIST, formats: tuple[str, ...] = ALL, version: str | None = None, date: str | None = None,
+    data_paths: list[Path] | None = None,
+) -> list[Path]:
     """Write a release into `target` (replacing it whole); return the files written."""
-    sources = parts()
+    sources = parts(data_paths)
     quads = canonical_dataset(sources)
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)

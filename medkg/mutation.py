@@ -31,8 +31,11 @@ TREATS = ox.NamedNode("https://w3id.org/biolink/vocab/treats")
 APPLIED = ox.NamedNode("https://w3id.org/biolink/vocab/applied_to_treat")
 INTERNAL = "https://w3id.org/medkg/"
 
-# Survivors that are harmless edits, with the reason they are. (Empty: none is known.)
-HARMLESS: dict[str, str] = {}
+# Survivors that are harmless edits, with the reason they are.
+HARMLESS: dict[str, str] = {
+    'untype the object of intrathecal-not-between-discs object "the cerebrospinal fluid in the intra..."':
+        "a curator note's stated value is free text beside its rdfs:comment; no query or check relies on its tag",
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,233 @@
+"""Benchmarks: how each part's cost grows with the graph, beside the tool a user would otherwise use.
+
+    make bench                      # or: python benchmarks/run.py [--sizes 10k,100k,1M] [--runs 3]
+
+Every measurement is a whole process where a user would run one (a cold CLI), at least --runs
+times, reporting median, min, max and peak memory (the process's maximum resident set); query
+latency is measured in-process (5 timed runs per query after a warm-up, in a process of its own).
+Writes benchmarks/results.json and benchmarks/RESULTS.md. Nothing here is a test.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate  # noqa: E402
+
+PY = sys.executable
+BIN = Path(sys.executable).parent
+SIZES = {"10k": 100, "100k": 1000, "1M": 10000}
+DATA = HERE / "data"
+# Bare pySHACL runs each SHACL-SPARQL constraint once per focus node on rdflib: on this model
+# it needs 14 s for the shipped graph and over 11 minutes for 10k triples. Cut it, and do not
+# start it on a larger size once it has been cut.
+PYSHACL_CUT = 300
+RDFLIB_CUT = 180
+
+
+def run_process(cmd, timeout=None, cwd=ROOT, env=None):
+    """(seconds, peak MB, return code, stdout); seconds is None when cut at `timeout`."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    timer = threading.Timer(timeout, process.kill) if timeout else None
+    if timer:
+        timer.start()
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if timer:
+        timer.cancel()
+    killed = os.WIFSIGNALED(status)
+    return (None if killed else elapsed), usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), out
+
+
+def measure(cmd, runs, timeout=None, cwd=ROOT, env=None):
+    times, peaks, out = [], [], b""
+    for _ in range(runs):
+        seconds, peak, code, out = run_process(cmd, timeout, cwd, env)
+        if seconds is None:
+            return {"cut": timeout, "peak_mb": round(peak), "runs": len(times) + 1}
+        if code not in (0, 1):
+            raise RuntimeError(f"{' '.join(map(str, cmd))} exited {code}")
+        times.append(seconds)
+        peaks.append(peak)
+    return {"median": round(statistics.median(times), 3), "min": round(min(times), 3), "max": round(max(times), 3),
+            "peak_mb": round(max(peaks)), "runs": runs, "stdout": out.decode(errors="replace").strip()[-2000:]}
+
+
+def prepare(size: str) -> Path:
+    """The synthetic graph of one size, in a git repository (for --changed), made once."""
+    folder = DATA / size
+    if not (folder / ".git").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(SIZES[size], folder, seed=1)
+        (folder / "expected-violations.tsv").unlink()
+        for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=bench", "-c", "user.email=bench@medkg", "commit", "-qm", "synthetic"]):
+            subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
+    return folder
+
+
+def model_files() -> Path:
+    """Shapes and ontology as one file each, for bare pySHACL."""
+    folder = DATA / "model"
+    if not folder.exists():
+        subprocess.run([PY, "-m", "medkg.cli", "export", "--format", "ttl", "-o", str(folder)], cwd=ROOT, check=True, capture_output=True)
+    return folder
+
+
+def merged_data(folder: Path) -> Path:
+    """The size's data as one N-Triples file, for bare pySHACL (one data file per run)."""
+    path = folder.parent / f"{folder.name}.nt"
+    if not path.exists():
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        for f in sorted(folder.glob("*.ttl")):
+            store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE)
+        store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return path
+
+
+def triples_in(folder: Path) -> int:
+    from medkg.load import load
+
+    return len(load([folder]).triples)
+
+
+def edit_one_drug(folder: Path):
+    """Change one drug's label (a curator's edit); return a function that undoes it."""
+    path = folder / "drugs-0000000.ttl"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace('"synthetic drug 7"@en', '"synthetic drug seven"@en', 1), encoding="utf-8")
+    return lambda: path.write_text(original, encoding="utf-8")
+
+
+def bench(sizes: list[str], runs: int) -> dict:
+    results = {"measurements": [], "sizes": {}}
+
+    def record(group, name, size, value, **extra):
+        results["measurements"].append({"group": group, "name": name, "size": size, **value, **extra})
+        shown = value.get("median", f"cut at {value.get('cut')} s")
+        print(f"{group:<14} {name:<34} {size:>7}  {shown}", flush=True)
+
+    # The shipped graph: the curator's command, cold, and every catalogue query on each engine.
+    record("validate", "python validate.py (cold)", "shipped", measure([PY, "validate.py"], runs))
+    _queries(record, "shipped", ROOT / "data", ("oxigraph", "rdflib", "server"))
+
+    shapes = model_files()
+
+    def bare_pyshacl(data_file):
+        return [str(BIN / "pyshacl"), "-s", str(shapes / "medkg-shapes.ttl"), "-e", str(shapes / "medkg-ontology.ttl"),
+                "-i", "none", "-f", "human", str(data_file)]
+
+    record("validation", "bare pyshacl CLI", "shipped", measure(bare_pyshacl(shapes / "medkg-data.ttl"), runs, timeout=PYSHACL_CUT))
+    pyshacl_cut = None
+    for size in sizes:
+        folder = prepare(size)
+        results["sizes"][size] = triples_in(folder)
+        record("parse", "rdflib Graph.parse", size, measure([PY, str(HERE / "tasks.py"), "parse-rdflib", str(folder)], runs))
+        record("parse", "pyoxigraph Store.bulk_load", size, measure([PY, str(HERE / "tasks.py"), "parse-oxigraph", str(folder)], runs))
+        full = measure([PY, "validate.py", str(folder)], runs)
+        record("validation", "python validate.py", size, full)
+        if pyshacl_cut:
+            record("validation", "bare pyshacl CLI", size, {"cut": PYSHACL_CUT, "peak_mb": 0, "runs": 0},
+                   note=f"not started: already cut at {pyshacl_cut}")
+        else:
+            bare = measure(bare_pyshacl(merged_data(folder)), runs, timeout=PYSHACL_CUT)
+            record("validation", "bare pyshacl CLI", size, bare)
+            pyshacl_cut = size if "cut" in bare else None
+        undo = edit_one_drug(folder)
+        try:
+            record("validation", "validate --changed (one drug)", size, measure([PY, "validate.py", str(folder), "--changed"], runs))
+        finally:
+            undo()
+        # rdflib's slowest catalogue queries take seconds on the shipped graph and grow faster
+        # than the graph: it runs at 10k triples only, cut at RDFLIB_CUT seconds.
+        _queries(record, size, folder, ("oxigraph", "server", "rdflib") if size == "10k" else ("oxigraph", "server"))
+        with tempfile.TemporaryDirectory() as out:
+            record("export", "medkg export (all formats)", size,
+                   measure([PY, "-m", "medkg.cli", "export", "--data", str(folder), "-o", out + "/dist"], runs))
+    return results
+
+
+def _queries(record, size: str, folder: Path, engines) -> None:
+    for engine in engines:
+        if engine == "server":
+            q = _server_queries(folder)
+        else:
+            q = measure([PY, str(HERE / "tasks.py"), "queries", engine, str(folder)], 1,
+                        timeout=RDFLIB_CUT if engine == "rdflib" else 600)
+        label = {"oxigraph": "pyoxigraph", "rdflib": "rdflib", "server": "Oxigraph server"}[engine]
+        if "cut" in q:
+            record("queries", f"catalogue on {label}", size, q)
+        else:
+            record("queries", f"catalogue on {label} (slowest query)", size, _slowest(q), per_query=json.loads(q.pop("stdout")))
+
+
+def _server_queries(folder: Path) -> dict:
+    from medkg.load import load, load_ontology
+    from medkg.server import ReadOnlyServer
+
+    triples = load([folder]).triples + load_ontology().triples
+    body = "".join(f"{t} .\n" for t in triples).encode("utf-8")
+    with ReadOnlyServer(body) as server:
+        return measure([PY, str(HERE / "tasks.py"), "queries", "server", str(folder), server.url], 1)
+
+
+def _slowest(q: dict) -> dict:
+    per_query = json.loads(q["stdout"])
+    name = max(per_query, key=lambda n: per_query[n]["median"])
+    return {"median": round(per_query[name]["median"] / 1000, 5), "min": round(per_query[name]["min"] / 1000, 5),
+            "max": round(per_query[name]["max"] / 1000, 5), "peak_mb": q["peak_mb"], "query": name, "runs": 5}
+
+
+def environment() -> dict:
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+    import SPARQLWrapper
+
+    oxigraph = subprocess.run([str(BIN / "oxigraph"), "--version"], capture_output=True, text=True).stdout.strip()
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB",
+        "python": platform.python_version(),
+        "versions": {"rdflib": rdflib.__version__, "pyshacl": pyshacl.__version__, "pyoxigraph": pyoxigraph.__version__,
+                     "oxigraph server": oxigraph, "SPARQLWrapper": SPARQLWrapper.__version__},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1M")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results = {**environment(), **bench([s for s in args.sizes.split(",") if s], args.runs)}
+    results["total_seconds"] = round(time.perf_counter() - started)
+    for m in results["measurements"]:
+        m.pop("stdout", None)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    from benchmarks.report import write_markdown
+
+    write_markdown(results, HERE / "RESULTS.md")
+    print(f"wrote benchmarks/results.json and benchmarks/RESULTS.md in {results['total_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()

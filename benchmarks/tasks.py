@@ -1,0 +1,79 @@
+"""Single measured tasks, each run as its own process by benchmarks/run.py (cold, like a user).
+
+    python benchmarks/tasks.py parse-rdflib DIR
+    python benchmarks/tasks.py parse-oxigraph DIR
+    python benchmarks/tasks.py queries ENGINE DIR [URL]   # ENGINE: rdflib | oxigraph | server; prints JSON
+"""
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REPEATS = 5  # timed runs per query, after one warm-up
+
+
+def files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.ttl"))
+
+
+def parse_rdflib(folder: Path) -> None:
+    import rdflib
+
+    graph = rdflib.Graph()
+    for f in files(folder):
+        graph.parse(f, format="turtle")
+    print(len(graph))
+
+
+def parse_oxigraph(folder: Path) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for f in files(folder):
+        store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE)
+    print(len(store))
+
+
+def queries(engine: str, folder: Path, url: str | None = None) -> None:
+    """Latency of every catalogue query on one engine, in milliseconds."""
+    from medkg import catalogue
+    from medkg.load import load, load_ontology, to_rdflib
+    from medkg.queries import prepare, run_remote
+
+    triples = load([folder]).triples + load_ontology().triples
+    if engine == "rdflib":
+        import rdflib
+
+        graph = rdflib.Graph()
+        for t in triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        run = lambda q: len(list(graph.query(prepare(q, q.example))))  # noqa: E731
+    elif engine == "oxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        run = lambda q: len(list(store.query(prepare(q, q.example))))  # noqa: E731
+    else:
+        run = lambda q: len(run_remote(q, q.example, url, timeout=600).rows)  # noqa: E731
+    out = {}
+    for name, q in catalogue.catalogue().items():
+        run(q)
+        times = []
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            run(q)
+            times.append((time.perf_counter() - start) * 1000)
+        out[name] = {"median": statistics.median(times), "min": min(times), "max": max(times)}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    task, *args = sys.argv[1:]
+    {"parse-rdflib": lambda: parse_rdflib(Path(args[0])), "parse-oxigraph": lambda: parse_oxigraph(Path(args[0])),
+     "queries": lambda: queries(args[0], Path(args[1]), args[2] if len(args) > 2 else None)}[task]()

@@ -1,0 +1,58 @@
+"""The benchmark generator: its graph follows the model and passes the shapes, and each injected
+violation is found. (No timings here: those are in benchmarks/RESULTS.md.)"""
+
+import importlib.util
+
+import pytest
+
+from medkg.project import ROOT
+from medkg.validation import validate
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+generator = _generator()
+
+
+def test_synthetic_graph_conforms_and_has_about_100_triples_per_drug(tmp_path):
+    generator.generate(30, tmp_path / "g", seed=3)
+    report = validate([tmp_path / "g"])
+    assert report.findings == []
+    assert 95 <= report.triples / 30 <= 115
+
+
+def test_generator_is_deterministic(tmp_path):
+    generator.generate(12, tmp_path / "a", seed=5)
+    generator.generate(12, tmp_path / "b", seed=5)
+    generator.generate(12, tmp_path / "c", seed=6)
+    read = lambda d: {p.name: p.read_bytes() for p in sorted(d.iterdir())}  # noqa: E731
+    assert read(tmp_path / "a") == read(tmp_path / "b") != read(tmp_path / "c")
+
+
+def test_every_injected_violation_is_found(tmp_path):
+    expected = generator.generate(40, tmp_path / "g", seed=2, violations=2)
+    assert all(len(nodes) == 2 for nodes in expected.values())
+    report = validate([tmp_path / "g"])
+    found = {(f.shape, f.focus) for f in report.findings}
+    for kind, nodes in expected.items():
+        shape = generator.VIOLATIONS[kind][1]
+        for node in nodes:
+            assert (shape, node) in found, f"{kind}: {shape} did not report {node}"
+    # Nothing is reported on drugs that were left intact.
+    broken = {n.split(":")[1].split("-")[1] for nodes in expected.values() for n in nodes}
+    assert {f.focus.split(":")[1].split("-")[1] for f in report.findings if "syn-" in f.focus} <= broken
+
+
+@pytest.mark.parametrize("drugs", [6])
+def test_findings_equal_bare_pyshacl_on_a_small_synthetic_graph(tmp_path, drugs):
+    generator.generate(drugs, tmp_path / "g", seed=4, violations=1)
+    fast = validate([tmp_path / "g"])
+    reference = validate([tmp_path / "g"], sparql_engine="pyshacl")
+    key = lambda f: (f.file, f.line, f.focus, f.path, f.shape, f.component, f.severity)  # noqa: E731
+    assert sorted(map(key, fast.findings)) == sorted(map(key, reference.findings))
+    assert fast.findings
