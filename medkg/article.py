@@ -66,13 +66,18 @@ def render_sentences_ttl(path: Path = ARTICLE_TEXT) -> str:
     return "\n".join(blocks)
 
 
+def stale(path: Path = ARTICLE_TEXT) -> list[tuple[Path, str]]:
+    """The generated files that differ from what the text gives, with their new content."""
+    wanted = ((TEXT_TTL, render_text_ttl(path)), (SENTENCES_TTL, render_sentences_ttl(path)))
+    return [(t, c) for t, c in wanted if not t.exists() or t.read_text(encoding="utf-8") != c]
+
+
 def sync(path: Path = ARTICLE_TEXT) -> list[Path]:
-    """Rewrite both generated files; return those whose content changed."""
+    """Rewrite the generated files that are out of date; return them."""
     changed = []
-    for target, content in ((TEXT_TTL, render_text_ttl(path)), (SENTENCES_TTL, render_sentences_ttl(path))):
-        if not target.exists() or target.read_text(encoding="utf-8") != content:
-            tmp = target.with_suffix(".ttl.tmp")
-            tmp.write_text(content, encoding="utf-8")
-            tmp.replace(target)  # atomic: a reader never sees half a file
-            changed.append(target)
+    for target, content in stale(path):
+        tmp = target.with_suffix(".ttl.tmp")
+        tmp.write_text(content, encoding="utf-8")
+        tmp.replace(target)  # atomic: a reader never sees half a file
+        changed.append(target)
     return changed

@@ -13,12 +13,12 @@ import pyoxigraph as ox
 
 from medkg.errors import InputError
 from medkg.project import QUERIES_DIR, relative
+from medkg.sparql_text import mask
 
 EXAMPLES_DIR = QUERIES_DIR / "examples"
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
 # Update keywords as keywords: not inside a variable (?load), a prefixed name (ex:add) or a string.
 _UPDATE = re.compile(r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:])", re.IGNORECASE)
-_STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|<[^>\s]*>')
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Query:
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query keyword outside strings and IRIs."""
-        code = _STRINGS_AND_COMMENTS.sub(" ", self.text)
+        code = mask(self.text)
         m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.IGNORECASE)
         return m.group(1).upper() if m else ""
 
@@ -96,7 +96,7 @@ def resolve(name_or_path: str) -> Query:
 
 def refuse_updates(query: Query) -> None:
     """`medkg query` only reads: refuse SPARQL Update and anything that is not a query."""
-    code = _STRINGS_AND_COMMENTS.sub(" ", query.text)
+    code = mask(query.text)
     if m := _UPDATE.search(code):
         raise InputError(
             f"{query.name}: {m.group(1).upper()} is SPARQL Update; `medkg query` only reads "
@@ -128,17 +128,12 @@ def bind(query: Query, values: dict[str, str]) -> str:
     clauses = " ".join(f"VALUES ?{n} {{ {term(query.params[n], v)} }}" for n, v in sorted(values.items()))
     # The VALUES clause opens the query's WHERE group, so the whole group, its FILTERs included,
     # sees the parameter bound; a group nested below (UNION, OPTIONAL) is joined with it.
-    code = _mask(query.text)
+    code = mask(query.text)
     form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.IGNORECASE)
     brace = code.find("{", form.end() if form else 0)
     if brace < 0:
         raise InputError(f"{query.name}: no WHERE clause to bind parameters in")
     return query.text[: brace + 1] + f"\n  {clauses}\n" + query.text[brace + 1 :]
-
-
-def _mask(text: str) -> str:
-    """The text with strings, comments and IRIs blanked out, positions kept."""
-    return _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def term(param: Param, value: str) -> str:
@@ -150,9 +145,13 @@ def term(param: Param, value: str) -> str:
     return str(ox.Literal(value))
 
 
+def without_header(text: str) -> str:
+    """A query's text without its `#+` header lines: what an endpoint runs."""
+    return "\n".join(line for line in text.splitlines() if not _HEADER.match(line)).strip() + "\n"
+
+
 def query_body(query: Query) -> str:
-    """The query without its `#+` header lines: what an endpoint runs."""
-    return "\n".join(line for line in query.text.splitlines() if not _HEADER.match(line)).strip() + "\n"
+    return without_header(query.text)
 
 
 def to_turtle(queries: list[Query], target: str) -> str:

@@ -345,13 +345,9 @@ def _sync(args) -> int:
     from medkg import article
 
     if args.check:
-        stale = [
-            relative(target)
-            for target, render in ((article.TEXT_TTL, article.render_text_ttl), (article.SENTENCES_TTL, article.render_sentences_ttl))
-            if not target.exists() or target.read_text(encoding="utf-8") != render()
-        ]
-        for name in stale:
-            print(f"{name} is out of date with the article text: run `medkg sync-article`", file=sys.stderr)
+        stale = article.stale()
+        for target, _ in stale:
+            print(f"{relative(target)} is out of date with the article text: run `medkg sync-article`", file=sys.stderr)
         return errors.FINDINGS if stale else errors.OK
     changed = article.sync()
     print("\n".join(f"wrote {relative(p)}" for p in changed) or "up to date")

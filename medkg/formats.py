@@ -9,7 +9,7 @@ import io
 import json
 
 from medkg.errors import InputError
-from medkg.prefixes import prefixes
+from medkg.prefixes import compact
 from medkg.results import Results, Term
 
 # name: (media type, extension)
@@ -92,11 +92,7 @@ def readable(term: Term | None) -> str:
     if term is None:
         return ""
     if term.kind == "uri":
-        for prefix, ns in sorted(prefixes().items(), key=lambda kv: -len(kv[1])):
-            local = term.value[len(ns):]
-            if term.value.startswith(ns) and local and all(c.isalnum() or c in "-_." for c in local):
-                return f"{prefix}:{local}"
-        return f"<{term.value}>"
+        return compact(term.value)
     if term.kind == "bnode":
         return f"_:{term.value}"
     return term.value.replace("\n", " ")

@@ -29,3 +29,21 @@ def sparql_prologue() -> str:
 
 def namespace(prefix: str) -> str:
     return prefixes()[prefix]
+
+
+def compact(iri: str) -> str:
+    """A prefixed name where a registered namespace fits (longest first), else <iri>.
+
+    >>> compact("https://w3id.org/medkg/id/baclofen"), compact("http://example.org/x y")
+    ('kg:baclofen', '<http://example.org/x y>')
+    """
+    for prefix, ns in _longest_first():
+        local = iri[len(ns):]
+        if iri.startswith(ns) and local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+@cache
+def _longest_first() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(prefixes().items(), key=lambda kv: -len(kv[1])))

@@ -8,7 +8,7 @@ ontology's labels and subclass links (a medkg:RiskClaim is a medkg:Claim). `medk
 import pyoxigraph as ox
 
 from medkg import endpoint
-from medkg.catalogue import Query, bind, refuse_updates
+from medkg.catalogue import Query, bind, refuse_updates, without_header
 from medkg.errors import InputError
 from medkg.load import load_data, load_ontology
 from medkg.results import Results, from_oxigraph_solutions
@@ -42,7 +42,7 @@ def run_local(query: Query, params: dict[str, str], store: ox.Store | None = Non
 
 def run_remote(query: Query, params: dict[str, str], url: str, *, timeout: float, default_graph: str | None = None) -> Results:
     # Only the query goes over the wire, not the catalogue's `#+` header.
-    text = "\n".join(line for line in prepare(query, params).splitlines() if not line.startswith("#+"))
+    text = without_header(prepare(query, params))
     return endpoint.query(url, text, query.form, timeout=timeout, default_graph=default_graph)
 
 

@@ -22,11 +22,11 @@ import pyoxigraph as ox
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
 from medkg.load import to_rdflib
+from medkg.sparql_text import mask
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _THIS = re.compile(r"\$this\b")
-_STRINGS_AND_COMMENTS = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def _is_flat(select: str) -> bool:
     OPTIONAL block with no group inside: with $this bound by VALUES at the top, EXISTS sees the
     outer bindings, and an OPTIONAL's pattern and filter are joined on $this (SPARQL's LeftJoin),
     as with SHACL's pre-binding. UNION, MINUS and subqueries are not."""
-    code = _STRINGS_AND_COMMENTS.sub(" ", select)
+    code = mask(select)
     opened = [m.start() for m in re.finditer(r"\{", code)]
     allowed = {m.end() - 1 for m in re.finditer(r"\bEXISTS\s*\{", code, re.IGNORECASE)}
     for m in re.finditer(r"\bOPTIONAL\s*\{", code, re.IGNORECASE):

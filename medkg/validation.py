@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from medkg import qc, sparql_constraints
 from medkg.load import Source, load_data, load_ontology, load_shapes, to_rdflib
-from medkg.prefixes import prefixes
+from medkg.prefixes import compact as compact_iri
 from medkg.project import DATA_DIR, relative
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -134,15 +134,11 @@ def _neighbourhood(data: Source, focus: set[str]) -> Graph:
     validation does not (pySHACL 0.40.1), so the subgraph is validated instead, and the findings
     are then kept for the focus nodes only.
     """
-    from rdflib import Graph as RdfGraph
-
-    from medkg.load import to_rdflib as term
-
     first = [t for t in data.triples if getattr(t.subject, "value", None) in focus]
     objects = {t.object for t in first}
-    graph = RdfGraph()
+    graph = Graph()
     for t in first + [t for t in data.triples if t.subject in objects]:
-        graph.add((term(t.subject), term(t.predicate), term(t.object)))
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
 
@@ -241,18 +237,11 @@ def _shape_name(shape: Node | None, shapes: Graph) -> Node | None:
 
 
 def _compactor():
-    namespaces = sorted(prefixes().items(), key=lambda kv: -len(kv[1]))
-
     def compact(node) -> str:
         if node is None:
             return "-"
         if isinstance(node, URIRef):
-            text = str(node)
-            for prefix, ns in namespaces:
-                local = text[len(ns):]
-                if text.startswith(ns) and local and all(c.isalnum() or c in "-_." for c in local):
-                    return f"{prefix}:{local}"
-            return f"<{text}>"
+            return compact_iri(str(node))
         return node.n3() if hasattr(node, "n3") else str(node)
 
     return compact
