@@ -6,6 +6,7 @@ before anything else runs. The triples then fill a pyoxigraph Store (fast SPARQL
 rdflib Graph (what pySHACL validates), converted term by term rather than parsed twice.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,9 @@ from medkg.locations import LocationIndex
 from medkg.project import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# rdflib logs a traceback for every ill-typed literal ("1.5"^^xsd:integer) it converts; the
+# shapes report those literals with file and line, so the traceback is only noise.
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 _POSITION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 _UNDECLARED = re.compile(r"The prefix ([\w.-]*): has not been declared")
 

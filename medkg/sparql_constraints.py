@@ -3,11 +3,11 @@
 pySHACL runs each sh:sparql constraint once per focus node on rdflib's SPARQL engine, which
 took ~13 of the 14 seconds of a full validation of the shipped graph. Here the constraints
 run on pyoxigraph. SHACL binds $this by substitution (pre-binding). For a "flat" query, whose
-only nested groups are FILTER (NOT) EXISTS blocks, binding all focus nodes at once with VALUES
-at the top of the WHERE clause gives the same answers, since EXISTS sees the outer bindings;
-a query with UNION, OPTIONAL, MINUS or a subquery would see $this unbound inside those groups,
-so it runs once per focus node with pyoxigraph's substitutions (SEP-0007), which is SHACL's
-pre-binding. The results follow pySHACL's rules (the value defaults to the focus node; {?var}
+only nested groups are FILTER (NOT) EXISTS blocks, binding all focus nodes at once by joining
+the shape's targets (medkg/targets.py) at the top of the WHERE clause gives the same answers,
+since EXISTS sees the outer bindings; a query with UNION, OPTIONAL, MINUS or a subquery would
+see $this unbound inside those groups, so it runs once per focus node with pyoxigraph's
+substitutions (SEP-0007), which is SHACL's pre-binding. The results follow pySHACL's rules (the value defaults to the focus node; {?var}
 in messages becomes the bound term's string), and a test checks that the findings equal pure
 pySHACL's on the shipped data and on every fixture.
 
@@ -19,12 +19,12 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from medkg.load import to_rdflib
 from medkg.sparql_text import mask
+from medkg.targets import SH, target_group
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _THIS = re.compile(r"\$this\b")
 
@@ -61,15 +61,10 @@ def evaluate(
     """Results of the taken constraints; with `only`, for those focus nodes (IRIs) alone."""
     results = []
     for shape, constraint in taken:
-        focus = _focus_nodes(shapes, shape, store)
-        if only is not None:
-            focus = [f for f in focus if getattr(f, "value", None) in only]
-        if not focus:
-            continue
         severity = shapes.value(shape, SH.severity) or SH.Violation
         templates = [m for m in shapes.objects(constraint, SH.message) if isinstance(m, Literal)]
         seen = set()
-        for bound in _solutions(shapes, constraint, focus, store):
+        for bound in _solutions(shapes, shape, constraint, store, only):
             this = bound.pop("this")
             path = bound.pop("path", None)
             value = bound.pop("value", None)
@@ -85,14 +80,19 @@ def evaluate(
     return results
 
 
-def _solutions(shapes: Graph, constraint: URIRef, focus: list, store: ox.Store):
+def _solutions(shapes: Graph, shape: URIRef, constraint: URIRef, store: ox.Store, only: set[str] | None):
     """Each result row as {variable: rdflib term}, with "this" always bound."""
     select = _THIS.sub("?this", str(shapes.value(constraint, SH.select)))
     prologue = _prologue(shapes, constraint)
+    targets = target_group(shapes, [shape], only)
+    if not targets:
+        return
     if _is_flat(select):
-        runs = [(None, store.query(prologue + _bind_this(select, focus)))]
+        runs = [(None, store.query(prologue + _join_targets(select, targets)))]
     else:
-        runs = [(f, store.query(prologue + select, substitutions={ox.Variable("this"): f})) for f in focus]
+        focus = [row["this"] for row in store.query(f"SELECT ?this WHERE {{ {targets} }}")]
+        runs = [(f, store.query(prologue + select, substitutions={ox.Variable("this"): f}))
+                for f in sorted(focus, key=str)]
     for focus_node, solutions in runs:
         variables = [v.value for v in solutions.variables]
         for row in solutions:
@@ -102,24 +102,9 @@ def _solutions(shapes: Graph, constraint: URIRef, focus: list, store: ox.Store):
             yield bound
 
 
-def _focus_nodes(shapes: Graph, shape: URIRef, store: ox.Store) -> list[ox.NamedNode]:
-    patterns = []
-    for cls in shapes.objects(shape, SH.targetClass):
-        patterns.append(f"?this a/<{RDFS.subClassOf}>* <{cls}> .")
-    for prop in shapes.objects(shape, SH.targetSubjectsOf):
-        patterns.append(f"?this <{prop}> ?any .")
-    for prop in shapes.objects(shape, SH.targetObjectsOf):
-        patterns.append(f"?any <{prop}> ?this .")
-    nodes = {ox.NamedNode(str(n)) for n in shapes.objects(shape, SH.targetNode) if isinstance(n, URIRef)}
-    if patterns:
-        union = " UNION ".join("{ " + p + " }" for p in patterns)
-        nodes.update(row["this"] for row in store.query(f"SELECT DISTINCT ?this WHERE {{ {union} }}"))
-    return sorted(nodes, key=str)
-
-
 def _is_flat(select: str) -> bool:
     """True when every group below the WHERE clause is a FILTER (NOT) EXISTS block or an
-    OPTIONAL block with no group inside: with $this bound by VALUES at the top, EXISTS sees the
+    OPTIONAL block with no group inside: with $this bound by the targets at the top, EXISTS sees the
     outer bindings, and an OPTIONAL's pattern and filter are joined on $this (SPARQL's LeftJoin),
     as with SHACL's pre-binding. UNION, MINUS and subqueries are not."""
     code = mask(select)
@@ -132,9 +117,8 @@ def _is_flat(select: str) -> bool:
     return len([p for p in opened if p not in allowed]) <= 1
 
 
-def _bind_this(select: str, focus: list) -> str:
-    values = "VALUES ?this { " + " ".join(str(n) for n in focus) + " }\n"
-    query, count = _WHERE.subn(lambda m: m.group(0) + "\n" + values, select, count=1)
+def _join_targets(select: str, targets: str) -> str:
+    query, count = _WHERE.subn(lambda m: m.group(0) + "\n" + targets + "\n", select, count=1)
     if not count:
         raise ValueError("a SHACL-SPARQL constraint's query has no WHERE clause")
     return query

@@ -14,7 +14,7 @@ import pyshacl
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
-from medkg import qc, sparql_constraints
+from medkg import qc, shacl_core, sparql_constraints
 from medkg.load import Source, load_data, load_ontology, load_shapes, to_rdflib
 from medkg.prefixes import compact as compact_iri
 from medkg.project import DATA_DIR, relative
@@ -90,8 +90,13 @@ class Validator:
         self.ontology = load_ontology()
         self.ontology_graph = self.ontology.rdflib_graph()
         self.shapes = load_shapes().rdflib_graph()
+        self.compiled = None  # the Core constraints as SPARQL, when every one of them compiles
         if sparql_engine == "oxigraph":
             self.core, self.taken = sparql_constraints.split_shapes(self.shapes)
+            try:
+                self.compiled = shacl_core.CoreShapes(self.core)
+            except shacl_core.Unsupported as e:
+                print(f"medkg: SHACL Core left to pySHACL (the shapes use {e})", file=sys.stderr)
         else:
             self.core, self.taken = self.shapes, []
         kinds = (SH.NodeShape, SH.PropertyShape)
@@ -102,8 +107,6 @@ class Validator:
         if focus is not None and not focus:
             return Report([], data.files, len(data.triples), self.shape_count)
         compact = _compactor()
-        data_graph = data.rdflib_graph() if focus is None else _neighbourhood(data, focus)
-        data_graph += self.ontology_graph
         store = data.store()
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology.triples)
         findings = _blank_node_findings(data)
@@ -112,10 +115,12 @@ class Validator:
                 _finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages), r.shape,
                          SH.SPARQLConstraintComponent)
             )
-        _, results, _ = pyshacl.validate(
-            data_graph, shacl_graph=self.core, inference="none", allow_warnings=True, allow_infos=True
-        )
-        findings += _shacl_findings(results, data, self.shapes, compact)
+        if self.compiled is not None:
+            for r in self.compiled.run(store, focus):
+                findings.append(_finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages),
+                                         r.shape, r.component))
+        else:
+            findings += self._pyshacl_findings(data, focus, compact)
         findings += _qc_findings(store, data, compact)
         if focus is not None:
             findings = [f for f in findings if f.terms and str(f.terms[1]) in focus]
@@ -123,6 +128,15 @@ class Validator:
             set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message)
         )
         return Report(findings, data.files, len(data.triples), self.shape_count)
+
+
+    def _pyshacl_findings(self, data: Source, focus: set[str] | None, compact) -> list[Finding]:
+        data_graph = data.rdflib_graph() if focus is None else _neighbourhood(data, focus)
+        data_graph += self.ontology_graph
+        _, results, _ = pyshacl.validate(
+            data_graph, shacl_graph=self.core, inference="none", allow_warnings=True, allow_infos=True
+        )
+        return _shacl_findings(results, data, self.shapes, compact)
 
 
 def _neighbourhood(data: Source, focus: set[str]) -> Graph:

@@ -1,7 +1,9 @@
-"""The fast path gives pySHACL's findings: SHACL-SPARQL on pyoxigraph vs everything on pySHACL.
+"""The fast path gives pySHACL's findings: SHACL Core and SHACL-SPARQL on pyoxigraph
+(medkg/shacl_core.py, medkg/sparql_constraints.py) vs everything on pySHACL.
 
-Run once on the shipped data plus every invalid fixture together (each fixture mints its own
-IRIs), so every SPARQL constraint fires at least once. This is the slow test of the suite
+Run once on the shipped data plus every invalid fixture and the engine fixtures (rules at their
+edges) together (each fixture mints its own IRIs), so every SPARQL constraint and every Core
+constraint component the shapes use fires at least once. This is the slow test of the suite
 (~15 s): pure pySHACL evaluates each SPARQL constraint once per focus node on rdflib.
 """
 
@@ -27,7 +29,7 @@ def _key(finding):
 
 @pytest.fixture(scope="module")
 def both():
-    paths = [DATA_DIR, FIXTURES / "invalid"]
+    paths = [DATA_DIR, FIXTURES / "invalid", FIXTURES / "engine"]
     return validate(paths, sparql_engine="oxigraph"), validate(paths, sparql_engine="pyshacl")
 
 
@@ -47,3 +49,15 @@ def test_every_sparql_constraint_fired(both, shapes):
     compact = {"mkgsh:" + str(s).split("#")[1] for s in with_sparql}
     assert compact - fired == set(), "add an invalid fixture that makes these fire"
     assert len(compact) >= 10
+
+
+def test_every_core_component_fired(both):
+    from medkg.validation import Validator
+
+    compiled = Validator().compiled
+    assert compiled is not None, "the shipped shapes must compile to SPARQL (see the stderr note)"
+    used = {str(c.component).split("#")[1] for c in compiled.checks}
+    fast, _ = both
+    fired = {f.component.removeprefix("sh:") for f in fast.findings}
+    assert used - fired == set(), "add a fixture under tests/fixtures/engine/ that makes these fire"
+    assert len(used) >= 15

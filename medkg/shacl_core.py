@@ -1,0 +1,350 @@
+"""SHACL Core constraints, compiled to SPARQL and run on pyoxigraph.
+
+pySHACL walks the data graph node by node in Python on rdflib: at ~1 M triples that took ~110
+of the 160 seconds of a full validation (and rdflib needs another ~20 s just to hold the graph).
+Here each (shape, constraint) becomes one SPARQL query over the whole pyoxigraph store, which
+returns the focus nodes (and values) that may fail it. Where SPARQL's and pySHACL's notions
+could differ (datatypes, patterns, ordering, string length), the query only narrows the
+candidates and the final word is a Python check written to pySHACL's rules (its code is cited
+beside each one), so the findings are pySHACL's; tests/test_sparql_engine.py checks that on the
+shipped data, every fixture and a synthetic graph with violations of every kind.
+
+Only what the shapes use is compiled; a shape using anything else raises Unsupported, and the
+validator then leaves all Core constraints to pySHACL (the reference engine).
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+
+from medkg.load import to_rdflib
+from medkg.targets import SH, TYPE_OF, target_group
+
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+
+# Shape terms that say nothing to check by themselves. (sh:sparql is not among them: the
+# validator hands this module the shapes without the SPARQL constraints it runs itself.)
+_QUIET = {SH[n] for n in ("path", "property", "severity", "message", "name", "description", "order", "group",
+                          "deactivated", "targetClass", "targetSubjectsOf", "targetObjectsOf",
+                          "targetNode", "qualifiedMinCount", "qualifiedMaxCount", "flags")}
+_COUNTS = {SH.minCount, SH.maxCount}
+_VALUE_CHECKS = {SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.minInclusive, SH.minExclusive, SH.minLength,
+                 SH["class"], SH.node}
+_OTHERS = {SH.hasValue, SH.uniqueLang, SH.lessThan, SH.qualifiedValueShape}
+_NODE_KINDS = {
+    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})", SH.IRIOrLiteral: "!isBlank({v})",
+}
+# Lexical forms rdflib certainly reads as the datatype's Python type (so pySHACL passes them);
+# anything else goes to the Python check.
+_SURE_LEXICAL = {XSD.integer: r"^[+-]?[0-9]+$", XSD.decimal: r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"}
+
+
+class Unsupported(Exception):
+    """The shapes use a SHACL feature this module does not compile."""
+
+
+@dataclass(frozen=True)
+class CoreResult:
+    shape: URIRef
+    component: URIRef
+    severity: URIRef
+    focus: object  # rdflib terms from here on
+    path: object | None
+    value: object | None
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One query for one constraint of one shape, and how to read its rows."""
+
+    shape: URIRef
+    component: URIRef
+    query: object  # only (a set of IRIs, or None for all focus nodes) -> SPARQL text
+    keep: object  # rdflib value term -> bool: does it really fail? (None: every row fails)
+    reports_value: bool
+
+
+class CoreShapes:
+    """The Core constraints of a shapes graph, compiled once, run on one store after another."""
+
+    def __init__(self, shapes: Graph):
+        self.shapes = shapes
+        self.checks: list[Check] = []
+        kinds = {s for k in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, k)}
+        for shape in sorted(kinds | set(shapes.objects(None, SH.property)), key=str):
+            self._vet(shape)
+            if not _deactivated(shapes, shape):
+                self.checks += self._compile(shape)
+
+    def run(self, store: ox.Store, only: set[str] | None = None) -> list[CoreResult]:
+        """Every failure; with `only`, for those focus nodes (IRIs) alone."""
+        results = []
+        for check in self.checks:
+            severity = self.shapes.value(check.shape, SH.severity) or SH.Violation
+            messages = tuple(sorted(str(m) for m in self.shapes.objects(check.shape, SH.message)))
+            path = self.shapes.value(check.shape, SH.path)
+            for row in store.query(check.query(only)):
+                value = to_rdflib(row["v"]) if check.reports_value else None
+                if check.keep is not None and not check.keep(value, row):
+                    continue
+                results.append(CoreResult(check.shape, check.component, severity, to_rdflib(row["this"]), path,
+                                          value, messages))
+        return results
+
+    # -- compiling ------------------------------------------------------------------------------
+
+    def _vet(self, shape) -> None:
+        if isinstance(shape, BNode):
+            raise Unsupported(f"blank-node shape {shape}")
+        for p in self.shapes.predicates(shape, None):
+            if str(p).startswith(str(SH)) and p not in _QUIET | _COUNTS | _VALUE_CHECKS | _OTHERS:
+                raise Unsupported(f"{p} on {shape}")
+        path = self.shapes.value(shape, SH.path)
+        if path is not None and not isinstance(path, URIRef):
+            raise Unsupported(f"a complex sh:path on {shape}")
+        if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint) is not None:
+            raise Unsupported(f"sh:qualifiedValueShapesDisjoint on {shape}")
+        if (shape, RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Class")) in self.shapes:
+            raise Unsupported(f"implicit class target on {shape}")
+
+    def _compile(self, shape) -> list[Check]:
+        owners = [shape] + sorted(self.shapes.subjects(SH.property, shape), key=str)
+        if not target_group(self.shapes, owners):
+            return []  # reached only through sh:node or sh:qualifiedValueShape: see _conforms
+        path = self.shapes.value(shape, SH.path)
+        value = f"?this <{path}> ?v ." if path is not None else "BIND(?this AS ?v)"
+        checks = []
+
+        def check(component, where, keep=None, reports_value=True, select="?this ?v", tail=""):
+            def query(only, where=where, select=select, tail=tail):
+                return f"SELECT DISTINCT {select} WHERE {{ {target_group(self.shapes, owners, only)} {where} }} {tail}"
+
+            checks.append(Check(shape, SH[component], query, keep, reports_value))
+
+        for param, component in ((SH.minCount, "MinCountConstraintComponent"),
+                                 (SH.maxCount, "MaxCountConstraintComponent")):
+            for n in self.shapes.objects(shape, param):
+                op = "<" if param == SH.minCount else ">"
+                check(component, f"OPTIONAL {{ ?this <{path}> ?v }}", reports_value=False, select="?this",
+                      tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})")
+        for dtype in self.shapes.objects(shape, SH.datatype):
+            check("DatatypeConstraintComponent", f"{value} FILTER(!({_maybe_datatype(dtype)}))",
+                  lambda v, row, d=dtype: not _datatype_ok(v, d))
+        for kind in self.shapes.objects(shape, SH.nodeKind):
+            if kind not in _NODE_KINDS:
+                raise Unsupported(f"sh:nodeKind {kind}")
+            check("NodeKindConstraintComponent", f"{value} FILTER(!({_NODE_KINDS[kind].format(v='?v')}))")
+        for members in self.shapes.objects(shape, SH["in"]):
+            allowed = list(self.shapes.items(members))
+            same = " || ".join(f"sameTerm(?v, {_sparql_term(m)})" for m in allowed) or "false"
+            check("InConstraintComponent", f"{value} FILTER(!({same}))", lambda v, row, a=set(allowed): v not in a)
+        for pattern in self.shapes.objects(shape, SH.pattern):
+            flags = self.shapes.value(shape, SH.flags)
+            matcher = _python_pattern(pattern, flags)
+            check("PatternConstraintComponent", f"{value} FILTER({_maybe_no_match(pattern, flags)})",
+                  lambda v, row, m=matcher: not _matches(v, m))
+        for bound, component, strict in ((SH.minInclusive, "MinInclusiveConstraintComponent", False),
+                                         (SH.minExclusive, "MinExclusiveConstraintComponent", True)):
+            for limit in self.shapes.objects(shape, bound):
+                op = ">" if strict else ">="
+                sure = f"isNumeric(?v) && ?v {op} {_sparql_term(limit)}" if _numeric(limit) else "false"
+                check(component, f"{value} FILTER(!({sure}))",
+                      lambda v, row, m=limit, s=strict: not _at_least(v, m, s))
+        for n in self.shapes.objects(shape, SH.minLength):
+            check("MinLengthConstraintComponent", f"{value} FILTER(isBlank(?v) || STRLEN(STR(?v)) < {int(n)})",
+                  lambda v, row, n=int(n): not (n == 0 or (not isinstance(v, BNode) and len(_string(v)) >= n)))
+        for cls in self.shapes.objects(shape, SH["class"]):
+            check("ClassConstraintComponent",
+                  f"{value} OPTIONAL {{ ?v {TYPE_OF} <{cls}> . BIND(true AS ?typed) }} FILTER(!BOUND(?typed))")
+        for other in self.shapes.objects(shape, SH.node):
+            check("NodeConstraintComponent", f"{value} FILTER(!({self._conforms(other, '?v')}))")
+        for other in self.shapes.objects(shape, SH.qualifiedValueShape):
+            low = self.shapes.value(shape, SH.qualifiedMinCount)
+            high = self.shapes.value(shape, SH.qualifiedMaxCount)
+            for limit, op, component in ((low, "<", "QualifiedMinCountConstraintComponent"),
+                                         (high, ">", "QualifiedMaxCountConstraintComponent")):
+                if limit is not None:
+                    check(component, f"OPTIONAL {{ ?this <{path}> ?v FILTER({self._conforms(other, '?v')}) }}",
+                          reports_value=False, select="?this",
+                          tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(limit)})")
+        for wanted in self.shapes.objects(shape, SH.hasValue):
+            target = f"?this <{path}> ?h" if path is not None else "BIND(?this AS ?h)"
+            check("HasValueConstraintComponent",
+                  f"OPTIONAL {{ {target} FILTER(sameTerm(?h, {_sparql_term(wanted)})) }} FILTER(!BOUND(?h))",
+                  reports_value=False, select="?this")
+        for unique in self.shapes.objects(shape, SH.uniqueLang):
+            if unique.toPython() is True:
+                # pySHACL: one result per focus node and duplicated language, without a value.
+                check("UniqueLangConstraintComponent",
+                      f"?this <{path}> ?a, ?b FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" "
+                      f"&& LCASE(LANG(?a)) = LCASE(LANG(?b)))", reports_value=False,
+                      select="?this (LCASE(LANG(?a)) AS ?lang)")
+        for other in self.shapes.objects(shape, SH.lessThan):
+            check("LessThanConstraintComponent",
+                  f"{value} ?this <{other}> ?w FILTER(!COALESCE(?v < ?w, false))",
+                  lambda v, row: not _less_than(v, to_rdflib(row["w"])), select="?this ?v ?w")
+        return checks
+
+    def _conforms(self, shape, var: str) -> str:
+        """A SPARQL expression: does the node in `var` conform to `shape` (no results at all)?"""
+        self._vet(shape)
+        if _deactivated(self.shapes, shape):
+            return "true"
+        if (shape, SH.sparql, None) in self.shapes:
+            raise Unsupported(f"sh:sparql inside nested shape {shape}")
+        parts = []
+        for p, o in self.shapes.predicate_objects(shape):
+            if p in _QUIET or not str(p).startswith(str(SH)):
+                continue
+            if p == SH["class"]:
+                parts.append(f"EXISTS {{ {var} {TYPE_OF} <{o}> }}")
+            elif p == SH.pattern:
+                if self.shapes.value(shape, SH.flags) is not None:
+                    raise Unsupported(f"sh:flags in nested shape {shape}")
+                parts.append(f"(!isBlank({var}) && REGEX(STR({var}), {_sparql_term(o)}))")
+            elif p == SH.nodeKind and o in _NODE_KINDS:
+                parts.append(_NODE_KINDS[o].format(v=var))
+            elif p == SH.hasValue:
+                parts.append(f"sameTerm({var}, {_sparql_term(o)})")
+            else:
+                raise Unsupported(f"{p} in nested shape {shape}")
+        for prop in self.shapes.objects(shape, SH.property):
+            self._vet(prop)
+            path = self.shapes.value(prop, SH.path)
+            for p, o in self.shapes.predicate_objects(prop):
+                if p in _QUIET or not str(p).startswith(str(SH)):
+                    continue
+                if p == SH.hasValue:
+                    parts.append(f"EXISTS {{ {var} <{path}> {_sparql_term(o)} }}")
+                elif p == SH.minCount and int(o) == 1:
+                    parts.append(f"EXISTS {{ {var} <{path}> [] }}")
+                else:
+                    raise Unsupported(f"{p} in nested property shape {prop}")
+        return " && ".join(parts) or "true"
+
+
+# -- SPARQL pieces --------------------------------------------------------------------------------
+
+def _sparql_term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise Unsupported(f"blank node {term} as a constraint parameter")
+
+
+def _maybe_datatype(dtype) -> str:
+    """Values certainly of the datatype in pySHACL's eyes (the rest is checked in Python)."""
+    if dtype == RDF.langString:
+        return 'isLiteral(?v) && LANG(?v) != ""'
+    if dtype == XSD.string:
+        return f"isLiteral(?v) && DATATYPE(?v) = <{XSD.string}>"
+    if dtype in _SURE_LEXICAL:
+        return f'isLiteral(?v) && DATATYPE(?v) = <{dtype}> && REGEX(STR(?v), "{_SURE_LEXICAL[dtype]}")'
+    return "false"
+
+
+def _maybe_no_match(pattern, flags) -> str:
+    """Values that may fail the pattern. Oxigraph's regex and Python's agree on plain patterns,
+    except that Python's $ also matches before a final newline: values with one, and any
+    pattern with flags, go to the Python check."""
+    if flags is not None:
+        return "true"
+    return f'isBlank(?v) || CONTAINS(STR(?v), "\\n") || !REGEX(STR(?v), {_sparql_term(pattern)})'
+
+
+def _numeric(term) -> bool:
+    return isinstance(term, Literal) and isinstance(term.value, (int, float, Decimal)) and not isinstance(term.value, bool)
+
+
+def _deactivated(shapes: Graph, node) -> bool:
+    value = shapes.value(node, SH.deactivated)
+    return value is not None and value.toPython() is True
+
+
+# -- pySHACL's rules, for the candidates the queries return --------------------------------------
+
+def _datatype_ok(v, dtype) -> bool:
+    # pyshacl/constraints/core/value_constraints.py, DatatypeConstraintComponent.evaluate
+    if not isinstance(v, Literal):
+        return False
+    if v.datatype == dtype:
+        if getattr(v, "ill_typed", None) is True:
+            return False
+        return _actual_datatype(v.value, dtype)
+    if dtype == URIRef("http://www.w3.org/2000/01/rdf-schema#Literal"):
+        return True
+    if dtype == URIRef("http://www.w3.org/2000/01/rdf-schema#Datatype") and v.datatype:
+        return True
+    if v.datatype is None and v.language is None and dtype == XSD.string:
+        return isinstance(v.value, (str, bytes))
+    if dtype == RDF.langString and v.language:
+        return isinstance(v.value, (str, bytes))
+    return False
+
+
+def _actual_datatype(value, dtype) -> bool:
+    import datetime
+
+    expected = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+                XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: datetime.date, XSD.time: datetime.time,
+                XSD.dateTime: datetime.datetime}
+    return isinstance(value, expected[dtype]) if dtype in expected else True
+
+
+def _string(v) -> str:
+    # pyshacl StringBasedConstraintBase.value_node_to_string
+    if isinstance(v, Literal) and v.value is not None and v.datatype in (None, RDF.langString, XSD.string):
+        return str(v.value)
+    return str(v)
+
+
+def _python_pattern(pattern, flags):
+    re_flags = 0
+    if flags is not None:
+        text = str(flags).lower()
+        re_flags |= (re.I if "i" in text else 0) | (re.M if "m" in text else 0)
+    return re.compile(str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern),
+                      re_flags)
+
+
+def _matches(v, matcher) -> bool:
+    return not isinstance(v, BNode) and bool(matcher.match(_string(v)) or matcher.search(_string(v)))
+
+
+def _at_least(v, limit, strict: bool) -> bool:
+    # pyshacl/constraints/core/value_range_constraints.py, _evaluate_min_rule
+    if not isinstance(v, Literal):
+        return False
+    if isinstance(limit.value, str) != isinstance(v.value, str):
+        return False
+    from pyshacl.rdfutil.compare import compare_literal
+
+    try:
+        order = compare_literal(v, limit)
+    except (TypeError, NotImplementedError):
+        return False
+    return order > 0 if strict else order >= 0
+
+
+def _less_than(v, w) -> bool:
+    # pyshacl/constraints/core/property_pair_constraints.py, _compare_lt
+    def plain(term):
+        if isinstance(term, URIRef):
+            return str(term), True
+        if isinstance(term, Literal) and isinstance(term.value, str):
+            return term.value, True
+        return term, False
+
+    (a, a_string), (b, b_string) = plain(v), plain(w)
+    if a_string != b_string:
+        return False
+    try:
+        return bool(a < b)
+    except TypeError:
+        return False

@@ -1,0 +1,41 @@
+"""SHACL targets as a SPARQL group that binds ?this to every focus node of a shape.
+
+Joining a constraint's query with this group lets the engine plan the two together; handing it
+the focus nodes as a VALUES list instead cost 15 s at ~1 M triples for a query that needs
+0.1 s this way (Oxigraph evaluates the rest of the query once per VALUES row).
+"""
+
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+TYPE_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+
+
+def target_group(shapes: Graph, owners: list, only: set[str] | None = None) -> str:
+    """`{ SELECT DISTINCT ?this ... }` over the targets of `owners` (a shape, and for a property
+    shape the node shapes holding it); "" when they have none. With `only`, just those IRIs."""
+    branches = []
+    for owner in owners:
+        for cls in shapes.objects(owner, SH.targetClass):
+            branches.append(f"?this {TYPE_OF} <{cls}> .")
+        for prop in shapes.objects(owner, SH.targetSubjectsOf):
+            branches.append(f"?this <{prop}> [] .")
+        for prop in shapes.objects(owner, SH.targetObjectsOf):
+            branches.append(f"[] <{prop}> ?this .")
+        for node in shapes.objects(owner, SH.targetNode):
+            branches.append(f"VALUES ?this {{ {_term(node)} }}")
+    if not branches:
+        return ""
+    union = " UNION ".join("{ " + b + " }" for b in sorted(set(branches)))
+    restrict = ""
+    if only is not None:
+        restrict = "VALUES ?this { " + " ".join(f"<{iri}>" for iri in sorted(only)) + " } "
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {restrict}{union} }} }}"
+
+
+def _term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise ValueError(f"sh:targetNode {term}: a blank node cannot be named in a query")
