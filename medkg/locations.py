@@ -25,11 +25,18 @@ class Location:
 
 @dataclass
 class LocationIndex:
+    """Built on the first lookup: a graph that conforms never needs it, and at ~1 M triples
+    reading every line costs about 10 s."""
+
     subjects: dict[str, Location] = field(default_factory=dict)
     predicates: dict[tuple[str, str], Location] = field(default_factory=dict)
     triples: dict[tuple[str, str, str], Location] = field(default_factory=dict)
+    pending: list[tuple[Path, str]] = field(default_factory=list)
 
     def add_file(self, path: Path, text: str) -> None:
+        self.pending.append((path, text))
+
+    def _index(self, path: Path, text: str) -> None:
         prefixes: dict[str, str] = {}
         subject = None
         for number, line in enumerate(text.splitlines(), start=1):
@@ -58,6 +65,8 @@ class LocationIndex:
     def find(self, subject: str, predicate: str | None = None, value: str | None = None) -> Location | None:
         """The line of the triple where known (an IRI object alone on its line), else of the
         subject and property, else of the subject's block."""
+        while self.pending:
+            self._index(*self.pending.pop(0))
         if predicate and value and (subject, predicate, value) in self.triples:
             return self.triples[(subject, predicate, value)]
         if predicate and (subject, predicate) in self.predicates:

@@ -83,17 +83,19 @@ class CoreShapes:
 
     def run(self, store: ox.Store, only: set[str] | None = None) -> list[CoreResult]:
         """Every failure; with `only`, for those focus nodes (IRIs) alone."""
+        return [r for check in self.checks for r in self.run_check(check, store, only)]
+
+    def run_check(self, check: "Check", store: ox.Store, only: set[str] | None = None) -> list[CoreResult]:
+        severity = self.shapes.value(check.shape, SH.severity) or SH.Violation
+        messages = tuple(sorted(str(m) for m in self.shapes.objects(check.shape, SH.message)))
+        path = self.shapes.value(check.shape, SH.path)
         results = []
-        for check in self.checks:
-            severity = self.shapes.value(check.shape, SH.severity) or SH.Violation
-            messages = tuple(sorted(str(m) for m in self.shapes.objects(check.shape, SH.message)))
-            path = self.shapes.value(check.shape, SH.path)
-            for row in store.query(check.query(only)):
-                value = to_rdflib(row["v"]) if check.reports_value else None
-                if check.keep is not None and not check.keep(value, row):
-                    continue
-                results.append(CoreResult(check.shape, check.component, severity, to_rdflib(row["this"]), path,
-                                          value, messages))
+        for row in store.query(check.query(only)):
+            value = to_rdflib(row["v"]) if check.reports_value else None
+            if check.keep is not None and not check.keep(value, row):
+                continue
+            results.append(CoreResult(check.shape, check.component, severity, to_rdflib(row["this"]), path, value,
+                                      messages))
         return results
 
     # -- compiling ------------------------------------------------------------------------------

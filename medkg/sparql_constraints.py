@@ -38,6 +38,7 @@ class SparqlResult:
     path: object | None
     value: object | None
     messages: tuple[str, ...]
+    component = SH.SPARQLConstraintComponent
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph, list[tuple[URIRef, URIRef]]]:

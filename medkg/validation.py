@@ -4,9 +4,12 @@ The data graph handed to pySHACL is the data plus the ontology, so that sh:class
 subclass hierarchy (a medkg:RiskClaim is a medkg:Claim) and the identifier schemes.
 """
 
+import os
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -110,18 +113,23 @@ class Validator:
         store = data.store()
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology.triples)
         findings = _blank_node_findings(data)
-        for r in sparql_constraints.evaluate(self.shapes, self.taken, store, focus):
-            findings.append(
-                _finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages), r.shape,
-                         SH.SPARQLConstraintComponent)
-            )
+        # Every SPARQL constraint, compiled Core constraint and QC check is one query on the
+        # store; pyoxigraph releases the GIL while it evaluates, so they share the cores.
+        jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus) for taken in self.taken]
         if self.compiled is not None:
-            for r in self.compiled.run(store, focus):
+            jobs += [partial(self.compiled.run_check, check, store, focus) for check in self.compiled.checks]
+        qc_checks = qc.checks()
+        jobs += [partial(qc.run, check, store) for check in qc_checks]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            answers = list(pool.map(lambda job: job(), jobs))
+        for results in answers[: len(jobs) - len(qc_checks)]:
+            for r in results:
                 findings.append(_finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages),
                                          r.shape, r.component))
-        else:
+        if self.compiled is None:
             findings += self._pyshacl_findings(data, focus, compact)
-        findings += _qc_findings(store, data, compact)
+        for check, rows in zip(qc_checks, answers[len(jobs) - len(qc_checks):]):
+            findings += _qc_findings(check, rows, data, compact)
         if focus is not None:
             findings = [f for f in findings if f.terms and str(f.terms[1]) in focus]
         findings = sorted(
@@ -196,20 +204,16 @@ def _finding(data: Source, compact, severity, focus, path, value, messages, shap
     )
 
 
-def _qc_findings(store: ox.Store, data: Source, compact) -> list[Finding]:
-    """Rows of the project QC checks (queries/qc/), reported like shape findings."""
-    findings = []
-    for check in qc.checks():
-        for entity, prop, value in qc.run(check, store):
-            findings.append(
-                _finding(
-                    data, compact, SH.Violation, to_rdflib(entity), to_rdflib(prop) if prop else None,
-                    to_rdflib(value) if value is not None and getattr(value, "value", "") != "" else None,
-                    [f"{_sentence(check.problem)} {_sentence(check.fix)}"], URIRef(QC + check.name),
-                    URIRef(QC + "QCCheck"),
-                )
-            )
-    return findings
+def _qc_findings(check: qc.Check, rows: list[tuple], data: Source, compact) -> list[Finding]:
+    """Rows of one project QC check (queries/qc/), reported like shape findings."""
+    return [
+        _finding(
+            data, compact, SH.Violation, to_rdflib(entity), to_rdflib(prop) if prop else None,
+            to_rdflib(value) if value is not None and getattr(value, "value", "") != "" else None,
+            [f"{_sentence(check.problem)} {_sentence(check.fix)}"], URIRef(QC + check.name), URIRef(QC + "QCCheck"),
+        )
+        for entity, prop, value in rows
+    ]
 
 
 def _sentence(text: str) -> str:
