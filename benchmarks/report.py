@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-JENA_1M_SECONDS = 20  # Apache Jena SHACL at ~1M triples on this kind of machine (shared tooling notes)
+JENA_1M_SECONDS = 20  # Apache Jena SHACL at ~1M triples per the shared tooling notes, where not measured here
 
 
 def _find(results, name, size):
@@ -35,10 +35,13 @@ def targets(results) -> list[tuple[str, str, str, str]]:
                      f"{_verdict(ratio >= 5)} ({'at least ' if 'cut' in bare else ''}{ratio:.0f}x)"))
     ours1m = _find(results, "python validate.py", "1M")
     if ours1m:
-        ratio = ours1m["median"] / JENA_1M_SECONDS
-        rows.append(("Full validation at ~1M triples: within 2x of Apache Jena", _fmt(ours1m),
-                     f"Jena {JENA_1M_SECONDS} s (tooling notes; Jena not set up here)", f"{_verdict(ratio <= 2)} ({ratio:.1f}x Jena)"))
-    changed, full = _find(results, "validate --changed", "1M"), ours1m
+        jena = _find(results, "Apache Jena shacl validate", "1M")
+        seconds = jena["median"] if jena and "median" in jena else JENA_1M_SECONDS
+        peer = f"Jena {_fmt(jena)}" if jena and "median" in jena else f"Jena {JENA_1M_SECONDS} s (tooling notes; Jena not installed here)"
+        ratio = ours1m["median"] / seconds
+        rows.append(("Full validation at ~1M triples: within 2x of Apache Jena", _fmt(ours1m), peer,
+                     f"{_verdict(ratio <= 2)} ({ratio:.2f}x Jena's time)"))
+    changed, full = _find(results, "validate --changed (one drug)", "1M"), ours1m
     if changed and full:
         ratio = full["median"] / changed["median"]
         rows.append(("One edited drug in ~1M triples: under 1 s and at least 50x faster than a full validation",

@@ -27,6 +27,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
+from benchmarks.jena import command as jena_command  # noqa: E402
+from benchmarks.jena import version as jena_version  # noqa: E402
 
 PY = sys.executable
 BIN = Path(sys.executable).parent
@@ -55,9 +57,12 @@ def run_process(cmd, timeout=None, cwd=ROOT, env=None):
     return (None if killed else elapsed), usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), out
 
 
-def measure(cmd, runs, timeout=None, cwd=ROOT, env=None):
+def measure(cmd, runs, timeout=None, cwd=ROOT, env=None, before=None):
+    """`before(i)`, if given, runs ahead of run i, untimed (a fresh edit for --changed)."""
     times, peaks, out = [], [], b""
-    for _ in range(runs):
+    for i in range(runs):
+        if before:
+            before(i)
         seconds, peak, code, out = run_process(cmd, timeout, cwd, env)
         if seconds is None:
             return {"cut": timeout, "peak_mb": round(peak), "runs": len(times) + 1}
@@ -109,11 +114,25 @@ def triples_in(folder: Path) -> int:
 
 
 def edit_one_drug(folder: Path):
-    """Change one drug's label (a curator's edit); return a function that undoes it."""
+    """A curator's edit: (edit(i), undo), where edit(i) gives one drug's label a new wording, so
+    that each run finds a file it has not seen (and the persistent store must be updated)."""
     path = folder / "drugs-0000000.ttl"
     original = path.read_text(encoding="utf-8")
-    path.write_text(original.replace('"synthetic drug 7"@en', '"synthetic drug seven"@en', 1), encoding="utf-8")
-    return lambda: path.write_text(original, encoding="utf-8")
+
+    def edit(i: int) -> None:
+        path.write_text(original.replace('"synthetic drug 7"@en', f'"synthetic drug seven, edit {i}"@en', 1),
+                        encoding="utf-8")
+
+    return edit, lambda: path.write_text(original, encoding="utf-8")
+
+
+def jena_data(data_file: Path, shapes: Path, name: str) -> Path:
+    """Data and ontology as one file, for Jena's single --data."""
+    path = DATA / f"{name}-with-ontology.ttl"
+    if not path.exists():
+        # Turtle files (N-Triples is Turtle) concatenate into one valid Turtle file.
+        path.write_bytes(data_file.read_bytes() + b"\n" + (shapes / "medkg-ontology.ttl").read_bytes())
+    return path
 
 
 def bench(sizes: list[str], runs: int) -> dict:
@@ -136,6 +155,11 @@ def bench(sizes: list[str], runs: int) -> dict:
 
     record("validation", "bare pyshacl CLI", "shipped", measure(bare_pyshacl(shapes / "medkg-data.ttl"), runs, timeout=PYSHACL_CUT))
     pyshacl_cut = None
+    jena = jena_command(DATA)
+    if jena:
+        record("validation", "Apache Jena shacl validate", "shipped",
+               measure(jena + ["validate", "--shapes", str(shapes / "medkg-shapes.ttl"), "--data",
+                               str(jena_data(shapes / "medkg-data.ttl", shapes, "shipped"))], runs))
     for size in sizes:
         folder = prepare(size)
         results["sizes"][size] = triples_in(folder)
@@ -150,9 +174,16 @@ def bench(sizes: list[str], runs: int) -> dict:
             bare = measure(bare_pyshacl(merged_data(folder)), runs, timeout=PYSHACL_CUT)
             record("validation", "bare pyshacl CLI", size, bare)
             pyshacl_cut = size if "cut" in bare else None
-        undo = edit_one_drug(folder)
+        if jena:
+            record("validation", "Apache Jena shacl validate", size,
+                   measure(jena + ["validate", "--shapes", str(shapes / "medkg-shapes.ttl"), "--data",
+                                   str(jena_data(merged_data(folder), shapes, size))], runs))
+        changed = [PY, "validate.py", str(folder), "--changed"]
+        shutil.rmtree(folder / ".medkg_cache", ignore_errors=True)
+        record("validation", "validate --changed, first run (fills .medkg_cache)", size, measure(changed, 1))
+        edit, undo = edit_one_drug(folder)
         try:
-            record("validation", "validate --changed (one drug)", size, measure([PY, "validate.py", str(folder), "--changed"], runs))
+            record("validation", "validate --changed (one drug)", size, measure(changed, runs, before=edit))
         finally:
             undo()
         # rdflib's slowest catalogue queries take seconds on the shipped graph and grow faster
@@ -208,7 +239,8 @@ def environment() -> dict:
         "machine": f"{os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB",
         "python": platform.python_version(),
         "versions": {"rdflib": rdflib.__version__, "pyshacl": pyshacl.__version__, "pyoxigraph": pyoxigraph.__version__,
-                     "oxigraph server": oxigraph, "SPARQLWrapper": SPARQLWrapper.__version__},
+                     "oxigraph server": oxigraph, "SPARQLWrapper": SPARQLWrapper.__version__,
+                     "Apache Jena": jena_version()},
     }
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.load import Source
 from medkg.project import ONTOLOGY_DIR
 
 
@@ -44,8 +43,9 @@ def triples_at(root: Path, rev: str, paths: list[Path]) -> set[ox.Triple]:
     return triples
 
 
-def touched_nodes(data: Source, paths: list[Path], rev: str) -> tuple[set[str] | None, str]:
-    """The IRIs to validate, or (None, reason) when only a full validation will do.
+def touched_nodes(store: ox.Store, paths: list[Path], rev: str) -> tuple[set[str] | None, str]:
+    """The IRIs to validate, or (None, reason) when only a full validation will do. `store`
+    holds the data as it is now (the default graph), to find the nodes pointing at the edit.
 
     Only the files git reports as changed (or new) are compared, each as it was at REV and as
     it is now: their set difference is the edit.
@@ -73,8 +73,11 @@ def touched_nodes(data: Source, paths: list[Path], rev: str) -> tuple[set[str] |
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in old_triples | new_triples):
         return None, "blank nodes make an edit more than a set difference: validating everything"
     changed = old_triples ^ new_triples
-    touched = {t.subject for t in changed}
-    pointing = {t.subject for t in data.triples if t.object in touched}
+    touched = {t.subject for t in changed if isinstance(t.subject, ox.NamedNode)}
+    if not touched:
+        return set(), ""
+    values = " ".join(str(n) for n in touched)
+    pointing = {row["s"] for row in store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}")}
     return {n.value for n in touched | pointing if isinstance(n, ox.NamedNode)}, ""
 
 

@@ -32,11 +32,15 @@ class LocationIndex:
     predicates: dict[tuple[str, str], Location] = field(default_factory=dict)
     triples: dict[tuple[str, str, str], Location] = field(default_factory=dict)
     pending: list[tuple[Path, str]] = field(default_factory=list)
+    # Where the files are not all read (validate --changed): IRI -> a file that describes it.
+    resolver: object = None
+    indexed: set[Path] = field(default_factory=set)
 
     def add_file(self, path: Path, text: str) -> None:
         self.pending.append((path, text))
 
     def _index(self, path: Path, text: str) -> None:
+        self.indexed.add(path)
         prefixes: dict[str, str] = {}
         subject = None
         for number, line in enumerate(text.splitlines(), start=1):
@@ -67,6 +71,10 @@ class LocationIndex:
         subject and property, else of the subject's block."""
         while self.pending:
             self._index(*self.pending.pop(0))
+        if subject not in self.subjects and self.resolver is not None:
+            path = self.resolver(subject)
+            if path is not None and path not in self.indexed and path.is_file():
+                self._index(path, path.read_text(encoding="utf-8"))
         if predicate and value and (subject, predicate, value) in self.triples:
             return self.triples[(subject, predicate, value)]
         if predicate and (subject, predicate) in self.predicates:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from medkg.sparql_text import open_where
+
 from medkg.project import QUERIES_DIR
 
 QC_DIR = QUERIES_DIR / "qc"
@@ -33,9 +35,13 @@ def checks() -> list[Check]:
     return found
 
 
-def run(check: Check, store: ox.Store) -> list[tuple]:
-    """The rows of one check: (entity, property, value) as pyoxigraph terms (property/value may be None)."""
-    return [(row["entity"], row["property"], row["value"]) for row in store.query(check.query)]
+def run(check: Check, store: ox.Store, only: set[str] | None = None) -> list[tuple]:
+    """The rows of one check: (entity, property, value) as pyoxigraph terms (property/value may be None).
+    With `only`, the rows for those entities (IRIs) alone."""
+    query = check.query
+    if only is not None:
+        query = open_where(query, "VALUES ?entity { " + " ".join(f"<{iri}>" for iri in sorted(only)) + " }")
+    return [(row["entity"], row["property"], row["value"]) for row in store.query(query)]
 
 
 def _comment(text: str, key: str) -> str:

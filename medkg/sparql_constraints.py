@@ -22,10 +22,9 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from medkg.load import to_rdflib
-from medkg.sparql_text import mask
+from medkg.sparql_text import mask, open_where
 from medkg.targets import SH, target_group
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _THIS = re.compile(r"\$this\b")
 
 
@@ -89,7 +88,7 @@ def _solutions(shapes: Graph, shape: URIRef, constraint: URIRef, store: ox.Store
     if not targets:
         return
     if _is_flat(select):
-        runs = [(None, store.query(prologue + _join_targets(select, targets)))]
+        runs = [(None, store.query(prologue + open_where(select, targets)))]
     else:
         focus = [row["this"] for row in store.query(f"SELECT ?this WHERE {{ {targets} }}")]
         runs = [(f, store.query(prologue + select, substitutions={ox.Variable("this"): f}))
@@ -116,13 +115,6 @@ def _is_flat(select: str) -> bool:
         if inside.find("}") < (inside.find("{") if "{" in inside else len(inside)):
             allowed.add(m.end() - 1)
     return len([p for p in opened if p not in allowed]) <= 1
-
-
-def _join_targets(select: str, targets: str) -> str:
-    query, count = _WHERE.subn(lambda m: m.group(0) + "\n" + targets + "\n", select, count=1)
-    if not count:
-        raise ValueError("a SHACL-SPARQL constraint's query has no WHERE clause")
-    return query
 
 
 def _prologue(shapes: Graph, constraint: URIRef) -> str:

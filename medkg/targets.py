@@ -27,10 +27,13 @@ def target_group(shapes: Graph, owners: list, only: set[str] | None = None) -> s
     if not branches:
         return ""
     union = " UNION ".join("{ " + b + " }" for b in sorted(set(branches)))
-    restrict = ""
-    if only is not None:
-        restrict = "VALUES ?this { " + " ".join(f"<{iri}>" for iri in sorted(only)) + " } "
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {restrict}{union} }} }}"
+    group = f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+    if only is None:
+        return group
+    # The few focus nodes first, where the engine starts: inside the subquery alone, Oxigraph
+    # may join the rest of the query before it (0.9 s instead of 1 ms at ~1 M triples).
+    values = "VALUES ?this { " + " ".join(f"<{iri}>" for iri in sorted(only)) + " }"
+    return f"{values} {{ SELECT DISTINCT ?this WHERE {{ {values} {union} }} }}"
 
 
 def _term(term) -> str:

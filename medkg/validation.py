@@ -13,12 +13,11 @@ from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
-import pyshacl
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from medkg import qc, shacl_core, sparql_constraints
-from medkg.load import Source, load_data, load_ontology, load_shapes, to_rdflib
+from medkg.load import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
 from medkg.prefixes import compact as compact_iri
 from medkg.project import DATA_DIR, relative
 
@@ -73,15 +72,51 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
     "pyshacl" leaves everything to pySHACL, as the reference the fast path is tested against.
     changed REV validates only the nodes a git diff against REV touched (and those pointing at them).
     """
+    validator = Validator(sparql_engine)
+    if changed:
+        if validator.compiled is not None:
+            return _validate_changed(validator, paths or [DATA_DIR], changed)
+        print("medkg: --changed without the persistent store: the shapes need pySHACL", file=sys.stderr)
     data = load_data(paths)
     focus = None
     if changed:
         from medkg.changed import touched_nodes
 
-        focus, reason = touched_nodes(data, paths or [DATA_DIR], changed)
+        focus, reason = touched_nodes(data.store(), paths or [DATA_DIR], changed)
         if reason:
             print(f"medkg: {reason}", file=sys.stderr)
-    report = Validator(sparql_engine).run(data, focus)
+    report = validator.run(data, focus)
+    report.focus = focus
+    return report
+
+
+def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Report:
+    """Check the nodes an edit touched against the persistent store (medkg/store_cache.py),
+    which only re-reads the files that changed since the last run."""
+    from medkg.changed import repo_root, touched_nodes
+    from medkg.store_cache import CacheBusy, StoreCache
+
+    files = collect(paths)
+    cache = StoreCache(repo_root(paths[0]))
+    try:
+        store = cache.refresh(files + validator.ontology.files)
+    except CacheBusy as e:
+        print(f"medkg: {e}; reading every file instead", file=sys.stderr)
+        data = load_data(paths)
+        store = data.store()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in validator.ontology.triples)
+        focus, reason = touched_nodes(store, paths, rev)
+        report = validator.run(data, focus, store=store) if not reason else validator.run(data)
+        report.focus = None if reason else focus
+        return report
+    focus, reason = touched_nodes(store, paths, rev)
+    if reason:
+        print(f"medkg: {reason}", file=sys.stderr)
+        return validate(paths, validator.sparql_engine)
+    data = Source(files=files)
+    data.locations.resolver = cache.file_of
+    # The store holds the ontology too; the report counts the data, as a full run does.
+    report = validator.run(data, focus, store=store, triples=cache.triples - len(set(validator.ontology.triples)))
     report.focus = focus
     return report
 
@@ -90,6 +125,7 @@ class Validator:
     """The ontology and shapes, loaded once, to validate one graph after another (mutation testing)."""
 
     def __init__(self, sparql_engine: str = "oxigraph"):
+        self.sparql_engine = sparql_engine
         self.ontology = load_ontology()
         self.ontology_graph = self.ontology.rdflib_graph()
         self.shapes = load_shapes().rdflib_graph()
@@ -105,13 +141,17 @@ class Validator:
         kinds = (SH.NodeShape, SH.PropertyShape)
         self.shape_count = len({s for k in kinds for s in self.shapes.subjects(RDF.type, k)})
 
-    def run(self, data: Source, focus: set[str] | None = None) -> Report:
-        """Validate; with `focus`, only those nodes (IRIs), with the findings a full run has on them."""
+    def run(self, data: Source, focus: set[str] | None = None, store: ox.Store | None = None,
+            triples: int | None = None) -> Report:
+        """Validate; with `focus`, only those nodes (IRIs), with the findings a full run has on them.
+        `store` (with `triples`, its size) is the data and ontology already in a store."""
+        triples = len(data.triples) if triples is None else triples
         if focus is not None and not focus:
-            return Report([], data.files, len(data.triples), self.shape_count)
+            return Report([], data.files, triples, self.shape_count)
         compact = _compactor()
-        store = data.store()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology.triples)
+        if store is None:
+            store = data.store()
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology.triples)
         findings = _blank_node_findings(data)
         # Every SPARQL constraint, compiled Core constraint and QC check is one query on the
         # store; pyoxigraph releases the GIL while it evaluates, so they share the cores.
@@ -119,7 +159,7 @@ class Validator:
         if self.compiled is not None:
             jobs += [partial(self.compiled.run_check, check, store, focus) for check in self.compiled.checks]
         qc_checks = qc.checks()
-        jobs += [partial(qc.run, check, store) for check in qc_checks]
+        jobs += [partial(qc.run, check, store, focus) for check in qc_checks]
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             answers = list(pool.map(lambda job: job(), jobs))
         for results in answers[: len(jobs) - len(qc_checks)]:
@@ -135,12 +175,14 @@ class Validator:
         findings = sorted(
             set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message)
         )
-        return Report(findings, data.files, len(data.triples), self.shape_count)
+        return Report(findings, data.files, triples, self.shape_count)
 
 
     def _pyshacl_findings(self, data: Source, focus: set[str] | None, compact) -> list[Finding]:
         data_graph = data.rdflib_graph() if focus is None else _neighbourhood(data, focus)
         data_graph += self.ontology_graph
+        import pyshacl  # 0.4 s to import: only for the reference engine
+
         _, results, _ = pyshacl.validate(
             data_graph, shacl_graph=self.core, inference="none", allow_warnings=True, allow_infos=True
         )

@@ -1,0 +1,103 @@
+"""The persistent store behind validate --changed holds exactly what the files say, edit after edit."""
+
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from medkg.errors import InputError
+from medkg.load import load
+from medkg.project import DATA_DIR
+from medkg.store_cache import CacheBusy, StoreCache
+
+
+@pytest.fixture
+def copy(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    return tmp_path
+
+
+def files(root):
+    return sorted((root / "data").rglob("*.ttl"))
+
+
+def default_graph(store):
+    return {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
+def assert_matches_files(cache, root):
+    store = cache.refresh(files(root))
+    # Through a store too, which writes numbers canonically ("5.0"^^xsd:decimal as 5).
+    expected = default_graph(load([root / "data"]).store())
+    assert default_graph(store) == expected
+    assert cache.triples == len(expected)
+
+
+def test_first_build_holds_the_files(copy):
+    assert_matches_files(StoreCache(copy), copy)
+
+
+def test_edits_added_and_removed_files(copy):
+    cache = StoreCache(copy)
+    cache.refresh(files(copy))
+    uses = copy / "data" / "claims" / "uses.ttl"
+    uses.write_text(uses.read_text(encoding="utf-8").replace("oa:start 1083 ;", "oa:start 1084 ;"), encoding="utf-8")
+    (copy / "data" / "extra.ttl").write_text(
+        "@prefix kg: <https://w3id.org/medkg/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'kg:extra rdfs:label "extra"@en .\n', encoding="utf-8")
+    (copy / "data" / "claim-free.ttl").unlink()
+    assert_matches_files(cache, copy)
+
+
+def test_a_triple_written_twice_stays_while_one_file_states_it(copy):
+    cache = StoreCache(copy)
+    twice = copy / "data" / "twice.ttl"
+    twice.write_text("@prefix kg: <https://w3id.org/medkg/id/> .\n@prefix schema: <https://schema.org/> .\n"
+                     "kg:baclofen a schema:Drug .\n", encoding="utf-8")
+    triple = ox.Triple(ox.NamedNode("https://w3id.org/medkg/id/baclofen"),
+                       ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                       ox.NamedNode("https://schema.org/Drug"))
+    cache.refresh(files(copy))
+    drug = copy / "data" / "drug.ttl"
+    drug.write_text(drug.read_text(encoding="utf-8").replace("kg:baclofen a schema:Drug ;", "kg:baclofen"),
+                    encoding="utf-8")
+    assert triple in default_graph(cache.refresh(files(copy)))  # twice.ttl still says it
+    twice.unlink()
+    assert triple not in default_graph(cache.refresh(files(copy)))  # now nobody does
+    assert_matches_files(cache, copy)
+
+
+def test_bad_syntax_changes_nothing(copy):
+    cache = StoreCache(copy)
+    cache.refresh(files(copy))
+    manifest = (copy / ".medkg_cache" / "manifest.json").read_text(encoding="utf-8")
+    (copy / "data" / "drug.ttl").write_text("kg:x kg:y", encoding="utf-8")
+    with pytest.raises(InputError, match="drug.ttl"):
+        cache.refresh(files(copy))
+    assert (copy / ".medkg_cache" / "manifest.json").read_text(encoding="utf-8") == manifest
+
+
+def test_a_run_that_stopped_half_way_is_rebuilt(copy):
+    cache = StoreCache(copy)
+    store = cache.refresh(files(copy))
+    store.add(ox.Quad(ox.NamedNode("https://w3id.org/medkg/id/stray"), ox.NamedNode("http://x/p"), ox.Literal("x")))
+    store.flush()
+    del store, cache
+    manifest_path = copy / ".medkg_cache" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_path.write_text(json.dumps({**manifest, "dirty": True}), encoding="utf-8")
+    assert_matches_files(StoreCache(copy), copy)
+
+
+def test_a_store_in_use_elsewhere_is_reported(copy):
+    holder = StoreCache(copy)
+    holder.refresh(files(copy))
+    with pytest.raises(CacheBusy, match="in use"):
+        StoreCache(copy).refresh(files(copy))
+
+
+def test_the_cache_keeps_itself_out_of_git(copy):
+    StoreCache(copy).refresh(files(copy))
+    assert (copy / ".medkg_cache" / ".gitignore").read_text(encoding="utf-8") == "*\n"
