@@ -31,6 +31,15 @@ def test_validate_invalid_data_exits_1_with_one_line_per_finding(capsys):
     assert out[-1].startswith("3 violations, 0 warnings, 0 infos in 2 files")
 
 
+def test_reference_engine_prints_the_same_report(capsys):
+    fixture = str(FIXTURES / "engine" / "dose-edge-cases.ttl")
+    assert main(["validate", fixture]) == 1
+    fast = capsys.readouterr().out
+    assert main(["validate", "--engine", "pyshacl", fixture]) == 1
+    assert capsys.readouterr().out == fast
+    assert "(mkgsh:DoseScheduleShape-doseUnit)" in fast
+
+
 def test_findings_are_grouped_by_file(capsys):
     main(["validate", "data", str(FIXTURES / "invalid")])
     files = [LINE.match(line).group(2) for line in capsys.readouterr().out.splitlines() if LINE.match(line)]
