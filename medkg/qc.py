@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from medkg.sparql_text import open_where
+from medkg.sparql_text import open_where, optional_as_not_exists
 
 from medkg.project import QUERIES_DIR
 
@@ -40,7 +40,8 @@ def run(check: Check, store: ox.Store, only: set[str] | None = None) -> list[tup
     With `only`, the rows for those entities (IRIs) alone."""
     query = check.query
     if only is not None:
-        query = open_where(query, "VALUES ?entity { " + " ".join(f"<{iri}>" for iri in sorted(only)) + " }")
+        values = "VALUES ?entity { " + " ".join(f"<{iri}>" for iri in sorted(only)) + " }"
+        query = open_where(optional_as_not_exists(query), values)
     return [(row["entity"], row["property"], row["value"]) for row in store.query(query)]
 
 

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from medkg.load import to_rdflib
-from medkg.sparql_text import mask, open_where
+from medkg.sparql_text import mask, open_where, optional_as_not_exists
 from medkg.targets import SH, target_group
 
 _THIS = re.compile(r"\$this\b")
@@ -83,6 +83,8 @@ def evaluate(
 def _solutions(shapes: Graph, shape: URIRef, constraint: URIRef, store: ox.Store, only: set[str] | None):
     """Each result row as {variable: rdflib term}, with "this" always bound."""
     select = _THIS.sub("?this", str(shapes.value(constraint, SH.select)))
+    if only is not None:
+        select = optional_as_not_exists(select)  # a few focus nodes: see the function's note
     prologue = _prologue(shapes, constraint)
     targets = target_group(shapes, [shape], only)
     if not targets:

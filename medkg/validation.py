@@ -65,14 +65,15 @@ class Report:
         return any(RANK[f.severity] >= RANK[fail_on] for f in self.findings)
 
 
-def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", changed: str | None = None) -> Report:
+def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", changed: str | None = None,
+             validator: "Validator | None" = None) -> Report:
     """Validate data files (default: data/).
 
     sparql_engine "oxigraph" runs the SHACL-SPARQL constraints on pyoxigraph (fast);
     "pyshacl" leaves everything to pySHACL, as the reference the fast path is tested against.
     changed REV validates only the nodes a git diff against REV touched (and those pointing at them).
     """
-    validator = Validator(sparql_engine)
+    validator = validator or Validator(sparql_engine)
     if changed:
         if validator.compiled is not None:
             return _validate_changed(validator, paths or [DATA_DIR], changed)
@@ -112,7 +113,7 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Re
     focus, reason = touched_nodes(store, paths, rev)
     if reason:
         print(f"medkg: {reason}", file=sys.stderr)
-        return validate(paths, validator.sparql_engine)
+        return validate(paths, validator=validator)
     data = Source(files=files)
     data.locations.resolver = cache.file_of
     # The store holds the ontology too; the report counts the data, as a full run does.
