@@ -71,7 +71,7 @@ def measure(cmd, runs, timeout=None, cwd=ROOT, env=None, before=None):
         times.append(seconds)
         peaks.append(peak)
     return {"median": round(statistics.median(times), 3), "min": round(min(times), 3), "max": round(max(times), 3),
-            "peak_mb": round(max(peaks)), "runs": runs, "stdout": out.decode(errors="replace").strip()[-2000:]}
+            "peak_mb": round(max(peaks)), "runs": runs, "stdout": out.decode(errors="replace").strip()}
 
 
 def prepare(size: str) -> Path:

@@ -8,7 +8,7 @@ ontology's labels and subclass links (a medkg:RiskClaim is a medkg:Claim). `medk
 import pyoxigraph as ox
 
 from medkg import endpoint
-from medkg.catalogue import Query, bind, refuse_updates, substitutions, without_header
+from medkg.catalogue import Query, bind, refuse_updates, without_header
 from medkg.errors import InputError
 from medkg.load import load_data, load_ontology
 from medkg.results import Results, from_oxigraph_solutions
@@ -34,7 +34,7 @@ def prepare(query: Query, params: dict[str, str]) -> str:
 def run_local(query: Query, params: dict[str, str], store: ox.Store | None = None) -> Results:
     text = prepare(query, params)
     try:
-        solutions = (store or local_store()).query(text, substitutions=substitutions(query, params))
+        solutions = (store or local_store()).query(text)
     except SyntaxError as e:
         raise InputError(f"{query.path}: SPARQL syntax error: {e}") from None
     return from_oxigraph_solutions(solutions)

@@ -62,3 +62,31 @@ def optional_as_not_exists(query: str) -> str:
         query = query[: m.start()] + "FILTER NOT EXISTS " + query[m.end() - 1: end] + query[unbound.end():]
         code = mask(query)
     return query
+
+
+def union_branches(query: str, where: int) -> list[tuple[int, int]]:
+    """(open, close) brace positions of the UNION branches directly inside the group that
+    opens at `where` (a nested branch of a branch is not listed).
+
+    >>> q = "SELECT * WHERE { { ?a <p> ?b } UNION { ?a <q> ?b } ?a <r> ?c }"
+    >>> [q[o:c + 1] for o, c in union_branches(q, q.index("{"))]
+    ['{ ?a <p> ?b }', '{ ?a <q> ?b }']
+    """
+    code = mask(query)
+    groups, stack, depth_of = {}, [], {}
+    for i, ch in enumerate(code):
+        if ch == "{":
+            stack.append(i)
+        elif ch == "}" and stack:
+            opened = stack.pop()
+            groups[opened] = i
+            depth_of[opened] = len(stack)
+    base = depth_of.get(where)
+    end = groups.get(where, len(code))
+    children = sorted(o for o, d in depth_of.items() if base is not None and d == base + 1 and where < o < end)
+    branches = set()
+    for first, second in zip(children, children[1:]):
+        between = code[groups[first] + 1: second]
+        if re.fullmatch(r"\s*UNION\s*", between, re.IGNORECASE):
+            branches.update({first, second})
+    return [(o, groups[o]) for o in sorted(branches)]

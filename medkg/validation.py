@@ -1,7 +1,10 @@
 """Validate data files against the ontology and the SHACL shapes, and say where each finding is.
 
-The data graph handed to pySHACL is the data plus the ontology, so that sh:class sees the
-subclass hierarchy (a medkg:RiskClaim is a medkg:Claim) and the identifier schemes.
+The data graph is the data plus the ontology, so that sh:class sees the subclass hierarchy (a
+medkg:RiskClaim is a medkg:Claim) and the identifier schemes. By default every check is a query
+on a pyoxigraph store: SHACL Core compiled by medkg/shacl_core.py, SHACL-SPARQL by
+medkg/sparql_constraints.py, and the QC checks; the "pyshacl" engine hands the shapes to
+pySHACL instead, the reference the default is tested against.
 """
 
 import os
