@@ -72,8 +72,8 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
              validator: "Validator | None" = None) -> Report:
     """Validate data files (default: data/).
 
-    sparql_engine "oxigraph" runs the SHACL-SPARQL constraints on pyoxigraph (fast);
-    "pyshacl" leaves everything to pySHACL, as the reference the fast path is tested against.
+    sparql_engine "oxigraph" runs every constraint as SPARQL on pyoxigraph (fast);
+    "pyshacl" leaves the shapes to pySHACL, as the reference the fast path is tested against.
     changed REV validates only the nodes a git diff against REV touched (and those pointing at them).
     """
     validator = validator or Validator(sparql_engine)
@@ -104,23 +104,21 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Re
     cache = StoreCache(repo_root(paths[0]))
     try:
         store = cache.refresh(files + validator.ontology.files)
+        data = Source(files=files)
+        data.locations.resolver = cache.file_of
+        # The store holds the ontology too; the report counts the data, as a full run does.
+        triples = cache.triples - len(set(validator.ontology.triples))
     except CacheBusy as e:
         print(f"medkg: {e}; reading every file instead", file=sys.stderr)
         data = load_data(paths)
         store = data.store()
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in validator.ontology.triples)
-        focus, reason = touched_nodes(store, paths, rev)
-        report = validator.run(data, focus, store=store) if not reason else validator.run(data)
-        report.focus = None if reason else focus
-        return report
+        triples = len(data.triples)
     focus, reason = touched_nodes(store, paths, rev)
     if reason:
         print(f"medkg: {reason}", file=sys.stderr)
         return validate(paths, validator=validator)
-    data = Source(files=files)
-    data.locations.resolver = cache.file_of
-    # The store holds the ontology too; the report counts the data, as a full run does.
-    report = validator.run(data, focus, store=store, triples=cache.triples - len(set(validator.ontology.triples)))
+    report = validator.run(data, focus, store=store, triples=triples)
     report.focus = focus
     return report
 
