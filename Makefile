@@ -28,7 +28,7 @@ export: $(BIN)/medkg ## write the release files into dist/
 serve: $(BIN)/medkg ## serve the graph read-only at http://127.0.0.1:7878/query (Ctrl-C stops it)
 	$(BIN)/medkg serve
 
-bench: $(BIN)/medkg ## run the benchmarks (about 30 minutes); writes benchmarks/RESULTS.md
+bench: $(BIN)/medkg ## run the benchmarks (about 25 minutes; Jena too if installed); writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 
 clean: ## remove the virtual environment, caches and dist/
