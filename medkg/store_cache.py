@@ -28,8 +28,9 @@ CACHE_DIR = ".medkg_cache"
 VERSION = 1  # bump when the layout changes: an older cache is then rebuilt
 
 
-class CacheBusy(Exception):
-    """Another process (a second `validate --changed`) holds the store."""
+class CacheUnavailable(Exception):
+    """The store cannot be used: another process (a second `validate --changed`) holds it, or
+    the folder cannot be written (read-only checkout, full disk). The caller reads every file."""
 
 
 class StoreCache:
@@ -42,6 +43,12 @@ class StoreCache:
 
     def refresh(self, files: list[Path]) -> ox.Store:
         """The store holding exactly `files` (parsed strictly; InputError on bad syntax)."""
+        try:
+            return self._refresh(files)
+        except OSError as e:
+            raise CacheUnavailable(f"{self.folder}: {e.strerror or e}") from None
+
+    def _refresh(self, files: list[Path]) -> ox.Store:
         manifest = self._manifest()
         if manifest.get("version") != VERSION or manifest.get("dirty", True):
             self.store = None  # closes it, so that it can be removed
@@ -53,7 +60,7 @@ class StoreCache:
         try:
             self.store = self.store or ox.Store(str(self.folder / "store"))
         except OSError as e:
-            raise CacheBusy(f"{self.folder / 'store'} is in use by another process ({e})") from None
+            raise CacheUnavailable(f"{self.folder / 'store'} is in use by another process ({e})") from None
         self.triples = manifest["triples"]
         known = manifest["files"]
         wanted = {self._key(path): path for path in files}

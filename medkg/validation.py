@@ -98,7 +98,7 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Re
     """Check the nodes an edit touched against the persistent store (medkg/store_cache.py),
     which only re-reads the files that changed since the last run."""
     from medkg.changed import repo_root, touched_nodes
-    from medkg.store_cache import CacheBusy, StoreCache
+    from medkg.store_cache import CacheUnavailable, StoreCache
 
     files = collect(paths)
     cache = StoreCache(repo_root(paths[0]))
@@ -108,7 +108,7 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Re
         data.locations.resolver = cache.file_of
         # The store holds the ontology too; the report counts the data, as a full run does.
         triples = cache.triples - len(set(validator.ontology.triples))
-    except CacheBusy as e:
+    except CacheUnavailable as e:
         print(f"medkg: {e}; reading every file instead", file=sys.stderr)
         data = load_data(paths)
         store = data.store()

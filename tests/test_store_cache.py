@@ -9,7 +9,7 @@ import pytest
 from medkg.errors import InputError
 from medkg.load import load
 from medkg.project import DATA_DIR
-from medkg.store_cache import CacheBusy, StoreCache
+from medkg.store_cache import CacheUnavailable, StoreCache
 
 
 @pytest.fixture
@@ -94,8 +94,30 @@ def test_a_run_that_stopped_half_way_is_rebuilt(copy):
 def test_a_store_in_use_elsewhere_is_reported(copy):
     holder = StoreCache(copy)
     holder.refresh(files(copy))
-    with pytest.raises(CacheBusy, match="in use"):
+    with pytest.raises(CacheUnavailable, match="in use"):
         StoreCache(copy).refresh(files(copy))
+
+
+def test_a_folder_that_cannot_be_written_is_reported(copy):
+    (copy / ".medkg_cache").write_text("a file where the cache folder goes", encoding="utf-8")
+    with pytest.raises(CacheUnavailable, match=".medkg_cache"):
+        StoreCache(copy).refresh(files(copy))
+
+
+def test_validate_changed_falls_back_to_reading_every_file(copy, capsys):
+    import subprocess
+
+    from medkg.validation import validate
+
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "d"]):
+        subprocess.run(["git", "-C", str(copy), *args], check=True, capture_output=True)
+    (copy / ".medkg_cache").write_text("in the way", encoding="utf-8")
+    conditions = copy / "data" / "conditions.ttl"
+    conditions.write_text(conditions.read_text(encoding="utf-8").replace('    rdfs:label "pain"@en ;\n', ""),
+                          encoding="utf-8")
+    report = validate([copy / "data"], changed="HEAD")
+    assert "reading every file instead" in capsys.readouterr().err
+    assert ("kg:pain", "mkgsh:EntityShape-label") in {(f.focus, f.shape) for f in report.findings}
 
 
 def test_the_cache_keeps_itself_out_of_git(copy):
