@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.sparql_text import open_where, optional_as_not_exists
+from medkg.store_cache import LABEL_KEYS
 
 from medkg.project import QUERIES_DIR
 
@@ -25,13 +26,18 @@ class Check:
     problem: str
     fix: str
     query: str
+    # NAME-violation.focused.rq, where there is one: the same rows for a few focus nodes, found
+    # through the key graph of the persistent store (medkg/store_cache.py) where it exists.
+    focused: str | None = None
 
 
 def checks() -> list[Check]:
     found = []
     for path in sorted(QC_DIR.glob("*-violation.rq")):
         text = path.read_text(encoding="utf-8")
-        found.append(Check(path.name.removesuffix("-violation.rq"), path, _comment(text, "Problem"), _comment(text, "Fix"), text))
+        focused = path.with_name(path.name.removesuffix(".rq") + ".focused.rq")
+        found.append(Check(path.name.removesuffix("-violation.rq"), path, _comment(text, "Problem"), _comment(text, "Fix"),
+                           text, focused.read_text(encoding="utf-8") if focused.exists() else None))
     return found
 
 
@@ -41,7 +47,10 @@ def run(check: Check, store: ox.Store, only: set[str] | None = None) -> list[tup
     query = check.query
     if only is not None:
         values = "VALUES ?entity { " + " ".join(f"<{iri}>" for iri in sorted(only)) + " }"
-        query = open_where(optional_as_not_exists(query), values)
+        if check.focused and store.contains_named_graph(ox.NamedNode(LABEL_KEYS)):
+            query = open_where(check.focused, values)
+        else:
+            query = open_where(optional_as_not_exists(query), values)
     return [(row["entity"], row["property"], row["value"]) for row in store.query(query)]
 
 

@@ -12,7 +12,7 @@ import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -129,7 +129,6 @@ class Validator:
     def __init__(self, sparql_engine: str = "oxigraph"):
         self.sparql_engine = sparql_engine
         self.ontology = load_ontology()
-        self.ontology_graph = self.ontology.rdflib_graph()
         self.shapes = load_shapes().rdflib_graph()
         self.compiled = None  # the Core constraints as SPARQL, when every one of them compiles
         if sparql_engine == "oxigraph":
@@ -142,6 +141,11 @@ class Validator:
             self.core, self.taken = self.shapes, []
         kinds = (SH.NodeShape, SH.PropertyShape)
         self.shape_count = len({s for k in kinds for s in self.shapes.subjects(RDF.type, k)})
+
+    @cached_property
+    def ontology_graph(self) -> Graph:
+        """The ontology for rdflib: only pySHACL and mutation testing need it."""
+        return self.ontology.rdflib_graph()
 
     def run(self, data: Source, focus: set[str] | None = None, store: ox.Store | None = None,
             triples: int | None = None) -> Report:

@@ -9,7 +9,8 @@ import pytest
 from medkg.errors import InputError
 from medkg.load import load
 from medkg.project import DATA_DIR
-from medkg.store_cache import CacheUnavailable, StoreCache
+from medkg.store_cache import LABEL_KEYS, CacheUnavailable, StoreCache
+from tests.conftest import FIXTURES
 
 
 @pytest.fixture
@@ -118,6 +119,37 @@ def test_validate_changed_falls_back_to_reading_every_file(copy, capsys):
     report = validate([copy / "data"], changed="HEAD")
     assert "reading every file instead" in capsys.readouterr().err
     assert ("kg:pain", "mkgsh:EntityShape-label") in {(f.focus, f.shape) for f in report.findings}
+
+
+def keys_of(store, iri):
+    graph = ox.NamedNode(LABEL_KEYS)
+    return {q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)}
+
+
+def test_the_label_keys_follow_the_labels(copy):
+    cache = StoreCache(copy)
+    pain = "https://w3id.org/medkg/id/pain"
+    assert keys_of(cache.refresh(files(copy)), pain) == {"pain@en"}
+    conditions = copy / "data" / "conditions.ttl"
+    conditions.write_text(conditions.read_text(encoding="utf-8").replace('rdfs:label "pain"@en', 'rdfs:label "Pain, chronic"@en'),
+                          encoding="utf-8")
+    assert keys_of(cache.refresh(files(copy)), pain) == {"pain, chronic@en"}
+    conditions.unlink()
+    assert keys_of(cache.refresh(files(copy)), pain) == set()
+
+
+def test_the_focused_duplicate_label_check_uses_the_keys_and_agrees(copy):
+    from medkg import qc
+
+    shutil.copy(FIXTURES / "qc" / "duplicate-label.ttl", copy / "data" / "duplicate-label.ttl")
+    store = StoreCache(copy).refresh(files(copy))
+    check = next(c for c in qc.checks() if c.name == "duplicate-label")
+    everything = qc.run(check, store)
+    entities = {row[0].value for row in everything}
+    assert entities and store.contains_named_graph(ox.NamedNode(LABEL_KEYS))
+    assert sorted(map(str, qc.run(check, store, entities))) == sorted(map(str, everything))
+    one = sorted(entities)[0]
+    assert {row[0].value for row in qc.run(check, store, {one})} == {one}
 
 
 def test_the_cache_keeps_itself_out_of_git(copy):
