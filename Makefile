@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test validate export serve bench clean
+.PHONY: help run test validate export serve bench bench-peers clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,5 +31,8 @@ serve: $(BIN)/medkg ## serve the graph read-only at http://127.0.0.1:7878/query 
 bench: $(BIN)/medkg ## run the benchmarks (about 25 minutes; Jena too if installed); writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 
+bench-peers: ## install Apache Jena (Debian packages; needs root) so that make bench measures it too
+	apt-get install -y default-jre-headless libapache-jena-java
+
 clean: ## remove the virtual environment, caches and dist/
-	rm -rf $(VENV) .pytest_cache *.egg-info dist
+	rm -rf $(VENV) .pytest_cache .medkg_cache *.egg-info dist
