@@ -43,9 +43,9 @@ def triples_at(root: Path, rev: str, paths: list[Path]) -> set[ox.Triple]:
     return triples
 
 
-def touched_nodes(store: ox.Store, paths: list[Path], rev: str) -> tuple[set[str] | None, str]:
-    """The IRIs to validate, or (None, reason) when only a full validation will do. `store`
-    holds the data as it is now (the default graph), to find the nodes pointing at the edit.
+def touched_nodes(paths: list[Path], rev: str) -> tuple[set[ox.NamedNode] | None, str]:
+    """The subjects of the triples an edit added or removed, or (None, reason) when only a full
+    validation will do (InputError for an unknown REV, before any other work).
 
     Only the files git reports as changed (or new) are compared, each as it was at REV and as
     it is now: their set difference is the edit.
@@ -72,13 +72,17 @@ def touched_nodes(store: ox.Store, paths: list[Path], rev: str) -> tuple[set[str
             return None, f"{name} does not parse at {rev}: validating everything"
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in old_triples | new_triples):
         return None, "blank nodes make an edit more than a set difference: validating everything"
-    changed = old_triples ^ new_triples
-    touched = {t.subject for t in changed if isinstance(t.subject, ox.NamedNode)}
+    return {t.subject for t in old_triples ^ new_triples if isinstance(t.subject, ox.NamedNode)}, ""
+
+
+def with_referrers(store: ox.Store, touched: set[ox.NamedNode]) -> set[str]:
+    """The touched IRIs and those of the nodes pointing at them in `store` (the data as it is
+    now, in the default graph), whose checks may depend on them."""
     if not touched:
-        return set(), ""
+        return set()
     values = " ".join(str(n) for n in touched)
     pointing = {row["s"] for row in store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}")}
-    return {n.value for n in touched | pointing if isinstance(n, ox.NamedNode)}, ""
+    return {n.value for n in touched | pointing if isinstance(n, ox.NamedNode)}
 
 
 def _triples(content: bytes) -> set[ox.Triple]:

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from medkg.project import QUERIES_DIR
 from medkg.sparql_text import open_where, optional_as_not_exists
 from medkg.store_cache import LABEL_KEYS
-
-from medkg.project import QUERIES_DIR
 
 QC_DIR = QUERIES_DIR / "qc"
 

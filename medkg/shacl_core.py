@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from medkg.load import to_rdflib
-from medkg.targets import SH, TYPE_OF, target_group
+from medkg.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
@@ -44,7 +44,8 @@ _SURE_LEXICAL = {XSD.integer: r"^[+-]?[0-9]+$", XSD.decimal: r"^[+-]?([0-9]+(\\.
 
 
 class Unsupported(Exception):
-    """The shapes use a SHACL feature this module does not compile."""
+    """The shapes use a SHACL feature this module does not compile (a blank node as a constraint
+    parameter among them)."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,11 @@ class CoreShapes:
         kinds = {s for k in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, k)}
         for shape in sorted(kinds | set(shapes.objects(None, SH.property)), key=str):
             self._vet(shape)
-            if not _deactivated(shapes, shape):
-                self.checks += self._compile(shape)
+            if not deactivated(shapes, shape):
+                try:
+                    self.checks += self._compile(shape)
+                except ValueError as e:  # a parameter SPARQL cannot name (targets.sparql_term)
+                    raise Unsupported(f"{e} in {shape}") from None
 
     def run(self, store: ox.Store, only: set[str] | None = None) -> list[CoreResult]:
         """Every failure; with `only`, for those focus nodes (IRIs) alone."""
@@ -143,7 +147,7 @@ class CoreShapes:
             check("NodeKindConstraintComponent", f"{value} FILTER(!({_NODE_KINDS[kind].format(v='?v')}))")
         for members in self.shapes.objects(shape, SH["in"]):
             allowed = list(self.shapes.items(members))
-            same = " || ".join(f"sameTerm(?v, {_sparql_term(m)})" for m in allowed) or "false"
+            same = " || ".join(f"sameTerm(?v, {sparql_term(m)})" for m in allowed) or "false"
             check("InConstraintComponent", f"{value} FILTER(!({same}))", lambda v, row, a=set(allowed): v not in a)
         for pattern in self.shapes.objects(shape, SH.pattern):
             flags = self.shapes.value(shape, SH.flags)
@@ -154,7 +158,7 @@ class CoreShapes:
                                          (SH.minExclusive, "MinExclusiveConstraintComponent", True)):
             for limit in self.shapes.objects(shape, bound):
                 op = ">" if strict else ">="
-                sure = f"isNumeric(?v) && ?v {op} {_sparql_term(limit)}" if _numeric(limit) else "false"
+                sure = f"isNumeric(?v) && ?v {op} {sparql_term(limit)}" if _numeric(limit) else "false"
                 check(component, f"{value} FILTER(!({sure}))",
                       lambda v, row, m=limit, s=strict: not _at_least(v, m, s))
         for n in self.shapes.objects(shape, SH.minLength):
@@ -177,7 +181,7 @@ class CoreShapes:
         for wanted in self.shapes.objects(shape, SH.hasValue):
             target = f"?this <{path}> ?h" if path is not None else "BIND(?this AS ?h)"
             check("HasValueConstraintComponent",
-                  f"OPTIONAL {{ {target} FILTER(sameTerm(?h, {_sparql_term(wanted)})) }} FILTER(!BOUND(?h))",
+                  f"OPTIONAL {{ {target} FILTER(sameTerm(?h, {sparql_term(wanted)})) }} FILTER(!BOUND(?h))",
                   reports_value=False, select="?this")
         for unique in self.shapes.objects(shape, SH.uniqueLang):
             if unique.toPython() is True:
@@ -195,7 +199,7 @@ class CoreShapes:
     def _conforms(self, shape, var: str) -> str:
         """A SPARQL expression: does the node in `var` conform to `shape` (no results at all)?"""
         self._vet(shape)
-        if _deactivated(self.shapes, shape):
+        if deactivated(self.shapes, shape):
             return "true"
         if (shape, SH.sparql, None) in self.shapes:
             raise Unsupported(f"sh:sparql inside nested shape {shape}")
@@ -208,11 +212,11 @@ class CoreShapes:
             elif p == SH.pattern:
                 if self.shapes.value(shape, SH.flags) is not None:
                     raise Unsupported(f"sh:flags in nested shape {shape}")
-                parts.append(f"(!isBlank({var}) && REGEX(STR({var}), {_sparql_term(o)}))")
+                parts.append(f"(!isBlank({var}) && REGEX(STR({var}), {sparql_term(o)}))")
             elif p == SH.nodeKind and o in _NODE_KINDS:
                 parts.append(_NODE_KINDS[o].format(v=var))
             elif p == SH.hasValue:
-                parts.append(f"sameTerm({var}, {_sparql_term(o)})")
+                parts.append(f"sameTerm({var}, {sparql_term(o)})")
             else:
                 raise Unsupported(f"{p} in nested shape {shape}")
         for prop in self.shapes.objects(shape, SH.property):
@@ -222,7 +226,7 @@ class CoreShapes:
                 if p in _QUIET or not str(p).startswith(str(SH)):
                     continue
                 if p == SH.hasValue:
-                    parts.append(f"EXISTS {{ {var} <{path}> {_sparql_term(o)} }}")
+                    parts.append(f"EXISTS {{ {var} <{path}> {sparql_term(o)} }}")
                 elif p == SH.minCount and int(o) == 1:
                     parts.append(f"EXISTS {{ {var} <{path}> [] }}")
                 else:
@@ -231,13 +235,6 @@ class CoreShapes:
 
 
 # -- SPARQL pieces --------------------------------------------------------------------------------
-
-def _sparql_term(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        return term.n3()
-    raise Unsupported(f"blank node {term} as a constraint parameter")
 
 
 def _maybe_datatype(dtype) -> str:
@@ -257,16 +254,12 @@ def _maybe_no_match(pattern, flags) -> str:
     pattern with flags, go to the Python check."""
     if flags is not None:
         return "true"
-    return f'isBlank(?v) || CONTAINS(STR(?v), "\\n") || !REGEX(STR(?v), {_sparql_term(pattern)})'
+    return f'isBlank(?v) || CONTAINS(STR(?v), "\\n") || !REGEX(STR(?v), {sparql_term(pattern)})'
 
 
 def _numeric(term) -> bool:
     return isinstance(term, Literal) and isinstance(term.value, (int, float, Decimal)) and not isinstance(term.value, bool)
 
-
-def _deactivated(shapes: Graph, node) -> bool:
-    value = shapes.value(node, SH.deactivated)
-    return value is not None and value.toPython() is True
 
 
 # -- pySHACL's rules, for the candidates the queries return --------------------------------------

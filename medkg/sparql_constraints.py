@@ -23,7 +23,7 @@ from rdflib import Graph, Literal, URIRef
 
 from medkg.load import to_rdflib
 from medkg.sparql_text import mask, open_where, optional_as_not_exists
-from medkg.targets import SH, target_group
+from medkg.targets import SH, deactivated, target_group
 
 _THIS = re.compile(r"\$this\b")
 
@@ -44,7 +44,7 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[tuple[URIRef, URIRef]]]:
     """Return the shapes graph without the node shapes' sh:sparql links, and those links."""
     taken = []
     for shape, constraint in shapes.subject_objects(SH.sparql):
-        if (shape, SH.path, None) in shapes or _deactivated(shapes, shape) or _deactivated(shapes, constraint):
+        if (shape, SH.path, None) in shapes or deactivated(shapes, shape) or deactivated(shapes, constraint):
             continue
         taken.append((shape, constraint))
     core = Graph()
@@ -126,10 +126,6 @@ def _prologue(shapes: Graph, constraint: URIRef) -> str:
             lines.append(f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>")
     return "\n".join(sorted(set(lines))) + "\n"
 
-
-def _deactivated(shapes: Graph, node) -> bool:
-    value = shapes.value(node, SH.deactivated)
-    return value is not None and value.toPython() is True
 
 
 def _format(template: str, names: dict) -> str:

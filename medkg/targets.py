@@ -1,4 +1,5 @@
-"""SHACL targets as a SPARQL group that binds ?this to every focus node of a shape.
+"""SHACL targets as a SPARQL group that binds ?this to every focus node of a shape, and the
+small readings of a shapes graph that both SPARQL-run modules (shacl_core, sparql_constraints) share.
 
 Joining a constraint's query with this group lets the engine plan the two together; handing it
 the focus nodes as a VALUES list instead cost 15 s at ~1 M triples for a query that needs
@@ -23,7 +24,7 @@ def target_group(shapes: Graph, owners: list, only: set[str] | None = None) -> s
         for prop in shapes.objects(owner, SH.targetObjectsOf):
             branches.append(f"[] <{prop}> ?this .")
         for node in shapes.objects(owner, SH.targetNode):
-            branches.append(f"VALUES ?this {{ {_term(node)} }}")
+            branches.append(f"VALUES ?this {{ {sparql_term(node)} }}")
     if not branches:
         return ""
     union = " UNION ".join("{ " + b + " }" for b in sorted(set(branches)))
@@ -37,9 +38,15 @@ def target_group(shapes: Graph, owners: list, only: set[str] | None = None) -> s
     return f"{values} FILTER EXISTS {{ {union} }}"
 
 
-def _term(term) -> str:
+def sparql_term(term) -> str:
+    """An IRI or literal of the shapes graph in SPARQL syntax (ValueError for a blank node)."""
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
         return term.n3()
-    raise ValueError(f"sh:targetNode {term}: a blank node cannot be named in a query")
+    raise ValueError(f"{term}: a blank node of the shapes graph cannot be named in a query")
+
+
+def deactivated(shapes: Graph, node) -> bool:
+    value = shapes.value(node, SH.deactivated)
+    return value is not None and value.toPython() is True

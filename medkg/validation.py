@@ -81,14 +81,18 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
         if validator.compiled is not None:
             return _validate_changed(validator, paths or [DATA_DIR], changed)
         print("medkg: --changed without the persistent store: the shapes need pySHACL", file=sys.stderr)
-    data = load_data(paths)
     focus = None
     if changed:
         from medkg.changed import touched_nodes
 
-        focus, reason = touched_nodes(data.store(), paths or [DATA_DIR], changed)
+        focus, reason = touched_nodes(paths or [DATA_DIR], changed)
         if reason:
             print(f"medkg: {reason}", file=sys.stderr)
+    data = load_data(paths)
+    if focus is not None:
+        from medkg.changed import with_referrers
+
+        focus = with_referrers(data.store(), focus)
     report = validator.run(data, focus)
     report.focus = focus
     return report
@@ -97,9 +101,14 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
 def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Report:
     """Check the nodes an edit touched against the persistent store (medkg/store_cache.py),
     which only re-reads the files that changed since the last run."""
-    from medkg.changed import repo_root, touched_nodes
+    from medkg.changed import repo_root, touched_nodes, with_referrers
     from medkg.store_cache import CacheUnavailable, StoreCache
 
+    # The edit first: an unknown REV is refused before the store is filled (37 s at ~1 M triples).
+    touched, reason = touched_nodes(paths, rev)
+    if reason:
+        print(f"medkg: {reason}", file=sys.stderr)
+        return validate(paths, validator=validator)
     files = collect(paths)
     cache = StoreCache(repo_root(paths[0]))
     try:
@@ -114,10 +123,7 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Re
         store = data.store()
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in validator.ontology.triples)
         triples = len(data.triples)
-    focus, reason = touched_nodes(store, paths, rev)
-    if reason:
-        print(f"medkg: {reason}", file=sys.stderr)
-        return validate(paths, validator=validator)
+    focus = with_referrers(store, touched)
     report = validator.run(data, focus, store=store, triples=triples)
     report.focus = focus
     return report

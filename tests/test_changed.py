@@ -80,6 +80,7 @@ def test_removed_entity_fails_the_nodes_pointing_at_it(repo):
 def test_unknown_revision_exits_2(repo, capsys):
     assert main(["validate", str(repo), "--changed", "no-such-rev"]) == 2
     assert "no such git revision" in capsys.readouterr().err
+    assert not (repo.parent / ".medkg_cache").exists(), "refused before the store is filled"
 
 
 def test_outside_git_exits_2(tmp_path, capsys):
