@@ -108,7 +108,7 @@ def merged_data(folder: Path) -> Path:
 
 
 def triples_in(folder: Path) -> int:
-    from medkg.load import load
+    from medkg.io.load import load
 
     return len(load([folder]).triples)
 
@@ -210,8 +210,8 @@ def _queries(record, size: str, folder: Path, engines) -> None:
 
 
 def _server_queries(folder: Path) -> dict:
-    from medkg.load import load, load_ontology
-    from medkg.server import ReadOnlyServer
+    from medkg.io.load import load, load_ontology
+    from medkg.query.server import ReadOnlyServer
 
     triples = load([folder]).triples + load_ontology().triples
     body = "".join(f"{t} .\n" for t in triples).encode("utf-8")

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from medkg import __version__, errors
-from medkg.project import DATA_DIR, relative
+from medkg.paths import DATA_DIR, relative
 
 GRAPH_IRI = "https://w3id.org/medkg/graph"
 
@@ -143,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _query(args) -> int:
-    from medkg import catalogue, formats, queries
+    from medkg.query import catalogue, render, run
 
     if args.list:
         for q in catalogue.catalogue().values():
@@ -152,7 +152,7 @@ def _query(args) -> int:
         return errors.OK
     if not args.query:
         raise errors.InputError("name a query (medkg query --list shows the catalogue) or a .rq file")
-    fmt = formats.format_name(args.format or ("table" if sys.stdout.isatty() else "csv"))
+    fmt = render.format_name(args.format or ("table" if sys.stdout.isatty() else "csv"))
     params = {}
     for item in args.param:
         key, sep, value = item.partition("=")
@@ -161,21 +161,21 @@ def _query(args) -> int:
         params[key] = value
     query = catalogue.resolve(args.query)
     if args.endpoint:
-        from medkg.endpoint import EndpointError
+        from medkg.query.endpoint import EndpointError
 
         try:
-            results = queries.run_remote(query, params, args.endpoint, timeout=args.timeout, default_graph=args.default_graph)
+            results = run.run_remote(query, params, args.endpoint, timeout=args.timeout, default_graph=args.default_graph)
         except EndpointError as e:
             print(e, file=sys.stderr)
             return e.exit_code
     else:
-        results = queries.run_local(query, params)
-    sys.stdout.write(formats.render(results, fmt))
+        results = run.run_local(query, params)
+    sys.stdout.write(render.render(results, fmt))
     return errors.OK
 
 
 def _catalog(args) -> int:
-    from medkg import catalogue
+    from medkg.query import catalogue
 
     text = catalogue.to_turtle(list(catalogue.catalogue().values()), args.target)
     if args.output:
@@ -191,8 +191,8 @@ def _catalog(args) -> int:
 def _serve(args) -> int:
     import signal
 
-    from medkg.queries import ntriples
-    from medkg.server import ReadOnlyServer
+    from medkg.query.run import ntriples
+    from medkg.query.server import ReadOnlyServer
 
     # Stop cleanly on Ctrl-C and on `kill` alike, even when started in the background
     # (where a shell may have set SIGINT to be ignored).
@@ -215,8 +215,8 @@ def _serve(args) -> int:
 
 
 def _load(args) -> int:
-    from medkg.endpoint import EndpointError, put_graph
-    from medkg.queries import ntriples
+    from medkg.query.endpoint import EndpointError, put_graph
+    from medkg.query.run import ntriples
 
     body = ntriples()
     try:
@@ -230,7 +230,7 @@ def _load(args) -> int:
 
 
 def _export(args) -> int:
-    from medkg import export
+    from medkg.release import export
 
     target = args.output or export.DIST
     formats = export.ALL if args.format == "all" else (args.format,)
@@ -241,15 +241,15 @@ def _export(args) -> int:
 
 
 def _diff(args) -> int:
-    from medkg import diff
+    from medkg.release import diff
 
     sys.stdout.write(diff.render(diff.diff(diff.side(args.old), diff.side(args.new)), args.format))
     return errors.OK
 
 
 def _mutate(args) -> int:
-    from medkg import mutation
-    from medkg.load import load_data
+    from medkg.validate import mutation
+    from medkg.io.load import load_data
 
     outcomes = mutation.run(args.per_property, args.seed)
     print(mutation.summary(outcomes, load_data()))
@@ -281,15 +281,15 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _validate(args) -> int:
-    from medkg.load import load
+    from medkg.io.load import load
 
     paths = args.paths or [DATA_DIR]
     if args.syntax_only:
         source = load(paths, base_iri=args.base)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
-    from medkg.report import render, summary_line
-    from medkg.validation import validate
+    from medkg.validate.render import render, summary_line
+    from medkg.validate.engine import validate
 
     report = validate(paths, sparql_engine=args.engine, changed=args.changed)
     body = render(report, args.format)
@@ -303,10 +303,10 @@ def _validate(args) -> int:
 
 
 def _run(args) -> int:
-    from medkg.load import load_data, load_ontology
-    from medkg.report import render, summary_line
-    from medkg.summary import summarise
-    from medkg.validation import validate
+    from medkg.io.load import load_data, load_ontology
+    from medkg.validate.render import render, summary_line
+    from medkg.query.summary import summarise
+    from medkg.validate.engine import validate
 
     report = validate()
     if report.findings:
@@ -319,17 +319,17 @@ def _run(args) -> int:
 
 
 def _summary(args) -> int:
-    from medkg.load import load_data, load_ontology
-    from medkg.summary import summarise
+    from medkg.io.load import load_data, load_ontology
+    from medkg.query.summary import summarise
 
     print(summarise(load_data(args.paths or None), load_ontology()))
     return errors.OK
 
 
 def _anchor(args) -> int:
-    from medkg.anchors import QuoteNotFound, anchor
-    from medkg.article import read_text
-    from medkg.turtle import string
+    from medkg.article.anchors import QuoteNotFound, anchor
+    from medkg.article.sync import read_text
+    from medkg.rdf.turtle import string
 
     try:
         a = anchor(read_text(), args.quote, args.occurrence)
@@ -347,14 +347,14 @@ def _anchor(args) -> int:
 
 
 def _sync(args) -> int:
-    from medkg import article
+    from medkg.article import sync
 
     if args.check:
-        stale = article.stale()
+        stale = sync.stale()
         for target, _ in stale:
             print(f"{relative(target)} is out of date with the article text: run `medkg sync-article`", file=sys.stderr)
         return errors.FINDINGS if stale else errors.OK
-    changed = article.sync()
+    changed = sync.sync()
     print("\n".join(f"wrote {relative(p)}" for p in changed) or "up to date")
     return errors.OK
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from medkg.load import load_data, load_ontology, load_shapes
-from medkg.project import ROOT
-from medkg.validation import validate
+from medkg.io.load import load_data, load_ontology, load_shapes
+from medkg.paths import ROOT
+from medkg.validate.engine import validate
 
 SHARED = ROOT.parent / "shared"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -57,7 +57,7 @@ def oxigraph_server():
     """
     import subprocess
 
-    from medkg.server import free_port, oxigraph_binary, wait_until_ready
+    from medkg.query.server import free_port, oxigraph_binary, wait_until_ready
 
     port = free_port()
     process = subprocess.Popen(

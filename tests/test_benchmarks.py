@@ -5,8 +5,8 @@ import importlib.util
 
 import pytest
 
-from medkg.project import ROOT
-from medkg.validation import validate
+from medkg.paths import ROOT
+from medkg.validate.engine import validate
 
 
 def _generator():

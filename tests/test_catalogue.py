@@ -11,13 +11,13 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from medkg import catalogue, formats
-from medkg.catalogue import EXAMPLES_DIR, bind
+from medkg.query import catalogue, render
+from medkg.query.catalogue import EXAMPLES_DIR, bind
 from medkg.cli import main
-from medkg.load import to_rdflib
-from medkg.prefixes import prefixes
-from medkg.queries import graph_triples, local_store, run_local
-from medkg.results import Results, Term, from_oxigraph_solutions, literal
+from medkg.io.load import to_rdflib
+from medkg.rdf.prefixes import prefixes
+from medkg.query.run import graph_triples, local_store, run_local
+from medkg.query.results import Results, Term, from_oxigraph_solutions, literal
 
 QUERIES = catalogue.catalogue()
 REQUIRED = [
@@ -85,7 +85,7 @@ def test_pyoxigraph_gives_the_expected_result(name, store):
     results = run_local(q, q.example, store)
     with open(EXAMPLES_DIR / f"{name}.csv", encoding="utf-8", newline="") as f:
         expected = f.read()
-    assert formats.render(results, "csv") == expected
+    assert render.render(results, "csv") == expected
     assert results.rows or results.boolean is not None, "an example query that answers nothing is probably broken"
 
 

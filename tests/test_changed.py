@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from medkg.cli import main
-from medkg.project import DATA_DIR
-from medkg.validation import validate
+from medkg.paths import DATA_DIR
+from medkg.validate.engine import validate
 from tests.conftest import FIXTURES
 
 
@@ -64,7 +64,7 @@ def test_added_bad_claim(repo):
 
 @pytest.mark.parametrize("fixture", sorted((FIXTURES / "qc").glob("*.ttl")), ids=lambda p: p.stem)
 def test_each_qc_check_on_the_edited_nodes_alone(repo, fixture):
-    # The QC checks run differently on a few focus nodes (medkg.sparql_text.optional_as_not_exists):
+    # The QC checks run differently on a few focus nodes (medkg.rdf.sparql_text.optional_as_not_exists):
     # each must still report what a full run reports on those nodes.
     shutil.copy(fixture, repo / "new.ttl")
     report = compare(repo)
@@ -91,7 +91,7 @@ def test_outside_git_exits_2(tmp_path, capsys):
 
 def test_pre_commit_hooks_run_the_changed_validation():
     """The hook files name the command a curator's commit runs; it must be a real one."""
-    from medkg.project import ROOT
+    from medkg.paths import ROOT
 
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     config = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from medkg.cli import main
-from medkg.project import ROOT
+from medkg.paths import ROOT
 from tests.conftest import FIXTURES
 
 LINE = re.compile(r"^(VIOLATION|WARNING|INFO) (\S+):(\d+) (\S+)( \S+)?: .+ \((mkgsh|medkg):\S+\)$")
@@ -94,7 +94,7 @@ def test_help(command, capsys):
 
 
 def test_anchor_prints_selectors_that_locate_the_words(capsys):
-    from medkg.article import read_text
+    from medkg.article.sync import read_text
 
     assert main(["anchor", "moderately safe drug", "--id", "x"]) == 0
     out = capsys.readouterr().out
@@ -107,7 +107,7 @@ def test_anchor_prints_selectors_that_locate_the_words(capsys):
 
 
 def test_anchor_picks_the_requested_occurrence(capsys):
-    from medkg.article import read_text
+    from medkg.article.sync import read_text
 
     main(["anchor", "baclofen pump", "--occurrence", "2"])
     start = int(re.search(r"oa:start (\d+) ;", capsys.readouterr().out).group(1))

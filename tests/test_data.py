@@ -10,10 +10,10 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from medkg import article
-from medkg.prefixes import prefixes
-from medkg.project import ARTICLE_TEXT, DATA_DIR, ROOT, turtle_files
-from medkg.sentences import split_sentences
+from medkg.article import sync
+from medkg.rdf.prefixes import prefixes
+from medkg.paths import ARTICLE_TEXT, DATA_DIR, ROOT, turtle_files
+from medkg.article.sentences import split_sentences
 from tests.conftest import shared
 
 P = prefixes()
@@ -55,7 +55,7 @@ def test_direct_layer_is_not_empty(store):
 
 
 def test_every_quote_is_verbatim_at_its_offsets(store):
-    text = article.read_text()
+    text = sync.read_text()
     rows = select(store, """
         SELECT ?claim ?exact ?start ?end ?prefix ?suffix WHERE {
             ?claim medkg:quote ?q . ?q oa:hasSelector ?t, ?p .
@@ -71,7 +71,7 @@ def test_every_quote_is_verbatim_at_its_offsets(store):
 
 
 def test_every_sentence_is_quoted_or_marked_claim_free(store):
-    text = article.read_text()
+    text = sync.read_text()
     spans = [
         (int(r["start"].value), int(r["end"].value))
         for r in select(store, """
@@ -132,18 +132,18 @@ def test_no_blank_nodes_in_shipped_data(data):
 
 
 def test_article_text_is_stored_as_received():
-    text_ttl = article.render_text_ttl()
+    text_ttl = sync.render_text_ttl()
     assert (DATA_DIR / "article-text.ttl").read_text(encoding="utf-8") == text_ttl
     assert hashlib.sha256(ARTICLE_TEXT.read_bytes()).hexdigest() in text_ttl
 
 
 def test_generated_files_are_in_sync_with_the_article():
-    assert (DATA_DIR / "sentences.ttl").read_text(encoding="utf-8") == article.render_sentences_ttl()
+    assert (DATA_DIR / "sentences.ttl").read_text(encoding="utf-8") == sync.render_sentences_ttl()
 
 
 def test_graph_full_text_equals_the_file(store):
     [row] = select(store, "SELECT ?t WHERE { kg:article medkg:fullText ?t }")
-    assert row["t"].value == article.read_text()
+    assert row["t"].value == sync.read_text()
 
 
 def test_article_copy_matches_the_shared_original():

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from medkg import diff
+from medkg.release import diff
 from medkg.cli import main
-from medkg.project import DATA_DIR
+from medkg.paths import DATA_DIR
 from tests.conftest import FIXTURES
 
 

@@ -11,9 +11,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from medkg import export, jsonld
+from medkg.release import export, jsonld
 from medkg.cli import main
-from medkg.project import ROOT
+from medkg.paths import ROOT
 
 PARTS = ("ontology", "shapes", "data")
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
@@ -55,7 +55,7 @@ def test_two_exports_in_processes_with_different_hash_seeds_are_byte_identical(t
 
 
 def test_file_reading_order_does_not_change_the_bytes(tmp_path, monkeypatch, release):
-    import medkg.load as load
+    import medkg.io.load as load
 
     original = load.collect
     monkeypatch.setattr(load, "collect", lambda paths: list(reversed(original(paths))))

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from medkg.project import DATA_DIR
-from medkg.validation import validate
+from medkg.paths import DATA_DIR
+from medkg.validate.engine import validate
 from tests.conftest import FIXTURES
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))

@@ -6,9 +6,9 @@ The suite runs a deterministic sample (one mutant per operator and property, abo
 
 import pytest
 
-from medkg import mutation
-from medkg.load import load_data
-from medkg.validation import Validator
+from medkg.validate import mutation
+from medkg.io.load import load_data
+from medkg.validate.engine import Validator
 
 
 @pytest.fixture(scope="module")

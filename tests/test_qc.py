@@ -3,10 +3,10 @@
 import pyoxigraph as ox
 import pytest
 
-from medkg import qc
-from medkg.load import load_data, load_ontology
-from medkg.project import DATA_DIR
-from medkg.validation import validate
+from medkg.validate import qc
+from medkg.io.load import load_data, load_ontology
+from medkg.paths import DATA_DIR
+from medkg.validate.engine import validate
 from tests.conftest import FIXTURES
 
 CHECKS = {c.name: c for c in qc.checks()}

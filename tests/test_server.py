@@ -16,11 +16,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from medkg import catalogue
+from medkg.query import catalogue
 from medkg.cli import GRAPH_IRI, main
-from medkg.endpoint import EndpointError, put_graph
-from medkg.project import ROOT
-from medkg.queries import graph_triples, local_store, run_local, run_remote
+from medkg.query.endpoint import EndpointError, put_graph
+from medkg.paths import ROOT
+from medkg.query.run import graph_triples, local_store, run_local, run_remote
 
 QUERIES = catalogue.catalogue()
 
@@ -77,7 +77,7 @@ def test_query_command_through_endpoint(loaded, capsys):
 
 
 def test_unreachable_endpoint_exits_3_with_one_line(capsys):
-    from medkg.server import free_port
+    from medkg.query.server import free_port
 
     assert main(["query", "uses", "--endpoint", f"http://127.0.0.1:{free_port()}/query"]) == 3
     err = capsys.readouterr().err.strip()
@@ -144,8 +144,8 @@ def test_serve_starts_answers_and_stops_on_ctrl_c():
 
 def test_serve_refuses_writes():
     """Read-only: the Graph Store and update endpoints refuse changes."""
-    from medkg.queries import ntriples
-    from medkg.server import ReadOnlyServer
+    from medkg.query.run import ntriples
+    from medkg.query.server import ReadOnlyServer
 
     with ReadOnlyServer(ntriples()) as server:
         base = server.url.rsplit("/", 1)[0]

@@ -1,5 +1,5 @@
 """The fast path gives pySHACL's findings: SHACL Core and SHACL-SPARQL on pyoxigraph
-(medkg/shacl_core.py, medkg/sparql_constraints.py) vs everything on pySHACL.
+(medkg/validate/core.py, medkg/validate/sparql.py) vs everything on pySHACL.
 
 Run once on the shipped data plus every invalid fixture and the engine fixtures (rules at their
 edges) together (each fixture mints its own IRIs), so every SPARQL constraint and every Core
@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from medkg.project import DATA_DIR
-from medkg.validation import validate
+from medkg.paths import DATA_DIR
+from medkg.validate.engine import validate
 from tests.conftest import FIXTURES
 
 
@@ -52,7 +52,7 @@ def test_every_sparql_constraint_fired(both, shapes):
 
 
 def test_every_core_component_fired(both):
-    from medkg.validation import Validator
+    from medkg.validate.engine import Validator
 
     compiled = Validator().compiled
     assert compiled is not None, "the shipped shapes must compile to SPARQL (see the stderr note)"

@@ -7,9 +7,9 @@ import pyoxigraph as ox
 import pytest
 
 from medkg.errors import InputError
-from medkg.load import load
-from medkg.project import DATA_DIR
-from medkg.store_cache import LABEL_KEYS, CacheUnavailable, StoreCache
+from medkg.io.load import load
+from medkg.paths import DATA_DIR
+from medkg.validate.store_cache import LABEL_KEYS, CacheUnavailable, StoreCache
 from tests.conftest import FIXTURES
 
 
@@ -108,7 +108,7 @@ def test_a_folder_that_cannot_be_written_is_reported(copy):
 def test_validate_changed_falls_back_to_reading_every_file(copy, capsys):
     import subprocess
 
-    from medkg.validation import validate
+    from medkg.validate.engine import validate
 
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "d"]):
         subprocess.run(["git", "-C", str(copy), *args], check=True, capture_output=True)
@@ -139,7 +139,7 @@ def test_the_label_keys_follow_the_labels(copy):
 
 
 def test_the_focused_duplicate_label_check_uses_the_keys_and_agrees(copy):
-    from medkg import qc
+    from medkg.validate import qc
 
     shutil.copy(FIXTURES / "qc" / "duplicate-label.ttl", copy / "data" / "duplicate-label.ttl")
     store = StoreCache(copy).refresh(files(copy))

@@ -8,9 +8,9 @@ against the text exactly as received.
 import hashlib
 from pathlib import Path
 
-from medkg.project import ARTICLE_TEXT, DATA_DIR, relative
-from medkg.sentences import split_sentences
-from medkg.turtle import string
+from medkg.paths import ARTICLE_TEXT, DATA_DIR, relative
+from medkg.article.sentences import split_sentences
+from medkg.rdf.turtle import string
 
 TEXT_TTL = DATA_DIR / "article-text.ttl"
 SENTENCES_TTL = DATA_DIR / "sentences.ttl"

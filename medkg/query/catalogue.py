@@ -12,8 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.project import QUERIES_DIR, relative
-from medkg.sparql_text import mask, union_branches
+from medkg.paths import QUERIES_DIR, relative
+from medkg.rdf.sparql_text import mask, union_branches
 
 EXAMPLES_DIR = QUERIES_DIR / "examples"
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
@@ -166,7 +166,7 @@ def query_body(query: Query) -> str:
 
 def to_turtle(queries: list[Query], target: str) -> str:
     """The catalogue in the SIB sparql-examples shape: one sh:SPARQLExecutable per query."""
-    from medkg.turtle import string
+    from medkg.rdf.turtle import string
 
     out = [
         "# medkg example queries, in the shape of the SIB sparql-examples collections.",

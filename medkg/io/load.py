@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import rdflib
 
 from medkg.errors import InputError
-from medkg.locations import LocationIndex
-from medkg.project import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
+from medkg.io.locations import LocationIndex
+from medkg.paths import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # rdflib logs a traceback for every ill-typed literal ("1.5"^^xsd:integer) it converts; the
@@ -133,7 +133,7 @@ def to_rdflib(term):
 def _hint(message: str) -> str:
     """What to do, for the mistakes curators make most."""
     if m := _UNDECLARED.search(message):
-        from medkg.prefixes import prefixes
+        from medkg.rdf.prefixes import prefixes
 
         namespace = prefixes().get(m.group(1))
         if namespace:

@@ -2,9 +2,9 @@
 
 import json
 
-from medkg.prefixes import prefixes
-from medkg.project import relative
-from medkg.validation import Report
+from medkg.rdf.prefixes import prefixes
+from medkg.paths import relative
+from medkg.validate.engine import Report
 
 FORMATS = ("text", "json", "turtle")
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Namespace
 
-from medkg.load import Source, load_data
-from medkg.validation import Validator
+from medkg.io.load import Source, load_data
+from medkg.validate.engine import Validator
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

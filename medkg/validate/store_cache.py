@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from medkg.load import parse_file
+from medkg.io.load import parse_file
 
 CACHE_DIR = ".medkg_cache"
 VERSION = 2  # bump when the layout changes: an older cache is then rebuilt

@@ -4,7 +4,7 @@ pySHACL runs each sh:sparql constraint once per focus node on rdflib's SPARQL en
 took ~13 of the 14 seconds of a full validation of the shipped graph. Here the constraints
 run on pyoxigraph. SHACL binds $this by substitution (pre-binding). For a "flat" query, whose
 only nested groups are FILTER (NOT) EXISTS blocks, binding all focus nodes at once by joining
-the shape's targets (medkg/targets.py) at the top of the WHERE clause gives the same answers,
+the shape's targets (medkg/validate/targets.py) at the top of the WHERE clause gives the same answers,
 since EXISTS sees the outer bindings; a query with UNION, OPTIONAL, MINUS or a subquery would
 see $this unbound inside those groups, so it runs once per focus node with pyoxigraph's
 substitutions (SEP-0007), which is SHACL's pre-binding. The results follow pySHACL's rules (the value defaults to the focus node; {?var}
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from medkg.load import to_rdflib
-from medkg.sparql_text import mask, open_where, optional_as_not_exists
-from medkg.targets import SH, deactivated, target_group
+from medkg.io.load import to_rdflib
+from medkg.rdf.sparql_text import mask, open_where, optional_as_not_exists
+from medkg.validate.targets import SH, deactivated, target_group
 
 _THIS = re.compile(r"\$this\b")
 

@@ -9,8 +9,8 @@ import io
 import json
 
 from medkg.errors import InputError
-from medkg.prefixes import compact
-from medkg.results import Results, Term
+from medkg.rdf.prefixes import compact
+from medkg.query.results import Results, Term
 
 # name: (media type, extension)
 FORMATS = {

@@ -11,9 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg import __version__
-from medkg.load import Source
-from medkg.prefixes import prefixes
-from medkg.project import ROOT
+from medkg.io.load import Source
+from medkg.rdf.prefixes import prefixes
+from medkg.paths import ROOT
 
 DATASET = "https://w3id.org/medkg/dataset"
 MEDIA_TYPES = {

@@ -4,7 +4,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from medkg.project import PREFIXES_FILE
+from medkg.paths import PREFIXES_FILE
 
 _SH = "http://www.w3.org/ns/shacl#"
 

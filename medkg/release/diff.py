@@ -12,12 +12,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDFS, URIRef
 
-from medkg.changed import repo_root, triples_at
+from medkg.validate.changed import repo_root, triples_at
 from medkg.errors import InputError
-from medkg.formats import readable
-from medkg.load import load, load_ontology
-from medkg.project import DATA_DIR
-from medkg.results import from_oxigraph
+from medkg.query.render import readable
+from medkg.io.load import load, load_ontology
+from medkg.paths import DATA_DIR
+from medkg.query.results import from_oxigraph
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 MEDKG = "https://w3id.org/medkg/vocab#"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.project import ONTOLOGY_DIR
+from medkg.paths import ONTOLOGY_DIR
 
 
 def _git(root: Path, *args: str, binary: bool = False):

@@ -7,11 +7,11 @@ ontology's labels and subclass links (a medkg:RiskClaim is a medkg:Claim). `medk
 
 import pyoxigraph as ox
 
-from medkg import endpoint
-from medkg.catalogue import Query, bind, refuse_updates, without_header
+from medkg.query import endpoint
+from medkg.query.catalogue import Query, bind, refuse_updates, without_header
 from medkg.errors import InputError
-from medkg.load import load_data, load_ontology
-from medkg.results import Results, from_oxigraph_solutions
+from medkg.io.load import load_data, load_ontology
+from medkg.query.results import Results, from_oxigraph_solutions
 
 
 def graph_triples() -> list[ox.Triple]:

@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 
 from medkg.errors import ENDPOINT
-from medkg.results import Results, from_json
+from medkg.query.results import Results, from_json
 
 DEFAULT_TIMEOUT = 30  # seconds; Oxigraph has no query timeout of its own
 

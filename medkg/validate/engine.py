@@ -2,8 +2,8 @@
 
 The data graph is the data plus the ontology, so that sh:class sees the subclass hierarchy (a
 medkg:RiskClaim is a medkg:Claim) and the identifier schemes. By default every check is a query
-on a pyoxigraph store: SHACL Core compiled by medkg/shacl_core.py, SHACL-SPARQL by
-medkg/sparql_constraints.py, and the QC checks; the "pyshacl" engine hands the shapes to
+on a pyoxigraph store: SHACL Core compiled by medkg/validate/core.py, SHACL-SPARQL by
+medkg/validate/sparql.py, and the QC checks; the "pyshacl" engine hands the shapes to
 pySHACL instead, the reference the default is tested against.
 """
 
@@ -19,10 +19,10 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
-from medkg import qc, shacl_core, sparql_constraints
-from medkg.load import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
-from medkg.prefixes import compact as compact_iri
-from medkg.project import DATA_DIR, relative
+from medkg.validate import core, qc, sparql
+from medkg.io.load import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
+from medkg.rdf.prefixes import compact as compact_iri
+from medkg.paths import DATA_DIR, relative
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 QC = "https://w3id.org/medkg/qc/"
@@ -83,14 +83,14 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
         print("medkg: --changed without the persistent store: the shapes need pySHACL", file=sys.stderr)
     focus = None
     if changed:
-        from medkg.changed import touched_nodes
+        from medkg.validate.changed import touched_nodes
 
         focus, reason = touched_nodes(paths or [DATA_DIR], changed)
         if reason:
             print(f"medkg: {reason}", file=sys.stderr)
     data = load_data(paths)
     if focus is not None:
-        from medkg.changed import with_referrers
+        from medkg.validate.changed import with_referrers
 
         focus = with_referrers(data.store(), focus)
     report = validator.run(data, focus)
@@ -99,10 +99,10 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
 
 
 def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Report:
-    """Check the nodes an edit touched against the persistent store (medkg/store_cache.py),
+    """Check the nodes an edit touched against the persistent store (medkg/validate/store_cache.py),
     which only re-reads the files that changed since the last run."""
-    from medkg.changed import repo_root, touched_nodes, with_referrers
-    from medkg.store_cache import CacheUnavailable, StoreCache
+    from medkg.validate.changed import repo_root, touched_nodes, with_referrers
+    from medkg.validate.store_cache import CacheUnavailable, StoreCache
 
     # The edit first: an unknown REV is refused before the store is filled (37 s at ~1 M triples).
     touched, reason = touched_nodes(paths, rev)
@@ -138,10 +138,10 @@ class Validator:
         self.shapes = load_shapes().rdflib_graph()
         self.compiled = None  # the Core constraints as SPARQL, when every one of them compiles
         if sparql_engine == "oxigraph":
-            self.core, self.taken = sparql_constraints.split_shapes(self.shapes)
+            self.core, self.taken = sparql.split_shapes(self.shapes)
             try:
-                self.compiled = shacl_core.CoreShapes(self.core)
-            except shacl_core.Unsupported as e:
+                self.compiled = core.CoreShapes(self.core)
+            except core.Unsupported as e:
                 print(f"medkg: SHACL Core left to pySHACL (the shapes use {e})", file=sys.stderr)
         else:
             self.core, self.taken = self.shapes, []
@@ -167,7 +167,7 @@ class Validator:
         findings = _blank_node_findings(data)
         # Every SPARQL constraint, compiled Core constraint and QC check is one query on the
         # store; pyoxigraph releases the GIL while it evaluates, so they share the cores.
-        jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus) for taken in self.taken]
+        jobs = [partial(sparql.evaluate, self.shapes, [taken], store, focus) for taken in self.taken]
         if self.compiled is not None:
             jobs += [partial(self.compiled.run_check, check, store, focus) for check in self.compiled.checks]
         qc_checks = qc.checks()

@@ -20,8 +20,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
-from medkg.load import to_rdflib
-from medkg.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
+from medkg.io.load import to_rdflib
+from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from medkg import jsonld, metadata
-from medkg.load import Source, load_data, load_ontology, load_shapes
-from medkg.prefixes import prefixes
-from medkg.project import ROOT
+from medkg.release import jsonld, void
+from medkg.io.load import Source, load_data, load_ontology, load_shapes
+from medkg.rdf.prefixes import prefixes
+from medkg.paths import ROOT
 
 GRAPHS = {
     "ontology": "https://w3id.org/medkg/graph/ontology",
@@ -101,7 +101,7 @@ def _write_release(folder: Path, sources, quads, formats, version, date) -> list
     path.write_text(f"{digest}  canonical N-Quads (RDFC-1.0) of the release's three named graphs\n", encoding="utf-8")
     written.append(path)
     path = folder / "void.ttl"
-    path.write_bytes(metadata.describe(sources, written, digest, version, date))
+    path.write_bytes(void.describe(sources, written, digest, version, date))
     written.append(path)
     return written
 

@@ -1,0 +1,4 @@
+"""The source article: its text as the graph stores it (sync), its sentences, and quote anchors.
+
+May import: medkg.rdf, medkg.paths, medkg.errors.
+"""
