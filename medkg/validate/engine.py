@@ -185,7 +185,8 @@ class Validator:
         if focus is not None:
             findings = [f for f in findings if f.terms and str(f.terms[1]) in focus]
         findings = sorted(
-            set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message)
+            set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message,
+                                  f.value, f.shape, f.component)  # every field: ties would follow the hash seed
         )
         return Report(findings, data.files, triples, self.shape_count)
 
