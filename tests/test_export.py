@@ -161,3 +161,97 @@ def test_raptor_parses_every_file(release, ext):
         assert result.returncode == 0, result.stderr
         # rapper: Parsing returned N triples
         assert int(result.stderr.split("returned")[1].split()[0]) == len(source_graph(part))
+
+
+# --- Export never deletes what is not a release (these lost a whole checkout before) ---
+
+def test_export_into_a_checkout_is_refused_and_touches_nothing(tmp_path, capsys):
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "queries", checkout / "queries")
+    (checkout / "notes.txt").write_text("uncommitted work\n", encoding="utf-8")
+    before = sorted(p.relative_to(checkout) for p in checkout.rglob("*"))
+    assert main(["export", "-o", str(checkout)]) == 2
+    assert "not a medkg release" in capsys.readouterr().err
+    assert sorted(p.relative_to(checkout) for p in checkout.rglob("*")) == before
+
+
+def test_export_onto_a_file_is_refused_and_the_file_kept(tmp_path, capsys):
+    target = tmp_path / "release.ttl"
+    target.write_text("keep me\n", encoding="utf-8")
+    assert main(["export", "-o", str(target)]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_release_with_one_foreign_file_is_not_a_release(tmp_path, release, capsys):
+    target = tmp_path / "dist"
+    shutil.copytree(release, target)
+    (target / "README.txt").write_text("mine\n", encoding="utf-8")
+    assert main(["export", "-o", str(target)]) == 2
+    assert (target / "README.txt").exists()
+
+
+def test_an_earlier_release_and_an_empty_folder_are_replaced(tmp_path, release):
+    earlier = tmp_path / "dist"
+    shutil.copytree(release, earlier)
+    (earlier / "medkg-data.jsonld").unlink()  # an earlier release may hold fewer files
+    export.export(earlier, formats=("ttl",), date="2026-11-27")
+    assert "medkg-data.jsonld" not in files(earlier) and "2026-11-27" in (earlier / "void.ttl").read_text()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    export.export(empty, formats=("nt",), date="2026-11-27")
+    assert "medkg-data.nt" in files(empty)
+
+
+def test_the_swap_exchanges_old_and_new_in_one_step(tmp_path, release, monkeypatch):
+    # A reader must see a whole release at every instant: no moment without `dist`. On Linux the
+    # two folders are exchanged by renameat2; a rename of the target away would open that gap.
+    target = tmp_path / "dist"
+    shutil.copytree(release, target)
+    renamed = []
+    original = type(target).rename
+    monkeypatch.setattr(type(target), "rename", lambda self, to: (renamed.append(self), original(self, to))[1])
+    export.export(target, formats=("ttl",), date="2026-11-28")
+    assert target not in renamed
+    assert "2026-11-28" in (target / "void.ttl").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_staging_folders_left_by_a_killed_export_are_removed_next_time(tmp_path):
+    killed = tmp_path / ".dist.medkg-staging-abc123"
+    killed.mkdir()
+    (killed / "medkg-data.ttl").write_text("half\n", encoding="utf-8")
+    mine = tmp_path / ".dist.medkg-staging-mine"  # not only release files: not ours to remove
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("x\n", encoding="utf-8")
+    export.export(tmp_path / "dist", formats=("nt",), date="2026-11-27")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.medkg-staging-mine", "dist"]
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(ROOT / ".dist.medkg-staging-x1")], cwd=ROOT)
+    assert ignored.returncode == 0  # ignored by git in the checkout too
+
+
+@pytest.mark.parametrize("option", [["--version", "1.0 beta<>"], ["--date", "2020-13-45"], ["--date", "20201231"]])
+def test_bad_release_version_or_date_exits_2_and_writes_nothing(tmp_path, option, capsys):
+    assert main(["export", "-o", str(tmp_path / "dist"), *option]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{option[0]} ") and "write it as" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_into_a_folder_that_cannot_exist_exits_2(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["export", "-o", str(blocker / "dist")]) == 2
+    assert "cannot create the folder" in capsys.readouterr().err
+
+
+def test_a_release_file_that_does_not_parse_is_never_swapped_in(tmp_path, release, monkeypatch):
+    target = tmp_path / "dist"
+    shutil.copytree(release, target)
+    before = files(target)
+    from medkg.release import void
+
+    monkeypatch.setattr(void, "describe", lambda *a, **k: b"<broken")
+    with pytest.raises(export.InputError, match="void.ttl: the release file does not parse"):
+        export.export(target, date="2026-11-26")
+    assert files(target) == before

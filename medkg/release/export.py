@@ -2,19 +2,30 @@
 
 Byte-stable: every file is written from the RDFC-1.0 canonical form of the dataset (stable
 blank node labels), in sorted order, so two exports of the same content are byte-identical
-whatever the hash seed or the order the input files were read in. The files are written into a
-temporary folder beside the target and swapped in by renaming, so a failed export leaves the
-previous release as it was.
+whatever the hash seed or the order the input files were read in.
+
+Safe to point anywhere: the target is replaced only when it is absent, an empty folder, or an
+earlier medkg release (its void.ttl and checksum file, and nothing but release files); anything
+else is refused and left untouched. The files are written into a staging folder beside the
+target, each parsed back, and then exchanged with the old release in one atomic rename
+(renameat2 RENAME_EXCHANGE on Linux), so a reader sees the old release or the new one at every
+instant. Staging folders a killed export left behind are removed by the next export.
 """
 
+import ctypes
+import datetime
+import fcntl
 import hashlib
 import json
+import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from medkg.errors import InputError
 from medkg.release import jsonld, void
 from medkg.io.load import Source, load_data, load_ontology, load_shapes
 from medkg.rdf.prefixes import prefixes
@@ -28,6 +39,7 @@ GRAPHS = {
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 ALL = ("ttl", "nt", "jsonld", "trig")
 DIST = ROOT / "dist"
+CHECKSUM = "medkg.rdfc10.sha256"
 
 
 def parts(data_paths: list[Path] | None = None) -> dict[str, Source]:
@@ -55,20 +67,137 @@ def export(
     target: Path = DIST, formats: tuple[str, ...] = ALL, version: str | None = None, date: str | None = None,
     data_paths: list[Path] | None = None,
 ) -> list[Path]:
-    """Write a release into `target` (replacing it whole); return the files written."""
+    """Write a release into `target` (replacing an earlier release whole); return the files written."""
+    check_version(version)
+    check_date(date)
+    target = Path(os.path.abspath(target))
+    _refuse_unless_replaceable(target)
     sources = parts(data_paths)
     quads = canonical_dataset(sources)
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        written = _write_release(staging, sources, quads, formats, version, date)
-        staging.chmod(0o755)  # mkdtemp makes it private; a release is for reading
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
+    with _exclusive(target):
+        _remove_leftovers(target)
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+        try:
+            written = _write_release(staging, sources, quads, formats, version, date)
+            _parse_back(written)
+            staging.chmod(0o755)  # mkdtemp makes it private; a release is for reading
+            _refuse_unless_replaceable(target)  # again: it may have changed while we wrote
+            _swap(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return [target / p.name for p in written]
+
+
+# SemVer 2.0.0's own regular expression (semver.org), so that the version can stand in an IRI and a literal.
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+
+
+def check_version(version: str | None) -> None:
+    """A release version is a semantic version (it becomes part of the release's IRI).
+
+    >>> check_version("1.0.0-beta.2")
+    >>> check_version("1.0 beta<>")
+    Traceback (most recent call last):
+    medkg.errors.InputError: --version '1.0 beta<>': not a semantic version; write it as MAJOR.MINOR.PATCH, e.g. 1.0.0 or 1.0.0-beta.1
+    """
+    if version is not None and not _SEMVER.match(version):
+        raise InputError(f"--version {version!r}: not a semantic version; write it as MAJOR.MINOR.PATCH, "
+                         "e.g. 1.0.0 or 1.0.0-beta.1")
+
+
+def check_date(date: str | None) -> None:
+    """A release date is a real calendar day written YYYY-MM-DD.
+
+    >>> check_date("2026-02-28")
+    >>> check_date("2020-13-45")
+    Traceback (most recent call last):
+    medkg.errors.InputError: --date '2020-13-45': not a calendar date (month must be in 1..12); write it as YYYY-MM-DD
+    """
+    if date is None:
+        return
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise InputError(f"--date {date!r}: write it as YYYY-MM-DD")
+    try:
+        datetime.date.fromisoformat(date)
+    except ValueError as e:
+        raise InputError(f"--date {date!r}: not a calendar date ({e}); write it as YYYY-MM-DD") from None
+
+
+def release_file_names() -> set[str]:
+    """Every name an export can write: what a folder may hold to count as an earlier release."""
+    names = {f"medkg-{part}.{fmt}" for part in GRAPHS for fmt in FORMATS}
+    return names | {"medkg.trig", "context.jsonld", CHECKSUM, "void.ttl"}
+
+
+def is_release(folder: Path) -> bool:
+    """An earlier medkg release: its void.ttl and checksum file, and nothing but release files."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return False
+    names = {e.name for e in entries}
+    return ({"void.ttl", CHECKSUM} <= names and names <= release_file_names()
+            and all(e.is_file() and not e.is_symlink() for e in entries))
+
+
+def _refuse_unless_replaceable(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputError(f"{target}: not a folder; export writes a release folder: choose a new or empty folder with -o")
+    if not target.exists():
+        return
+    try:
+        empty = not any(target.iterdir())
+    except OSError as e:
+        raise InputError(f"{target}: cannot read the folder ({e.strerror or e})") from None
+    if not empty and not is_release(target):
+        raise InputError(
+            f"{target}: refusing to replace a folder that is not a medkg release (a release holds void.ttl, "
+            f"{CHECKSUM} and release files only); choose a new or empty folder with -o"
+        )
+
+
+def _staging_prefix(target: Path) -> str:
+    return f".{target.name}.medkg-staging-"
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Staging and old folders of an export that was killed: only ever folders of release files."""
+    for prefix in (_staging_prefix(target), f".{target.name}.medkg-old-"):
+        for leftover in target.parent.glob(glob_escape(prefix) + "*"):
+            if leftover.is_dir() and not leftover.is_symlink() and all(
+                e.name in release_file_names() and e.is_file() for e in leftover.iterdir()
+            ):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+class _exclusive:
+    """One export at a time beside a folder: a lock on the parent folder itself, so no lock file is
+    left behind (removing another export's staging folder, or swapping at once, would lose one)."""
+
+    def __init__(self, target: Path):
+        self.folder = target.parent
+
+    def __enter__(self):
+        self.fd = os.open(self.folder, os.O_RDONLY)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)  # an export takes seconds: the second one waits
+        return self
+
+    def __exit__(self, *exc):
+        os.close(self.fd)  # releases the lock
+        return False
 
 
 def _write_release(folder: Path, sources, quads, formats, version, date) -> list[Path]:
@@ -97,7 +226,7 @@ def _write_release(folder: Path, sources, quads, formats, version, date) -> list
         path.write_text(json.dumps({"@context": context}, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         written.append(path)
     digest = canonical_hash(quads)
-    path = folder / "medkg.rdfc10.sha256"
+    path = folder / CHECKSUM
     path.write_text(f"{digest}  canonical N-Quads (RDFC-1.0) of the release's three named graphs\n", encoding="utf-8")
     written.append(path)
     path = folder / "void.ttl"
@@ -114,13 +243,53 @@ def _serialize(statements, fmt, registry: dict[str, str]) -> bytes:
     return ("".join(sorted(head)) + "".join(lines[len(head):])).encode("utf-8")
 
 
+def _parse_back(written: list[Path]) -> None:
+    """Every RDF file parses before it replaces anything (a bad --version once wrote an invalid void.ttl)."""
+    by_suffix = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+                 ".trig": ox.RdfFormat.TRIG}
+    for path in written:
+        if path.suffix in by_suffix and path.name != "context.jsonld":
+            try:
+                for _ in ox.parse(path=str(path), format=by_suffix[path.suffix]):
+                    pass
+            except (SyntaxError, ValueError) as e:
+                raise InputError(f"{path.name}: the release file does not parse ({e}); nothing was replaced") from None
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    return False  # EINVAL/ENOSYS: a file system without the exchange; fall back to two renames
+
+
 def _swap(staging: Path, target: Path) -> None:
-    """Put the new release in place: renames only, so no reader sees half a release."""
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-        old.rmdir()
-        target.rename(old)
+    """Put the new release in place so that a reader sees the old release or the new one, whole.
+
+    With an old release: exchanged in one atomic step where the system can, else two renames with
+    an instant between them when `target` is absent (the README says so). Without one: one rename.
+    """
+    if not target.exists():
         staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
+        return
+    if target.is_dir() and not any(target.iterdir()):
+        target.rmdir()
         staging.rename(target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old release
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.medkg-old-", dir=target.parent))
+    old.rmdir()
+    target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
