@@ -1,6 +1,8 @@
 """The `medkg` command line. Exit codes: 0 ok, 1 findings, 2 usage or input error (medkg.errors)."""
 
 import argparse
+import contextlib
+import math
 import os
 import sys
 from pathlib import Path
@@ -28,6 +30,54 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return errors.OK
+
+
+def _seconds(text: str) -> float:
+    """A timeout: a finite number of seconds, more than 0 and at most a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= 86400):  # also refuses nan; 1e300 overflows every socket timeout
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds between 0 and 86400, e.g. 30")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number above 0")
+    return value
+
+
+def _iri(text: str) -> str:
+    """An absolute IRI (a graph name, a base): an empty or relative one would name the wrong thing."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an absolute IRI ({e}); write it in full, "
+                                         "e.g. https://w3id.org/medkg/graph") from None
+    return text
+
+
+def _url(text: str) -> str:
+    """An http(s) URL with a host: an endpoint."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a URL ({e})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) URL; write it in full, "
+                                         "e.g. http://127.0.0.1:7878/query")
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,11 +123,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     query.add_argument("query", nargs="?", metavar="NAME|FILE", help="a catalogue name (see --list) or a .rq file")
     query.add_argument("--list", action="store_true", help="list the catalogue")
-    query.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query")
-    query.add_argument("--default-graph", metavar="IRI", help="with --endpoint: the graph to query as the default graph")
+    query.add_argument("--endpoint", type=_url, metavar="URL", help="a SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query")
+    query.add_argument("--default-graph", type=_iri, metavar="IRI", help="with --endpoint: the graph to query as the default graph")
     query.add_argument("--format", help="table, csv, tsv, json or md, or a media type (default: table on a terminal, csv otherwise)")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query parameter (repeatable)")
-    query.add_argument("--timeout", type=float, default=30, help="seconds to wait for an endpoint (default 30)")
+    query.add_argument("--max-bytes", type=_positive_int, default=256 * 1024 * 1024, metavar="N",
+                       help="with --endpoint: the largest answer to read, in bytes (default 256 MiB; exit 3 past it)")
+    query.add_argument("--timeout", type=_seconds, default=30, help="seconds the whole query may take, locally or on an endpoint (default 30)")
     query.set_defaults(run=_query)
 
     catalog = commands.add_parser("catalog", help="write the query catalogue as RDF (SIB sparql-examples shape)")
@@ -94,9 +146,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Replace one named graph of a SPARQL 1.1 Graph Store Protocol endpoint with the "
         "whole graph (data and ontology) in a single PUT, so that a failure leaves the old graph intact.",
     )
-    load.add_argument("--endpoint", required=True, metavar="URL", help="the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
-    load.add_argument("--graph", default=GRAPH_IRI, metavar="IRI", help=f"the named graph to replace (default {GRAPH_IRI})")
-    load.add_argument("--timeout", type=float, default=60, help="seconds to wait (default 60)")
+    load.add_argument("--endpoint", required=True, type=_url, metavar="URL", help="the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    target = load.add_mutually_exclusive_group()
+    target.add_argument("--graph", default=GRAPH_IRI, type=_iri, metavar="IRI", help=f"the named graph to replace (default {GRAPH_IRI})")
+    target.add_argument("--default-graph-replace", action="store_true",
+                        help="replace the store's default graph instead: everything in it is lost")
+    load.add_argument("--timeout", type=_seconds, default=60, help="seconds the whole upload may take (default 60)")
     load.set_defaults(run=_load)
 
     export = commands.add_parser(
@@ -157,14 +212,19 @@ def _query(args) -> int:
     for item in args.param:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise errors.InputError(f"--param {item}: write it as KEY=VALUE")
+            raise errors.InputError(f"--param {item!r}: write it as KEY=VALUE")
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the shell passed that are not UTF-8 (a lone surrogate here)
+            raise errors.InputError(f"--param {key}: the value is not valid UTF-8 text; retype it") from None
         params[key] = value
     query = catalogue.resolve(args.query)
     if args.endpoint:
         from medkg.query.endpoint import EndpointError
 
         try:
-            results = run.run_remote(query, params, args.endpoint, timeout=args.timeout, default_graph=args.default_graph)
+            results = run.run_remote(query, params, args.endpoint, timeout=args.timeout,
+                                     default_graph=args.default_graph, max_bytes=args.max_bytes)
         except EndpointError as e:
             print(e, file=sys.stderr)
             return e.exit_code
@@ -180,8 +240,13 @@ def _catalog(args) -> int:
     text = catalogue.to_turtle(list(catalogue.catalogue().values()), args.target)
     if args.output:
         tmp = args.output.with_name(args.output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(args.output)  # atomic: never half a file
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(args.output)  # atomic: never half a file
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise errors.InputError(f"{args.output}: cannot write it ({e.strerror or e}); choose another -o") from None
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -218,14 +283,18 @@ def _load(args) -> int:
     from medkg.query.endpoint import EndpointError, put_graph
     from medkg.query.run import ntriples
 
+    graph = None if args.default_graph_replace else args.graph
+    if graph is None:
+        print(f"replacing the default graph of {args.endpoint}: everything it held is lost", file=sys.stderr)
     body = ntriples()
     try:
-        status = put_graph(args.endpoint, args.graph, body, timeout=args.timeout)
+        status = put_graph(args.endpoint, graph, body, timeout=args.timeout)
     except EndpointError as e:
         print(e, file=sys.stderr)
         return e.exit_code
     triples = body.count(b"\n")
-    print(f"replaced <{args.graph}> at {args.endpoint}: {triples} triples (HTTP {status})")
+    name = "the default graph" if graph is None else f"<{graph}>"
+    print(f"replaced {name} at {args.endpoint}: {triples} triples (HTTP {status})")
     return errors.OK
 
 
@@ -272,7 +341,7 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
         "--changed", nargs="?", const="HEAD", metavar="REV",
         help="validate only the nodes a git diff of the files against REV (default HEAD) touched, and the nodes pointing at them",
     )
-    parser.add_argument("--base", metavar="IRI", help="with --syntax-only: resolve relative IRIs against this base (by default they are errors)")
+    parser.add_argument("--base", type=_iri, metavar="IRI", help="with --syntax-only: resolve relative IRIs against this base (by default they are errors)")
     parser.add_argument(
         "--engine", choices=("oxigraph", "pyshacl"), default="oxigraph",
         help="oxigraph (default): every constraint as SPARQL on pyoxigraph; pyshacl: the reference, "

@@ -25,8 +25,10 @@ from medkg.query.run import graph_triples, local_store, run_local, run_remote
 QUERIES = catalogue.catalogue()
 
 
-def count_triples(base: str, graph: str) -> int:
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+def count_triples(base: str, graph: str | None) -> int:
+    """Triples in one named graph, or (None) in the store's default graph."""
+    pattern = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
     request = urllib.request.Request(
         base + "/query", data=query.encode(), headers={"Content-Type": "application/sparql-query",
                                                       "Accept": "application/sparql-results+json"},
@@ -49,6 +51,22 @@ def test_load_replaces_rather_than_adds(loaded):
     before = count_triples(loaded, GRAPH_IRI)
     assert main(["load", "--endpoint", loaded + "/store", "--graph", GRAPH_IRI]) == 0
     assert count_triples(loaded, GRAPH_IRI) == before
+
+
+@pytest.mark.parametrize("graph", ["", "relative/name"])
+def test_load_refuses_an_empty_or_relative_graph_name(loaded, graph, capsys):
+    # An unset shell variable (--graph "$G") once replaced the store's default graph.
+    before = count_triples(loaded, None)
+    assert main(["load", "--endpoint", loaded + "/store", "--graph", graph]) == 2
+    assert "not an absolute IRI" in capsys.readouterr().err
+    assert count_triples(loaded, None) == before
+
+
+def test_replacing_the_default_graph_is_explicit_and_said(oxigraph_server, capsys):
+    assert main(["load", "--endpoint", oxigraph_server + "/store", "--default-graph-replace"]) == 0
+    captured = capsys.readouterr()
+    assert "everything it held is lost" in captured.err and "replaced the default graph" in captured.out
+    assert count_triples(oxigraph_server, None) == len({str(t) for t in graph_triples()})
 
 
 def test_a_failed_load_leaves_the_old_graph_intact(loaded):
@@ -105,7 +123,7 @@ def test_http_error_exits_3_with_the_server_s_words(capsys):
         thread.join(timeout=10)
         server.server_close()
     err = capsys.readouterr().err.strip()
-    assert "EndPointInternalError" in err and "the store is on fire" in err and "\n" not in err
+    assert "HTTP 500 Internal Server Error: the store is on fire" in err and "\n" not in err
 
 
 def test_silent_endpoint_times_out_with_exit_3(capsys):

@@ -1,20 +1,29 @@
 """Remote SPARQL 1.1 endpoints: queries through SPARQLWrapper, graph uploads through the Graph Store Protocol.
 
 Every failure becomes an EndpointError with one line saying what happened (exit code 3).
+
+Bounded: `timeout` is a wall-clock limit on the whole exchange (connect, headers, body), not on
+each socket read, so a server that trickles a byte every few seconds cannot stretch it; and an
+answer is read up to `max_bytes`, no further. SPARQLWrapper builds the request (its protocol
+handling: method, headers, default graphs); medkg opens it with its own bounded opener, since
+SPARQLWrapper's own call gives urllib a per-read timeout and reads the body whole.
 """
 
-import ast
+import http.client
 import json
-from contextlib import contextmanager
 import socket
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 
 from medkg.errors import ENDPOINT
 from medkg.query.results import Results, from_json
 
-DEFAULT_TIMEOUT = 30  # seconds; Oxigraph has no query timeout of its own
+DEFAULT_TIMEOUT = 30  # seconds
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # an answer larger than this is refused, not read into memory
 
 
 class EndpointError(Exception):
@@ -22,38 +31,29 @@ class EndpointError(Exception):
 
 
 def query(
-    url: str, text: str, form: str = "SELECT", *, timeout: float = DEFAULT_TIMEOUT, default_graph: str | None = None
+    url: str, text: str, form: str = "SELECT", *, timeout: float = DEFAULT_TIMEOUT, default_graph: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Results:
     """Run a SELECT or ASK query (`form`, as medkg parsed it) by HTTP POST, asking for SPARQL JSON results."""
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     client = SPARQLWrapper(url, agent="medkg (https://w3id.org/medkg)")
     client.setMethod(POST)
     client.setReturnFormat(JSON)
-    client.setTimeout(int(max(1, timeout)))
     client.setQuery(text)
     # SPARQLWrapper guesses the form with a regex that can match words in comments ("added"
     # reads as ADD, an update, which it would send as one); medkg has parsed the form already.
     client.queryType = form
     if default_graph:
         client.addDefaultGraph(default_graph)
+    request = client._createRequest()  # the protocol request, opened below with the bounds (version pinned)
+    body = _exchange(url, request, timeout, max_bytes)
     try:
-        with _network_errors(url, timeout):
-            body = client.query().response.read()
-    except SPARQLWrapperException as e:
-        # SPARQLWrapper turns HTTP 400/401/404/414/500 into its own exceptions, with the
-        # server's answer appended as a bytes repr; keep the server's words.
-        summary, _, response = str(e).partition("\n\nResponse:\n")
-        try:
-            detail = ast.literal_eval(response).decode("utf-8", "replace") if response else ""
-        except (ValueError, SyntaxError, AttributeError):
-            detail = response
-        detail = f": {_first_line(detail)}" if detail else ""
-        raise EndpointError(f"{url}: {_first_line(summary).rstrip('. ')}{detail}") from None
-    try:
-        return from_json(json.loads(body))
-    except (ValueError, KeyError) as e:
+        answer = json.loads(body)
+        if not isinstance(answer, dict):
+            raise ValueError(f"a JSON {type(answer).__name__}, not an object")
+        return from_json(answer)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise EndpointError(f"{url}: the answer is not SPARQL JSON results ({e}); is this a SPARQL query endpoint?") from None
 
 
@@ -61,7 +61,7 @@ def put_graph(url: str, graph: str | None, ntriples: bytes, *, timeout: float = 
     """Replace one graph of a Graph Store Protocol endpoint with the given N-Triples, in one request.
 
     A PUT replaces the graph as a whole: if it fails, the store keeps the graph it had.
-    Returns the HTTP status.
+    `graph` None replaces the default graph (the CLI asks for that explicitly). Returns the HTTP status.
     """
     target = url + ("&" if "?" in url else "?") + (
         "graph=" + urllib.parse.quote(graph, safe="") if graph else "default"
@@ -69,22 +69,124 @@ def put_graph(url: str, graph: str | None, ntriples: bytes, *, timeout: float = 
     request = urllib.request.Request(
         target, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
     )
-    with _network_errors(url, timeout), urllib.request.urlopen(request, timeout=timeout) as response:
-        return response.status
+    status = []
+    _exchange(url, request, timeout, 1024 * 1024, status)
+    return status[0]
+
+
+class _Deadline:
+    """A wall-clock end for one exchange: each connection gets the time left as its socket timeout,
+    and a timer shuts every socket down at the deadline, which ends any read blocked on it."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def left(self) -> float:
+        return max(0.001, self.end - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    def bounded(base):
+        class Connection(base):
+            def connect(self):
+                self.timeout = deadline.left()
+                super().connect()
+                deadline.watch(self.sock)
+        return Connection
+
+    plain, secure = bounded(http.client.HTTPConnection), bounded(http.client.HTTPSConnection)
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(plain, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(secure, req, context=self._context)
+
+    return urllib.request.build_opener(Handler, SecureHandler)
+
+
+def _exchange(url: str, request: urllib.request.Request, timeout: float, max_bytes: int, status: list | None = None) -> bytes:
+    """Send the request and read the answer, all of it within `timeout` and `max_bytes`."""
+    deadline = _Deadline(timeout)
+    try:
+        with _network_errors(url, timeout, deadline), _opener(deadline).open(request, timeout=deadline.left()) as response:
+            if status is not None:
+                status.append(response.status)
+            chunks, size = [], 0
+            while chunk := response.read(min(1 << 16, max_bytes + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise EndpointError(f"{url}: the answer is larger than {max_bytes:,} bytes; "
+                                        "raise --max-bytes, or ask for less (LIMIT, a parameter)")
+            if deadline.expired:
+                raise TimeoutError
+            if response.length:  # bytes its Content-Length promised that never came
+                raise http.client.IncompleteRead(b"".join(chunks), response.length)
+            return b"".join(chunks)
+    finally:
+        deadline.cancel()
 
 
 @contextmanager
-def _network_errors(url: str, timeout: float):
+def _network_errors(url: str, timeout: float, deadline: _Deadline | None = None):
     """Turn what HTTP and the network can throw into one EndpointError line."""
+    late = f"{url}: no answer within {timeout:g} s (raise --timeout, or check the endpoint)"
     try:
         yield
+    except EndpointError:
+        raise
     except urllib.error.HTTPError as e:
         raise EndpointError(f"{url}: HTTP {e.code} {e.reason}: {_first_line(_body(e))}") from None
+    except http.client.IncompleteRead as e:
+        if deadline is not None and deadline.expired:
+            raise EndpointError(late) from None
+        raise EndpointError(f"{url}: the answer stopped short of its Content-Length "
+                            f"({len(e.partial):,} bytes, {e.expected:,} more expected)") from None
+    except (http.client.HTTPException, ValueError) as e:  # a malformed status line or header, a bad URL
+        if deadline is not None and deadline.expired:
+            raise EndpointError(late) from None
+        raise EndpointError(f"{url}: not an HTTP answer a SPARQL endpoint gives ({type(e).__name__}: {e})") from None
     except (TimeoutError, socket.timeout):
-        raise EndpointError(f"{url}: no answer within {timeout:g} s (raise --timeout, or check the endpoint)") from None
+        raise EndpointError(late) from None
     except urllib.error.URLError as e:
+        if deadline is not None and deadline.expired:
+            raise EndpointError(late) from None
         raise EndpointError(f"{url}: {_reason(e.reason, timeout)}") from None
     except OSError as e:
+        if deadline is not None and deadline.expired:
+            raise EndpointError(late) from None
         raise EndpointError(f"{url}: {_reason(e, timeout)}") from None
 
 

@@ -40,10 +40,11 @@ def run_local(query: Query, params: dict[str, str], store: ox.Store | None = Non
     return from_oxigraph_solutions(solutions)
 
 
-def run_remote(query: Query, params: dict[str, str], url: str, *, timeout: float, default_graph: str | None = None) -> Results:
+def run_remote(query: Query, params: dict[str, str], url: str, *, timeout: float, default_graph: str | None = None,
+               max_bytes: int = endpoint.DEFAULT_MAX_BYTES) -> Results:
     # Only the query goes over the wire, not the catalogue's `#+` header.
     text = without_header(prepare(query, params))
-    return endpoint.query(url, text, query.form, timeout=timeout, default_graph=default_graph)
+    return endpoint.query(url, text, query.form, timeout=timeout, default_graph=default_graph, max_bytes=max_bytes)
 
 
 def ntriples() -> bytes:
