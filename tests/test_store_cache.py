@@ -155,3 +155,64 @@ def test_the_focused_duplicate_label_check_uses_the_keys_and_agrees(copy):
 def test_the_cache_keeps_itself_out_of_git(copy):
     StoreCache(copy).refresh(files(copy))
     assert (copy / ".medkg_cache" / ".gitignore").read_text(encoding="utf-8") == "*\n"
+
+
+def _git_repo_with_an_edit(root):
+    import subprocess
+
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "d"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+    conditions = root / "data" / "conditions.ttl"
+    conditions.write_text(conditions.read_text(encoding="utf-8").replace('    rdfs:label "pain"@en ;\n', ""),
+                          encoding="utf-8")
+
+
+def test_two_changed_validations_at_once_never_corrupt_the_cache(copy):
+    # Both used to rebuild, each deleting the store under the other: the cache was left corrupt
+    # with a clean manifest, and every later run crashed. Now one holds the lock, the other reads
+    # every file, and both report the same findings.
+    import subprocess
+    import sys
+
+    from medkg.paths import ROOT
+
+    _git_repo_with_an_edit(copy)
+    command = [sys.executable, "-m", "medkg.cli", "validate", "--changed", "HEAD", str(copy / "data"), "--format", "json"]
+    expected = None
+    for trial in range(3):
+        cache = copy / ".medkg_cache"
+        if trial == 1:  # a half-filled cache: a run stopped while writing
+            (cache / "manifest.json").write_text(json.dumps({"version": 2, "files": {}, "triples": 0, "dirty": True}))
+        elif trial == 2:  # a cold cache
+            shutil.rmtree(cache)
+        pair = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        outcomes = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in pair]
+        for p in pair:
+            p.stdout.close()
+            p.stderr.close()
+        after = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        for code, out, err in [*outcomes, (after.returncode, after.stdout, after.stderr)]:
+            assert code == 1 and "Traceback" not in err, err
+            findings = json.loads(out)["findings"]
+            expected = expected or findings
+            assert findings == expected and any(f["focus"] == "kg:pain" for f in findings)
+        assert "reading every file" not in after.stderr  # the lock was let go, the cache is sound
+        assert json.loads((cache / "manifest.json").read_text())["dirty"] is False
+
+
+@pytest.mark.parametrize("damage", ["[]", '{"version": 2, "files": [], "triples": 0}',
+                                    '{"version": 2, "files": {"a.ttl": {}}, "triples": "x", "dirty": false}', "{"])
+def test_a_hand_damaged_manifest_is_rebuilt_not_trusted(copy, damage):
+    StoreCache(copy).refresh(files(copy))
+    (copy / ".medkg_cache" / "manifest.json").write_text(damage, encoding="utf-8")
+    assert_matches_files(StoreCache(copy), copy)
+
+
+def test_a_store_that_does_not_open_is_rebuilt(copy):
+    StoreCache(copy).refresh(files(copy))
+    store = copy / ".medkg_cache" / "store"
+    for path in store.iterdir():
+        if path.is_file():
+            path.write_bytes(b"\0garbage")  # RocksDB's CURRENT, MANIFEST, OPTIONS... all destroyed
+    assert_matches_files(StoreCache(copy), copy)

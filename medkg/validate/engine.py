@@ -123,8 +123,11 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str) -> Re
         store = data.store()
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in validator.ontology.triples)
         triples = len(data.triples)
-    focus = with_referrers(store, touched)
-    report = validator.run(data, focus, store=store, triples=triples)
+    try:
+        focus = with_referrers(store, touched)
+        report = validator.run(data, focus, store=store, triples=triples)
+    finally:
+        cache.close()  # the lock is held until the last query on the store has run
     report.focus = focus
     return report
 

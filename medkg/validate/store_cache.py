@@ -16,9 +16,14 @@ with the duplicate-label QC check's own expression: the check groups every label
 (queries/qc/duplicate-label-violation.focused.rq) looks the keys up (under 1 ms).
 
 A run that stops half-way leaves the manifest marked dirty, and the next run rebuilds the
-store from scratch: the cache is never trusted in a state nobody finished writing.
+store from scratch: the cache is never trusted in a state nobody finished writing. One process
+at a time uses the cache: a lock (flock on .medkg_cache/lock) is taken before anything is read,
+rebuilt or removed, and held until close(); a second process finds it taken and reads every
+file instead (the same findings). A manifest that is not the expected shape, or a store that
+does not open although the lock is ours, is rebuilt rather than trusted.
 """
 
+import fcntl
 import hashlib
 import json
 import os
@@ -52,28 +57,55 @@ class StoreCache:
         self.store: ox.Store | None = None
         self.triples = 0  # in the default graph
         self.relabelled: set | None = set()  # subjects whose labels changed; None: all of them
+        self._lock = None  # the open lock file while this object holds the cache
 
     def refresh(self, files: list[Path]) -> ox.Store:
-        """The store holding exactly `files` (parsed strictly; InputError on bad syntax)."""
+        """The store holding exactly `files` (parsed strictly; InputError on bad syntax).
+
+        Takes the cache's lock (CacheUnavailable when another process holds it) and keeps it
+        until close(): the store must not be rebuilt under a process still querying it."""
         try:
+            self._take_lock()
             return self._refresh(files)
         except OSError as e:
             raise CacheUnavailable(f"{self.folder}: {e.strerror or e}") from None
 
-    def _refresh(self, files: list[Path]) -> ox.Store:
-        manifest = self._manifest()
-        if manifest.get("version") != VERSION or manifest.get("dirty", True):
-            self.store = None  # closes it, so that it can be removed
-            shutil.rmtree(self.folder / "store", ignore_errors=True)
-            manifest = {"version": VERSION, "files": {}, "triples": 0}
-            self.relabelled = None
+    def close(self) -> None:
+        self.store = None
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
+
+    def _take_lock(self) -> None:
+        if self._lock is not None:
+            return
         self.folder.mkdir(exist_ok=True)
         # Keep the cache out of git without touching the user's .gitignore (as pytest does).
         (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        lock = open(self.folder / "lock", "a+b")  # noqa: SIM115 (held open for the object's life)
         try:
-            self.store = self.store or ox.Store(str(self.folder / "store"))
-        except OSError as e:
-            raise CacheUnavailable(f"{self.folder / 'store'} is in use by another process ({e})") from None
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise CacheUnavailable(f"{self.folder} is in use by another medkg process") from None
+        self._lock = lock
+
+    def _refresh(self, files: list[Path]) -> ox.Store:
+        manifest = self._manifest()
+        if manifest.get("version") != VERSION or manifest.get("dirty", True):
+            self._rebuild_from_scratch()
+            manifest = {"version": VERSION, "files": {}, "triples": 0}
+        if self.store is None:
+            try:
+                self.store = ox.Store(str(self.folder / "store"))
+            except (OSError, RuntimeError):  # RocksDB says "Corruption: ..." as a RuntimeError
+                # The lock is ours, so no medkg process has it open: the store is damaged.
+                self._rebuild_from_scratch()
+                manifest = {"version": VERSION, "files": {}, "triples": 0}
+                try:
+                    self.store = ox.Store(str(self.folder / "store"))
+                except (OSError, RuntimeError) as e:
+                    raise CacheUnavailable(f"{self.folder / 'store'} cannot be opened ({e})") from None
         self.triples = manifest["triples"]
         known = manifest["files"]
         wanted = {self._key(path): path for path in files}
@@ -104,6 +136,11 @@ class StoreCache:
         self.store.flush()
         self._write({**manifest, "files": known, "triples": self.triples, "dirty": False})
         return self.store
+
+    def _rebuild_from_scratch(self) -> None:
+        self.store = None  # closes it, so that it can be removed
+        shutil.rmtree(self.folder / "store", ignore_errors=True)
+        self.relabelled = None
 
     def file_of(self, iri: str) -> Path | None:
         """A file in which `iri` is a subject (for the line numbers of findings)."""
@@ -162,10 +199,20 @@ class StoreCache:
         return str(resolved.relative_to(self.root)) if resolved.is_relative_to(self.root) else str(resolved)
 
     def _manifest(self) -> dict:
+        """The manifest as written, or {} (a rebuild) when it is missing or not of the expected shape."""
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        entry_keys = {"size": int, "mtime_ns": int, "sha256": str}
+        well_formed = (
+            isinstance(manifest, dict) and isinstance(manifest.get("files"), dict)
+            and type(manifest.get("triples")) is int and type(manifest.get("dirty", False)) is bool
+            and all(isinstance(key, str) and isinstance(entry, dict)
+                    and all(type(entry.get(k)) is kind for k, kind in entry_keys.items())
+                    for key, entry in manifest["files"].items())
+        )
+        return manifest if well_formed else {}
 
     def _write(self, manifest: dict) -> None:
         temporary = self.manifest_path.with_suffix(".tmp")
