@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0)
     try:
         return args.run(args)
-    except errors.InputError as e:
+    except errors.MedkgError as e:  # the one place a failure becomes a message and an exit code
         print(e, file=sys.stderr)  # starts with the file (file:line:column) so editors can jump to it
         return e.exit_code
     except KeyboardInterrupt:
@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medkg",
         description="medkg: a medical knowledge graph whose every fact is traceable to the words it rests on.",
-        epilog="Exit codes: 0 ok, 1 the data does not conform, 2 usage or input error, 3 endpoint error.",
+        epilog="Exit codes: 0 ok, 1 the data does not conform, 2 usage or input error, 3 a query engine failed "
+        "(an endpoint, or a query past --timeout).",
     )
     parser.add_argument("--version", action="version", version=f"medkg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -127,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--default-graph", type=_iri, metavar="IRI", help="with --endpoint: the graph to query as the default graph")
     query.add_argument("--format", help="table, csv, tsv, json or md, or a media type (default: table on a terminal, csv otherwise)")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query parameter (repeatable)")
+    query.add_argument("--allow-service", action="store_true",
+                       help="let a local query's SERVICE clauses fetch from the servers they name (off by default)")
     query.add_argument("--max-bytes", type=_positive_int, default=256 * 1024 * 1024, metavar="N",
                        help="with --endpoint: the largest answer to read, in bytes (default 256 MiB; exit 3 past it)")
     query.add_argument("--timeout", type=_seconds, default=30, help="seconds the whole query may take, locally or on an endpoint (default 30)")
@@ -220,16 +223,10 @@ def _query(args) -> int:
         params[key] = value
     query = catalogue.resolve(args.query)
     if args.endpoint:
-        from medkg.query.endpoint import EndpointError
-
-        try:
-            results = run.run_remote(query, params, args.endpoint, timeout=args.timeout,
-                                     default_graph=args.default_graph, max_bytes=args.max_bytes)
-        except EndpointError as e:
-            print(e, file=sys.stderr)
-            return e.exit_code
+        results = run.run_remote(query, params, args.endpoint, timeout=args.timeout,
+                                 default_graph=args.default_graph, max_bytes=args.max_bytes)
     else:
-        results = run.run_local(query, params)
+        results = run.run_local(query, params, timeout=args.timeout, allow_service=args.allow_service)
     sys.stdout.write(render.render(results, fmt))
     return errors.OK
 
@@ -280,18 +277,14 @@ def _serve(args) -> int:
 
 
 def _load(args) -> int:
-    from medkg.query.endpoint import EndpointError, put_graph
+    from medkg.query.endpoint import put_graph
     from medkg.query.run import ntriples
 
     graph = None if args.default_graph_replace else args.graph
     if graph is None:
         print(f"replacing the default graph of {args.endpoint}: everything it held is lost", file=sys.stderr)
     body = ntriples()
-    try:
-        status = put_graph(args.endpoint, graph, body, timeout=args.timeout)
-    except EndpointError as e:
-        print(e, file=sys.stderr)
-        return e.exit_code
+    status = put_graph(args.endpoint, graph, body, timeout=args.timeout)
     triples = body.count(b"\n")
     name = "the default graph" if graph is None else f"<{graph}>"
     print(f"replaced {name} at {args.endpoint}: {triples} triples (HTTP {status})")

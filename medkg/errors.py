@@ -1,12 +1,24 @@
-"""Exit codes and the one exception type the CLI turns into a clean message."""
+"""Exit codes and the one exception family the CLI turns into a clean message (handled once, in main)."""
 
 OK = 0
 FINDINGS = 1  # the data does not conform (findings at or above --fail-on)
 INPUT = 2  # usage or input error: missing file, unparsable Turtle, bad option
-ENDPOINT = 3  # a remote SPARQL endpoint failed
+ENDPOINT = 3  # a query engine failed: a remote endpoint, or the local engine past --timeout
 
 
-class InputError(Exception):
-    """Bad input: the message says where and what to do. Exit code 2."""
+class MedkgError(Exception):
+    """A failure medkg can explain in one line: the message says where and what to do."""
 
     exit_code = INPUT
+
+
+class InputError(MedkgError):
+    """Bad input. Exit code 2."""
+
+    exit_code = INPUT
+
+
+class EndpointError(MedkgError):
+    """A remote endpoint failed, or a query ran out of time. Exit code 3."""
+
+    exit_code = ENDPOINT

@@ -106,6 +106,22 @@ def refuse_updates(query: Query) -> None:
         raise InputError(f"{query.name}: not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
 
 
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
+
+
+def refuse_service(query: Query) -> None:
+    """A SERVICE clause makes the engine fetch any URL the query names: only on request.
+
+    >>> refuse_service(Query("q", Path("q.rq"), "SELECT ?service WHERE { ?service <urn:p> 'SERVICE' }"))
+    >>> refuse_service(Query("q", Path("q.rq"), "SELECT * WHERE { SERVICE <http://h/s> { ?s ?p ?o } }"))
+    Traceback (most recent call last):
+    medkg.errors.InputError: q: the query uses SERVICE (it would fetch data from another server); pass --allow-service to run it
+    """
+    if _SERVICE.search(mask(query.text)):
+        raise InputError(f"{query.name}: the query uses SERVICE (it would fetch data from another server); "
+                         "pass --allow-service to run it")
+
+
 def bind(query: Query, values: dict[str, str]) -> str:
     """The query text with parameters bound by a VALUES clause of RDF terms, never pasted text.
 

@@ -19,15 +19,11 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
-from medkg.errors import ENDPOINT
+from medkg.errors import EndpointError
 from medkg.query.results import Results, from_json
 
 DEFAULT_TIMEOUT = 30  # seconds
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # an answer larger than this is refused, not read into memory
-
-
-class EndpointError(Exception):
-    exit_code = ENDPOINT
 
 
 def query(

@@ -5,11 +5,14 @@ ontology's labels and subclass links (a medkg:RiskClaim is a medkg:Claim). `medk
 `medkg load` publish the same triples, so a query gives the same answer everywhere.
 """
 
+import threading
+import time
+
 import pyoxigraph as ox
 
 from medkg.query import endpoint
-from medkg.query.catalogue import Query, bind, refuse_updates, without_header
-from medkg.errors import InputError
+from medkg.errors import EndpointError, InputError
+from medkg.query.catalogue import Query, bind, refuse_service, refuse_updates, without_header
 from medkg.io.load import load_data, load_ontology
 from medkg.query.results import Results, from_oxigraph_solutions
 
@@ -31,13 +34,53 @@ def prepare(query: Query, params: dict[str, str]) -> str:
     return bind(query, params)
 
 
-def run_local(query: Query, params: dict[str, str], store: ox.Store | None = None) -> Results:
+class QueryTimeout(EndpointError):
+    """The local engine did not finish within --timeout (exit 3, like an endpoint that does not answer)."""
+
+
+def run_local(query: Query, params: dict[str, str], store: ox.Store | None = None, *,
+              timeout: float | None = None, allow_service: bool = False) -> Results:
+    """Run on the local graph. With `timeout`, the query runs in a worker thread (pyoxigraph lets go of
+    the GIL) while this thread waits, so that the time limit and Ctrl-C both stop the wait at once."""
+    if not allow_service:
+        refuse_service(query)
     text = prepare(query, params)
-    try:
-        solutions = (store or local_store()).query(text)
-    except SyntaxError as e:
-        raise InputError(f"{query.path}: SPARQL syntax error: {e}") from None
-    return from_oxigraph_solutions(solutions)
+    store = store or local_store()
+
+    def evaluate():
+        try:
+            return from_oxigraph_solutions(store.query(text))
+        except SyntaxError as e:
+            failure = f"{query.path}: SPARQL syntax error: {e}"
+        except OSError as e:  # SERVICE failures (allowed, then failed) come as OSError
+            failure = f"{query.path}: the query failed: {e}"
+        # Raised outside the handler: the engine's exception, whose frames hold pyoxigraph's
+        # solutions, dies in this thread (pyoxigraph refuses to drop them in another).
+        raise InputError(failure)
+
+    if timeout is None:
+        return evaluate()
+    outcome = {}
+
+    def worker():
+        try:
+            outcome["results"] = evaluate()
+        except BaseException as e:  # handed to the waiting thread
+            outcome["error"] = e
+
+    thread = threading.Thread(target=worker, name="medkg-query", daemon=True)
+    thread.start()
+    end = time.monotonic() + timeout
+    while thread.is_alive():
+        left = end - time.monotonic()
+        if left <= 0:
+            # The worker cannot be stopped from outside; it is a daemon, so the process still exits.
+            raise QueryTimeout(f"{query.name}: the query did not finish within {timeout:g} s "
+                               "(raise --timeout, or bind a parameter to ask for less)")
+        thread.join(min(left, 0.2))  # short waits: Ctrl-C is delivered between them
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["results"]
 
 
 def run_remote(query: Query, params: dict[str, str], url: str, *, timeout: float, default_graph: str | None = None,

@@ -1,0 +1,76 @@
+"""Local queries stop: at --timeout, on Ctrl-C, and before any SERVICE call unless allowed."""
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from medkg.cli import main
+from medkg.paths import ROOT
+
+# Three unconstrained patterns over ~1,700 triples: some 5e9 rows, minutes of work.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"
+
+
+@pytest.fixture
+def endless(tmp_path):
+    path = tmp_path / "endless.rq"
+    path.write_text(ENDLESS, encoding="utf-8")
+    return path
+
+
+def test_a_local_query_stops_at_the_timeout_and_the_process_exits(endless):
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "medkg.cli", "query", str(endless), "--timeout", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 3, run.stderr
+    assert "did not finish within 1 s" in run.stderr and "Traceback" not in run.stderr
+    assert time.monotonic() - start < 15  # start-up and loading included; the query alone would take minutes
+
+
+def test_ctrl_c_stops_a_running_local_query(endless):
+    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "query", str(endless), "--timeout", "600"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(4)  # imported, loaded and querying
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and "interrupted" in err
+
+
+class _Recording(BaseHTTPRequestHandler):
+    requests: list = []
+
+    def do_GET(self):  # noqa: N802
+        self.requests.append(self.path)
+        self.send_response(500)
+        self.end_headers()
+
+    do_POST = do_GET  # noqa: N815
+
+    def log_message(self, *args):
+        pass
+
+
+def test_service_is_refused_unless_allowed_and_nothing_is_fetched(tmp_path, capsys):
+    server = HTTPServer(("127.0.0.1", 0), _Recording)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    query = tmp_path / "service.rq"
+    query.write_text(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{server.server_port}/sparql> {{ ?s ?p ?o }} }}\n",
+                     encoding="utf-8")
+    try:
+        assert main(["query", str(query)]) == 2
+        assert "uses SERVICE" in capsys.readouterr().err and _Recording.requests == []
+        # Allowed, the failing service is one clear line, not a traceback.
+        assert main(["query", str(query), "--allow-service", "--timeout", "10"]) == 2
+        err = capsys.readouterr().err
+        assert "the query failed" in err and "Traceback" not in err and _Recording.requests
+    finally:
+        server.shutdown()
+        server.server_close()
