@@ -142,6 +142,8 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the whole graph from a read-only Oxigraph SPARQL server on 127.0.0.1")
     serve.add_argument("--port", type=int, default=7878, help="port on 127.0.0.1 (default 7878; 0 picks a free one)")
+    serve.add_argument("--timeout", type=lambda s: max(1, round(_seconds(s))), default=60,
+                       help="seconds a query may run before the server stops it (default 60)")
     serve.set_defaults(run=_serve)
 
     load = commands.add_parser(
@@ -254,6 +256,7 @@ def _serve(args) -> int:
     import signal
 
     from medkg.query.run import ntriples
+    from medkg.query.gateway import Gateway
     from medkg.query.server import ReadOnlyServer
 
     # Stop cleanly on Ctrl-C and on `kill` alike, even when started in the background
@@ -263,16 +266,19 @@ def _serve(args) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    with ReadOnlyServer(ntriples(), port=args.port or None) as server:
-        print(f"SPARQL endpoint: {server.url}", flush=True)
-        print(f"Query editor:    http://127.0.0.1:{server.port}/", flush=True)
-        print("Read-only; Ctrl-C stops it.", flush=True)
+    server = ReadOnlyServer(ntriples(), timeout_s=args.timeout)  # on an internal port, behind the gateway
+    gateway = Gateway(args.port, server.port)  # binds the user's port first: a taken port is said at once
+    with gateway, server:
+        print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)
+        print(f"Query editor:    http://127.0.0.1:{gateway.port}/", flush=True)
+        print(f"Read-only, no SERVICE, queries stop after {args.timeout} s; Ctrl-C stops it.", flush=True)
         try:
             server.process.wait()
         except KeyboardInterrupt:
             print("stopping", file=sys.stderr)
             return errors.OK
-    print(f"the server stopped unexpectedly (exit {server.process.returncode})", file=sys.stderr)
+    last = f": {server.errors[-1]}" if server.errors else ""
+    print(f"the server stopped unexpectedly (exit {server.process.returncode}){last}", file=sys.stderr)
     return errors.ENDPOINT
 
 

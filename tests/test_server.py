@@ -10,9 +10,13 @@ import socket
 import subprocess
 import sys
 import threading
+import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -169,3 +173,106 @@ def test_serve_refuses_writes():
         base = server.url.rsplit("/", 1)[0]
         with pytest.raises(EndpointError):
             put_graph(base + "/store", GRAPH_IRI, b"")
+
+
+# --- medkg serve under faults: SERVICE, a busy port, a chatty stderr, kill -9, endless queries ---
+
+def _get(url: str, timeout: float = 10):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_the_served_endpoint_refuses_service_by_get_and_post():
+    from medkg.query.gateway import Gateway
+    from medkg.query.run import ntriples
+    from medkg.query.server import ReadOnlyServer
+
+    service = urllib.parse.quote("SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
+    server = ReadOnlyServer(ntriples())
+    with Gateway(0, server.port) as gateway, server:
+        base = f"http://127.0.0.1:{gateway.port}"
+        status, body = _get(f"{base}/query?query={service}")
+        assert status == 403 and b"SERVICE is refused" in body
+        form = urllib.request.Request(base + "/query", data=f"query={service}".encode(),
+                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError, match="403"):
+            urllib.request.urlopen(form, timeout=10)
+        assert _get(f"{base}/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))[1] == b'{"head":{},"boolean":true}'
+        assert _get(base + "/")[0] == 200  # the query editor still loads
+        q = QUERIES["uses"]
+        assert run_remote(q, {}, base + "/query", timeout=30).rows == run_local(q, {}, local_store()).rows
+
+
+def test_serve_on_a_busy_port_says_so():
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        run = subprocess.run([sys.executable, "-m", "medkg.cli", "serve", "--port", str(taken.getsockname()[1])],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    finally:
+        taken.close()
+    assert run.returncode == 2
+    assert "is in use by another program" in run.stderr and "SPARQL endpoint" not in run.stdout
+
+
+def test_a_chatty_server_stderr_never_stalls_requests():
+    # Each failing SERVICE call makes Oxigraph write a line to stderr; unread, the pipe filled at
+    # ~64 KB and every request after that hung. 800 lines are some 90 KB.
+    from medkg.query.run import ntriples
+    from medkg.query.server import ReadOnlyServer
+
+    failing = urllib.parse.quote("SELECT * WHERE { SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }")
+    with ReadOnlyServer(ntriples()) as server:
+        for _ in range(800):
+            _get(f"{server.url}?query={failing}", timeout=10)
+        assert _get(server.url + "?query=" + urllib.parse.quote("ASK {}"), timeout=5)[0] == 200
+        assert any("Internal server error" in line for line in server.errors)
+
+
+def test_the_server_stops_a_query_at_its_timeout():
+    from medkg.query.run import ntriples
+    from medkg.query.server import ReadOnlyServer
+
+    endless = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    with ReadOnlyServer(ntriples(), timeout_s=1) as server:
+        start = time.monotonic()
+        _, body = _get(f"{server.url}?query={endless}", timeout=30)
+        assert time.monotonic() - start < 10 and b"cancelled" in body
+
+
+def _parent_pid(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])  # field 4, after the command in parentheses
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder():
+    from medkg.query.server import FOLDER_PREFIX, remove_orphaned_folders
+
+    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "serve", "--port", "0"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout.readline().startswith("SPARQL endpoint:")
+        children = [stat.parent.name for stat in Path("/proc").glob("[0-9]*/stat")
+                    if _parent_pid(stat) == process.pid]
+        assert len(children) == 1
+        folders = [p for p in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*")
+                   if (p / "owner.pid").read_text().strip() == str(process.pid)]
+        assert len(folders) == 1
+        process.kill()
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{children[0]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{children[0]}").exists(), "oxigraph outlived medkg serve"
+        assert folders[0].exists()
+        assert folders[0] in remove_orphaned_folders() and not folders[0].exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()

@@ -109,6 +109,11 @@ def refuse_updates(query: Query) -> None:
 _SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
 
 
+def uses_service(text: str) -> bool:
+    """Whether SPARQL text has a SERVICE clause (outside strings, comments and IRIs)."""
+    return bool(_SERVICE.search(mask(text)))
+
+
 def refuse_service(query: Query) -> None:
     """A SERVICE clause makes the engine fetch any URL the query names: only on request.
 
@@ -117,7 +122,7 @@ def refuse_service(query: Query) -> None:
     Traceback (most recent call last):
     medkg.errors.InputError: q: the query uses SERVICE (it would fetch data from another server); pass --allow-service to run it
     """
-    if _SERVICE.search(mask(query.text)):
+    if uses_service(query.text):
         raise InputError(f"{query.name}: the query uses SERVICE (it would fetch data from another server); "
                          "pass --allow-service to run it")
 

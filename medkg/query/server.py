@@ -2,14 +2,23 @@
 
 The `oxigraph` package from PyPI ships the server binary. The graph is bulk-loaded into a
 temporary store folder (`oxigraph load`), served with `oxigraph serve-read-only`, and the
-folder is removed when the server stops.
+folder is removed when the server stops. The server is bound to its parent: on Linux it gets
+SIGTERM when the process that started it dies, even by kill -9 (PR_SET_PDEATHSIG), and a
+folder such a death left behind is removed by the next server started (its owner.pid names a
+process that is gone). Its stderr is read as it comes (a full pipe once stalled every request),
+the last lines kept to explain an exit.
 """
 
+import collections
+import ctypes
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -47,19 +56,69 @@ def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30) -
     raise InputError(f"the oxigraph server did not answer at {url} within {timeout:g} s")
 
 
-class ReadOnlyServer:
-    """A read-only Oxigraph server holding the given N-Triples; a context manager that cleans up."""
+FOLDER_PREFIX = "medkg-oxigraph-"
 
-    def __init__(self, ntriples: bytes, port: int | None = None):
+
+def _prctl():
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl  # looked up here: no dlopen in a forked child
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux; elsewhere nothing)."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+def remove_orphaned_folders(parent: Path | None = None) -> list[Path]:
+    """Temporary store folders whose owner process is gone (killed before it could clean up)."""
+    removed = []
+    for folder in Path(parent or tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+        try:
+            owner = int((folder / "owner.pid").read_text().strip())
+        except (OSError, ValueError):
+            continue  # not ours to judge
+        if not _alive(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class ReadOnlyServer:
+    """A read-only Oxigraph server holding the given N-Triples; a context manager that cleans up.
+
+    `timeout_s` is Oxigraph's own limit on each query, so an abandoned query does not keep a
+    core busy for ever."""
+
+    def __init__(self, ntriples: bytes, port: int | None = None, timeout_s: int | None = None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/query"
+        self.timeout_s = timeout_s
+        self.errors: collections.deque[str] = collections.deque(maxlen=20)  # Oxigraph's last stderr lines
         self._ntriples = ntriples
         self._folder = None
         self.process = None
 
     def __enter__(self):
         binary = oxigraph_binary()
-        self._folder = tempfile.TemporaryDirectory(prefix="medkg-oxigraph-")
+        remove_orphaned_folders()
+        self._folder = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX)
+        (Path(self._folder.name) / "owner.pid").write_text(f"{os.getpid()}\n")
         store = Path(self._folder.name) / "store"
         graph = Path(self._folder.name) / "graph.nt"
         graph.write_bytes(self._ntriples)
@@ -69,16 +128,24 @@ class ReadOnlyServer:
         if loaded.returncode != 0:
             self._folder.cleanup()
             raise InputError(f"oxigraph load failed: {loaded.stderr.strip().splitlines()[-1:]}")
+        command = [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{self.port}"]
+        if self.timeout_s:
+            command += ["--timeout-s", str(self.timeout_s)]
         self.process = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
         )
+        threading.Thread(target=self._drain, args=(self.process.stderr,), name="oxigraph-stderr", daemon=True).start()
         try:
             wait_until_ready(self.url, self.process)
         except BaseException:
             self.__exit__()
             raise
         return self
+
+    def _drain(self, stream) -> None:
+        for line in iter(stream.readline, b""):
+            self.errors.append(line.decode("utf-8", "replace").rstrip())
+        stream.close()
 
     def __exit__(self, *exc_info):
         if self.process and self.process.poll() is None:
