@@ -354,12 +354,14 @@ def _validate(args) -> int:
     paths = args.paths or [DATA_DIR]
     if args.syntax_only:
         source = load(paths, base_iri=args.base)
+        _notes(source.notes)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
     from medkg.validate.render import render, summary_line
     from medkg.validate.engine import validate
 
     report = validate(paths, sparql_engine=args.engine, changed=args.changed)
+    _notes(report.notes)
     body = render(report, args.format)
     if body:
         print(body)
@@ -377,6 +379,7 @@ def _run(args) -> int:
     from medkg.validate.engine import validate
 
     report = validate()
+    _notes(report.notes)
     if report.findings:
         print(render(report))
         print()
@@ -384,6 +387,12 @@ def _run(args) -> int:
     print()
     print(summarise(load_data(), load_ontology()))
     return errors.FINDINGS if report.fails() else errors.OK
+
+
+def _notes(notes: list[str]) -> None:
+    """What the library said for the person running the command: on stderr, before the results."""
+    for note in notes:
+        print(f"medkg: {note}", file=sys.stderr)
 
 
 def _summary(args) -> int:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -182,3 +183,69 @@ def test_report_order_does_not_follow_the_hash_seed():
         assert run.returncode == 1, run.stderr
         reports.add(run.stdout)
     assert len(reports) == 1
+
+
+# --- Input that used to give a traceback, silence, or the wrong sentence ---
+
+def test_a_symlink_loop_in_a_data_folder_is_named(tmp_path, capsys):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "data" / "claims" / "up").symlink_to("..")
+    assert main(["validate", "--syntax-only", str(tmp_path / "data")]) == 2
+    assert "claims/up: a symbolic link back into a folder above it (a loop)" in capsys.readouterr().err
+
+
+def test_a_dangling_or_looping_link_is_not_reported_as_missing(tmp_path, capsys):
+    (tmp_path / "loop.ttl").symlink_to("loop.ttl")
+    assert main(["validate", "--syntax-only", str(tmp_path / "loop.ttl")]) == 2
+    err = capsys.readouterr().err
+    assert "a symbolic link that leads nowhere" in err and "no such file" not in err
+
+
+def test_an_unreadable_folder_is_an_error_not_skipped(tmp_path, monkeypatch, capsys):
+    # Tests run as root in CI, where chmod cannot make a folder unreadable: os.walk is told what
+    # the operating system would say.
+    (tmp_path / "data" / "locked").mkdir(parents=True)
+    (tmp_path / "data" / "ok.ttl").write_text('<urn:a> <urn:b> "c" .\n', encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["validate", "--syntax-only", str(tmp_path / "data")]) == 2
+    assert "data/locked: cannot read this folder (Permission denied)" in capsys.readouterr().err
+
+
+def test_a_byte_order_mark_is_named_in_words(tmp_path, capsys):
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf" + (ROOT / "data" / "drug.ttl").read_bytes())
+    assert main(["validate", "--syntax-only", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert ":1:1: the file starts with a byte-order mark" in err and "remove the byte-order mark" in err
+    assert "\ufeff" not in err
+
+
+def test_an_empty_data_file_is_a_warning(tmp_path, capsys):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "data" / "empty.ttl").write_text("@prefix kg: <https://w3id.org/medkg/id/> .\n# nothing yet\n",
+                                                 encoding="utf-8")
+    assert main(["validate", str(tmp_path / "data")]) == 0
+    assert "medkg: warning: " in (err := capsys.readouterr().err) and "empty.ttl holds no triples" in err
+
+
+def test_a_lone_surrogate_in_a_param_is_refused_in_words(capsys):
+    assert main(["query", "claims-about", "--param", "entity=\udcff"]) == 2
+    err = capsys.readouterr().err
+    assert "not valid UTF-8 text" in err and "Traceback" not in err
+
+
+def test_catalog_into_a_folder_that_cannot_exist_exits_2(tmp_path, capsys):
+    assert main(["catalog", "-o", str(tmp_path / "no" / "such" / "catalog.ttl")]) == 2
+    assert "cannot write it" in capsys.readouterr().err
+
+
+def test_a_base_that_is_not_an_iri_is_a_usage_error(capsys):
+    assert main(["validate", "--syntax-only", "--base", "not an iri"]) == 2
+    assert "is not an absolute IRI" in capsys.readouterr().err

@@ -117,7 +117,7 @@ def test_validate_changed_falls_back_to_reading_every_file(copy, capsys):
     conditions.write_text(conditions.read_text(encoding="utf-8").replace('    rdfs:label "pain"@en ;\n', ""),
                           encoding="utf-8")
     report = validate([copy / "data"], changed="HEAD")
-    assert "reading every file instead" in capsys.readouterr().err
+    assert any("reading every file instead" in note for note in report.notes)
     assert ("kg:pain", "mkgsh:EntityShape-label") in {(f.focus, f.shape) for f in report.findings}
 
 
@@ -216,3 +216,35 @@ def test_a_store_that_does_not_open_is_rebuilt(copy):
         if path.is_file():
             path.write_bytes(b"\0garbage")  # RocksDB's CURRENT, MANIFEST, OPTIONS... all destroyed
     assert_matches_files(StoreCache(copy), copy)
+
+
+def _bulk_file(root, n=600):
+    lines = ["@prefix kg: <https://w3id.org/medkg/id/> .", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
+    lines += [f'kg:bulk-{i} rdfs:comment "bulk {i}"@en .' for i in range(n)]
+    (root / "data" / "bulk.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_bulk_edit_rebuilds_the_store_instead_of_patching_it(copy):
+    cache = StoreCache(copy)
+    cache.refresh(files(copy))
+    _bulk_file(copy)  # 600 new triples, over a fifth of the ~1,700
+    assert_matches_files(cache, copy)
+    assert cache.rebuilt
+    small = StoreCache(copy)
+    del cache
+    conditions = copy / "data" / "conditions.ttl"
+    conditions.write_text(conditions.read_text(encoding="utf-8").replace('"pain"@en', '"Pain"@en'), encoding="utf-8")
+    assert_matches_files(small, copy)
+    assert not small.rebuilt
+
+
+def test_changed_validates_everything_after_a_large_edit(copy):
+    from medkg.validate.engine import validate
+
+    _git_repo_with_an_edit(copy)
+    StoreCache(copy).refresh(files(copy))  # the cache knows the graph's size
+    _bulk_file(copy, n=200)  # over 5 % of the graph: cheaper checked whole
+    report = validate([copy / "data"], changed="HEAD")
+    assert any("validating everything" in note for note in report.notes)
+    assert report.focus is None
+    assert report.findings == validate([copy / "data"]).findings

@@ -7,6 +7,7 @@ rdflib Graph (what pySHACL validates), converted term by term rather than parsed
 """
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ class Source:
     triples: list[ox.Triple] = field(default_factory=list)
     locations: LocationIndex = field(default_factory=LocationIndex)
     blank_node_files: dict[Path, list[ox.Triple]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # warnings for the person reading (an empty file)
 
     def rdflib_graph(self) -> rdflib.Graph:
         graph = rdflib.Graph()
@@ -48,19 +50,46 @@ class Source:
 
 
 def collect(paths: list[Path]) -> list[Path]:
-    """The Turtle files named, or found below the folders named, in a stable order."""
+    """The Turtle files named, or found below the folders named, in a stable order.
+
+    A folder that cannot be read, or a symbolic link that loops, is an error naming it: skipping
+    it silently would let a folder of unreadable files "conform"."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(path.rglob("*.ttl"))
+            found = _turtle_files(path)
             if not found:
                 raise InputError(f"{path}: no .ttl files in this folder; name a Turtle file or a folder holding some")
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.is_symlink():
+            raise InputError(f"{path}: a symbolic link that leads nowhere (a loop, or a missing target); "
+                             "point it at a file or folder, or remove it")
         else:
             raise InputError(f"{path}: no such file or folder; check the path (default: data/)")
     return list(dict.fromkeys(files))
+
+
+def _turtle_files(folder: Path) -> list[Path]:
+    def unreadable(error: OSError):
+        raise InputError(f"{relative(Path(error.filename))}: cannot read this folder ({error.strerror}); "
+                         "make it readable, or move it out of the folder validated")
+
+    found, seen = [], set()
+    for root, folders, names in os.walk(folder, onerror=unreadable, followlinks=True):
+        here = Path(root)
+        real = here.resolve()
+        if any(above.resolve() == real for above in here.parents if above.is_relative_to(folder)):
+            raise InputError(f"{relative(here)}: a symbolic link back into a folder above it (a loop); "
+                             "remove it or point it elsewhere")
+        if real in seen:  # a second link to a folder already read
+            folders.clear()
+            continue
+        seen.add(real)
+        folders.sort()
+        found.extend(Path(root) / name for name in names if name.endswith(".ttl"))
+    return sorted(found)
 
 
 def parse_file(path: Path, base_iri: str | None = None) -> tuple[list[ox.Triple], str]:
@@ -70,6 +99,9 @@ def parse_file(path: Path, base_iri: str | None = None) -> tuple[list[ox.Triple]
     """
     try:
         raw = path.read_bytes()
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raise InputError(f"{relative(path)}:1:1: the file starts with a byte-order mark (an invisible U+FEFF), "
+                             "which Turtle does not allow; remove the byte-order mark (save as UTF-8 without BOM)")
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(f"{relative(path)}: not UTF-8 text ({e.reason} at byte {e.start}); save it as UTF-8") from None
@@ -93,6 +125,9 @@ def load(paths: list[Path], base_iri: str | None = None) -> Source:
     seen = set()
     for path in collect(paths):
         triples, text = parse_file(path, base_iri)
+        if not triples:
+            source.notes.append(f"warning: {relative(path)} holds no triples (empty, or only prefixes and "
+                                "comments); add its statements or delete it")
         source.files.append(path)
         source.triples.extend(t for t in triples if not (t in seen or seen.add(t)))
         source.locations.add_file(path, text)

@@ -43,9 +43,10 @@ def triples_at(root: Path, rev: str, paths: list[Path]) -> set[ox.Triple]:
     return triples
 
 
-def touched_nodes(paths: list[Path], rev: str) -> tuple[set[ox.NamedNode] | None, str]:
+def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tuple[set[ox.NamedNode] | None, str]:
     """The subjects of the triples an edit added or removed, or (None, reason) when only a full
-    validation will do (InputError for an unknown REV, before any other work).
+    validation will do (InputError for an unknown REV, before any other work): among them, an
+    edit of more than `largest` triples, where checking node by node costs more than checking all.
 
     Only the files git reports as changed (or new) are compared, each as it was at REV and as
     it is now: their set difference is the edit.
@@ -66,13 +67,19 @@ def touched_nodes(paths: list[Path], rev: str) -> tuple[set[ox.NamedNode] | None
         try:
             if before.returncode == 0:
                 old_triples.update(_triples(before.stdout))
+        except SyntaxError:
+            return None, f"{name} does not parse as it was at {rev}: validating everything"
+        try:
             if (root / name).exists():
                 new_triples.update(_triples((root / name).read_bytes()))
         except SyntaxError:
-            return None, f"{name} does not parse at {rev}: validating everything"
+            return None, f"{name} does not parse in the working copy: validating everything"
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in old_triples | new_triples):
         return None, "blank nodes make an edit more than a set difference: validating everything"
-    return {t.subject for t in old_triples ^ new_triples if isinstance(t.subject, ox.NamedNode)}, ""
+    edit = old_triples ^ new_triples
+    if largest is not None and len(edit) > largest:
+        return None, f"the edit changes {len(edit):,} triples, more than --changed checks faster than a full run: validating everything"
+    return {t.subject for t in edit if isinstance(t.subject, ox.NamedNode)}, ""
 
 
 def with_referrers(store: ox.Store, touched: set[ox.NamedNode]) -> set[str]:

@@ -37,6 +37,7 @@ from medkg.io.load import parse_file
 CACHE_DIR = ".medkg_cache"
 VERSION = 2  # bump when the layout changes: an older cache is then rebuilt
 LABEL_KEYS = "urn:medkg:cache:label-keys"
+BULK_SHARE = 0.2  # files holding more than this share of the triples changed: rebuild, don't patch
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _KEYS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 DELETE {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} WHERE {{ {values} GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} ;
@@ -58,6 +59,7 @@ class StoreCache:
         self.triples = 0  # in the default graph
         self.relabelled: set | None = set()  # subjects whose labels changed; None: all of them
         self._lock = None  # the open lock file while this object holds the cache
+        self.rebuilt = False  # the last refresh started afresh after a bulk edit
 
     def refresh(self, files: list[Path]) -> ox.Store:
         """The store holding exactly `files` (parsed strictly; InputError on bad syntax).
@@ -125,6 +127,13 @@ class StoreCache:
             self._write(manifest)
             return self.store
         parsed = [(key, parse_file(path)[0], entry) for key, path, entry in changes]  # all parse, or nothing changes
+        if known and self._bulk_edit(parsed, gone):
+            # Removing and adding triple by triple a large share of the store took minutes and left
+            # it several times its size (RocksDB keeps what was deleted until it compacts): start
+            # afresh, which writes it compactly in one bulk load.
+            self._rebuild_from_scratch()
+            self.rebuilt = True
+            return self._refresh(files)
         self._write({**manifest, "dirty": True})
         for key in gone:
             self._replace(key, [])
@@ -137,8 +146,18 @@ class StoreCache:
         self._write({**manifest, "files": known, "triples": self.triples, "dirty": False})
         return self.store
 
+    def _bulk_edit(self, parsed, gone) -> bool:
+        """Whether the files that changed hold more than BULK_SHARE of the store's triples, before or after."""
+        before = sum(self._count(key) for key, _, _ in parsed) + sum(self._count(key) for key in gone)
+        after = sum(len(triples) for _, triples, _ in parsed)
+        return max(before, after) > BULK_SHARE * max(self.triples, 1)
+
+    def _count(self, key: str) -> int:
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(f"file:{key}")))
+
     def _rebuild_from_scratch(self) -> None:
         self.store = None  # closes it, so that it can be removed
+        self.manifest_path.unlink(missing_ok=True)  # what it recorded no longer describes the store
         shutil.rmtree(self.folder / "store", ignore_errors=True)
         self.relabelled = None
 
@@ -197,6 +216,10 @@ class StoreCache:
     def _key(self, path: Path) -> str:
         resolved = path.resolve()
         return str(resolved.relative_to(self.root)) if resolved.is_relative_to(self.root) else str(resolved)
+
+    def recorded_triples(self) -> int:
+        """The triples the store held after the last refresh (0 when unknown); no lock needed."""
+        return self._manifest().get("triples", 0)
 
     def _manifest(self) -> dict:
         """The manifest as written, or {} (a rebuild) when it is missing or not of the expected shape."""
