@@ -1,8 +1,8 @@
 """A synthetic graph of N drugs in the medkg model, for benchmarks.
 
 Each drug comes with its own short synthetic article, three claims quoted from it (a labelled
-use, a risk, a starting dose), the entities they name and the article's sentences: about 105
-triples per drug, all passing the shapes. Deterministic for a given seed. `--violations K`
+use with the label note behind it, a risk, a starting dose with its route), the entities they
+name and the article's sentences: about 113 triples per drug, all passing the shapes. Deterministic for a given seed. `--violations K`
 injects K violations of each kind (see VIOLATIONS) into distinct drugs, and writes which nodes
 must be reported to `expected-violations.tsv`.
 
@@ -22,6 +22,7 @@ PREFIXES = """@prefix biolink: <https://w3id.org/biolink/vocab/> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix kg: <https://w3id.org/medkg/id/> .
 @prefix medkg: <https://w3id.org/medkg/vocab#> .
+@prefix note: <https://w3id.org/medkg/note/> .
 @prefix oa: <http://www.w3.org/ns/oa#> .
 @prefix obo: <http://purl.obolibrary.org/obo/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
@@ -76,7 +77,8 @@ def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
     rdfs:label "synthetic starting dose {i}"@en ;
     schema:doseValue {dose}.0 ;{unit}
     schema:frequency "{times[0]}"@en ;
-    medkg:timesPerDay {times[1]} .""")
+    medkg:timesPerDay {times[1]} ;
+    medkg:doseRoute kg:syn-oral-route .""")
     digest = hashlib.sha256(text.encode()).hexdigest()
     out.append(f"""kg:syn-article-{i} a medkg:SourceArticle ;
     rdfs:label "synthetic article {i}"@en ;
@@ -122,6 +124,14 @@ quote:{c}-text a oa:TextQuoteSelector ;
 quote:{c}-position a oa:TextPositionSelector ;
     oa:start {qstart} ;
     oa:end {end} .""")
+    out.append(f"""note:syn-{i}-label a medkg:LabelIndication ;
+    rdfs:label "synthetic label indication {i}"@en ;
+    schema:about claim:syn-{i}-use ;
+    medkg:labelText "synthetic condition {i}"@en ;
+    rdfs:comment "Synthetic."@en ;
+    prov:wasDerivedFrom kg:syn-label ;
+    prov:wasAttributedTo kg:medkg-curators ;
+    medkg:evidenceType obo:ECO_0000304 .""")
     return "\n\n".join(out) + "\n"
 
 
@@ -139,6 +149,16 @@ def generate(drugs: int, out: Path, seed: int = 1, violations: int = 0) -> dict:
         "# Synthetic benchmark graph: what all drugs share.\n" + PREFIXES + """
 kg:syn-publisher a schema:Organization ;
     rdfs:label "synthetic publisher"@en .
+
+kg:syn-oral-route a medkg:AdministrationRoute ;
+    rdfs:label "synthetic oral route"@en ;
+    medkg:unmappedReason "Synthetic."@en .
+
+kg:syn-label a medkg:ReferenceSource ;
+    rdfs:label "synthetic drug label"@en .
+
+kg:medkg-curators a schema:Organization, prov:Agent ;
+    rdfs:label "medkg curators"@en .
 """, encoding="utf-8")
     for first in range(0, drugs, DRUGS_PER_FILE):
         blocks = []

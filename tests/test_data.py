@@ -31,27 +31,34 @@ def test_shipped_data_conforms(report):
     assert len(report.files) >= 10
 
 
-def test_every_claim_is_asserted_in_the_direct_layer(store):
-    rows = select(store, """
-        SELECT ?claim WHERE {
+NARROWING = "medkg:conditionContext|medkg:studyContext|medkg:doseContext|medkg:routeContext|medkg:statedScope"
+
+
+def test_every_unqualified_claim_is_asserted_in_the_direct_layer(store):
+    rows = select(store, f"""
+        SELECT ?claim WHERE {{
             ?claim a/rdfs:subClassOf medkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-            FILTER NOT EXISTS { ?s ?p ?o }
-        }""")
+            FILTER NOT EXISTS {{ ?claim {NARROWING} ?q }}
+            FILTER NOT EXISTS {{ ?s ?p ?o }}
+        }}""")
     assert rows == []
 
 
-def test_every_direct_triple_has_a_claim(store):
-    rows = select(store, """
-        SELECT ?s ?p ?o WHERE {
+def test_every_direct_triple_has_a_claim_that_holds_without_qualifiers(store):
+    rows = select(store, f"""
+        SELECT ?s ?p ?o WHERE {{
             ?s ?p ?o . ?p a medkg:DirectPredicate .
-            FILTER NOT EXISTS { ?c a/rdfs:subClassOf medkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
-        }""")
+            FILTER NOT EXISTS {{
+                ?c a/rdfs:subClassOf medkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+                FILTER NOT EXISTS {{ ?c {NARROWING} ?q }}
+            }}
+        }}""")
     assert rows == []
 
 
 def test_direct_layer_is_not_empty(store):
     rows = select(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o . ?p a medkg:DirectPredicate }")
-    assert len(rows) >= 40
+    assert len(rows) >= 30  # 34 since qualified claims left it (issue 12); 40 before
 
 
 def test_every_quote_is_verbatim_at_its_offsets(store):
@@ -89,10 +96,12 @@ def test_every_sentence_is_quoted_or_marked_claim_free(store):
 
 def test_the_issue_s_list_of_claims_is_encoded(store):
     """Spot-check the statements the foundation issue names, one per kind at least."""
+    # The use kinds as issue 12 reads them against the label: pain and multiple sclerosis are
+    # stated uses, opioid withdrawal is investigational.
     expected = {
-        ("LabelledUseClaim", "kg:spasticity"), ("LabelledUseClaim", "kg:pain"),
-        ("LabelledUseClaim", "kg:multiple-sclerosis"), ("OffLabelUseClaim", "kg:alcohol-dependence"),
-        ("OffLabelUseClaim", "kg:opioid-dependence"), ("OffLabelUseClaim", "kg:opioid-withdrawal"),
+        ("LabelledUseClaim", "kg:spasticity"), ("StatedUseClaim", "kg:pain"),
+        ("StatedUseClaim", "kg:multiple-sclerosis"), ("OffLabelUseClaim", "kg:alcohol-dependence"),
+        ("OffLabelUseClaim", "kg:opioid-dependence"), ("InvestigationalUseClaim", "kg:opioid-withdrawal"),
         ("HistoricalUseClaim", "kg:epilepsy"), ("HistoricalUseClaim", "kg:anticonvulsant"),
         ("DrugClassClaim", "kg:muscle-relaxant"), ("NegativeClaim", "kg:opioid"),
         ("RiskClaim", "kg:psychological-addiction"), ("RiskClaim", "kg:physical-dependence"),

@@ -99,7 +99,7 @@ def test_jsonld_reads_as_plain_json(release):
     document = json.loads((release / "medkg-data.jsonld").read_text(encoding="utf-8"))
     baclofen = next(n for n in document["@graph"] if n["@id"] == "kg:baclofen")
     assert baclofen["@type"] == "schema:Drug" and baclofen["label"] == "baclofen"
-    assert "kg:spasticity" in baclofen["treats"]
+    assert "kg:substance-dependence" in baclofen["applied_to_treat"]
     context = json.loads((release / "context.jsonld").read_text(encoding="utf-8"))
     assert context["@context"] == document["@context"]
 
