@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test validate export serve bench bench-peers clean
+.PHONY: help run test quick validate export serve bench bench-peers clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,8 +19,12 @@ run: $(BIN)/medkg ## validate the embedded graph and summarise what it holds
 validate: $(BIN)/medkg ## validate data/ (same as python validate.py)
 	$(BIN)/python validate.py
 
-test: $(BIN)/medkg ## run the whole test suite
+test: $(BIN)/medkg ## run the whole test suite (lint included)
+	$(BIN)/ruff check medkg tests benchmarks validate.py
 	$(BIN)/python -m pytest
+
+quick: $(BIN)/medkg ## the test suite without the slow pySHACL comparisons and mutation run
+	$(BIN)/python -m pytest -m "not slow"
 
 export: $(BIN)/medkg ## write the release files into dist/
 	$(BIN)/medkg export

@@ -89,7 +89,7 @@ def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
     medkg:textFile "synthetic" ;
     medkg:textSha256 "{digest}" ;
     medkg:fullText {literal(text)} .""")
-    for k, ((start, end), s) in enumerate(zip(spans, sentences), start=1):
+    for k, ((start, end), s) in enumerate(zip(spans, sentences, strict=True), start=1):
         out.append(f"""sent:syn-{i}-{k} a medkg:Sentence ;
     dcterms:isPartOf kg:syn-article-{i} ;
     medkg:sentenceIndex {k} ;
@@ -101,7 +101,7 @@ def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
         ("risk", "RiskClaim", "biolink:has_adverse_event", f"kg:syn-effect-{i}"),
         ("dose", "DosageClaim", "schema:doseSchedule", f"kg:syn-dose-{i}"),
     ]
-    for (name, kind, predicate, obj), (start, end), s in zip(claims, spans, sentences):
+    for (name, kind, predicate, obj), (start, end), s in zip(claims, spans, sentences, strict=True):
         c = f"syn-{i}-{name}"
         quote = "" if violation == "missing-quote" and name == "use" else f"\n    medkg:quote quote:{c} ;"
         qstart = start + 1 if violation == "shifted-offset" and name == "risk" else start

@@ -67,6 +67,11 @@ def targets(results) -> list[tuple[str, str, str, str]]:
         peak = max(ours1m["peak_mb"], q1m["peak_mb"])
         rows.append(("Peak memory at ~1M triples, validation and queries: under 4 GiB",
                      f"validation {ours1m['peak_mb']} MB, queries {q1m['peak_mb']} MB", "-", _verdict(peak < 4096)))
+    diff1m = _find(results, "medkg diff", "1M")
+    if diff1m:
+        rows.append(("`medkg diff` of two versions at ~1M triples (one drug edited): under 10 s", _fmt(diff1m),
+                     f"at ~100k: {_fmt(_find(results, 'medkg diff', '100k'))}",
+                     _verdict("median" in diff1m and diff1m["median"] < 10)))
     return rows
 
 
@@ -102,6 +107,8 @@ def write_markdown(results: dict, path: Path) -> None:
         "- synthetic graphs (benchmarks/generate.py, seed 1): "
         + ", ".join(f"{k} = {v:,} triples" for k, v in results["sizes"].items()),
         f"- whole run: {results['total_seconds']} s",
+        *[f"- measured on its own later (`python benchmarks/run.py --only {r['only']} --sizes {','.join(r['sizes'])}`), "
+          f"{r['date']}: the {r['only']} rows" for r in results.get("partial_runs", [])],
         "",
         "## Targets",
         "",

@@ -1,6 +1,7 @@
 """Benchmarks: how each part's cost grows with the graph, beside the tool a user would otherwise use.
 
     make bench                      # or: python benchmarks/run.py [--sizes 10k,100k,1M] [--runs 3]
+    python benchmarks/run.py --only diff --sizes 100k,1M   # one group, merged into the last results
 
 Every measurement is a whole process where a user would run one (a cold CLI), at least --runs
 times, reporting median, min, max and peak memory (the process's maximum resident set); query
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -192,6 +193,40 @@ def bench(sizes: list[str], runs: int) -> dict:
         with tempfile.TemporaryDirectory() as out:
             record("export", "medkg export (all formats)", size,
                    measure([PY, "-m", "medkg.cli", "export", "--data", str(folder), "-o", out + "/dist"], runs))
+        _diff(record, size, folder, runs)
+    return results
+
+
+def _diff(record, size: str, folder: Path, runs: int) -> None:
+    """medkg diff between the graph and a copy with one drug's label edited: both sides are read,
+    and every claim and entity compared."""
+    edited = DATA / f"{size}-edited"
+    if not edited.exists():
+        shutil.copytree(folder, edited, ignore=shutil.ignore_patterns(".git", ".medkg_cache"))
+        edit, _ = edit_one_drug(edited)
+        edit(0)
+    record("diff", "medkg diff (one drug edited)", size,
+           measure([PY, "-m", "medkg.cli", "diff", str(folder), str(edited)], runs))
+
+
+def bench_only(group: str, sizes: list[str], runs: int) -> dict:
+    """One group of measurements, merged into the last full run's results (the rest kept as they were)."""
+    if group != "diff":
+        raise SystemExit(f"--only {group}: only 'diff' can be measured on its own")
+    results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
+    fresh = []
+
+    def record(group, name, size, value, **extra):
+        fresh.append({"group": group, "name": name, "size": size, **value, **extra})
+        print(f"{group:<14} {name:<34} {size:>7}  {value.get('median')}", flush=True)
+
+    for size in sizes:
+        folder = prepare(size)
+        _diff(record, size, folder, runs)
+    keys = {(m["group"], m["name"], m["size"]) for m in fresh}
+    results["measurements"] = [m for m in results["measurements"] if (m["group"], m["name"], m["size"]) not in keys] + fresh
+    results["partial_runs"] = results.get("partial_runs", []) + [
+        {"only": group, "sizes": sizes, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}]
     return results
 
 
@@ -235,7 +270,7 @@ def environment() -> dict:
     oxigraph = subprocess.run([str(BIN / "oxigraph"), "--version"], capture_output=True, text=True).stdout.strip()
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB",
         "python": platform.python_version(),
         "versions": {"rdflib": rdflib.__version__, "pyshacl": pyshacl.__version__, "pyoxigraph": pyoxigraph.__version__,
@@ -248,10 +283,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10k,100k,1M")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", metavar="GROUP", help="measure one group (diff) and merge it into results.json")
     args = parser.parse_args()
     started = time.perf_counter()
-    results = {**environment(), **bench([s for s in args.sizes.split(",") if s], args.runs)}
-    results["total_seconds"] = round(time.perf_counter() - started)
+    sizes = [s for s in args.sizes.split(",") if s]
+    if args.only:
+        results = bench_only(args.only, sizes, args.runs)
+    else:
+        results = {**environment(), **bench(sizes, args.runs)}
+        results["total_seconds"] = round(time.perf_counter() - started)
     for m in results["measurements"]:
         m.pop("stdout", None)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -255,8 +255,8 @@ def _catalog(args) -> int:
 def _serve(args) -> int:
     import signal
 
-    from medkg.query.run import ntriples
     from medkg.query.gateway import Gateway
+    from medkg.query.run import ntriples
     from medkg.query.server import ReadOnlyServer
 
     # Stop cleanly on Ctrl-C and on `kill` alike, even when started in the background
@@ -316,8 +316,8 @@ def _diff(args) -> int:
 
 
 def _mutate(args) -> int:
-    from medkg.validate import mutation
     from medkg.io.load import load_data
+    from medkg.validate import mutation
 
     outcomes = mutation.run(args.per_property, args.seed)
     print(mutation.summary(outcomes, load_data()))
@@ -357,8 +357,8 @@ def _validate(args) -> int:
         _notes(source.notes)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
-    from medkg.validate.render import render, summary_line
     from medkg.validate.engine import validate
+    from medkg.validate.render import render, summary_line
 
     report = validate(paths, sparql_engine=args.engine, changed=args.changed)
     _notes(report.notes)
@@ -374,9 +374,9 @@ def _validate(args) -> int:
 
 def _run(args) -> int:
     from medkg.io.load import load_data, load_ontology
-    from medkg.validate.render import render, summary_line
     from medkg.query.summary import summarise
     from medkg.validate.engine import validate
+    from medkg.validate.render import render, summary_line
 
     report = validate()
     _notes(report.notes)

@@ -3,11 +3,7 @@
 import pytest
 
 from medkg.io.load import load_data, load_ontology, load_shapes
-from medkg.paths import ROOT
 from medkg.validate.engine import validate
-
-SHARED = ROOT.parent / "shared"
-FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="session")
@@ -38,14 +34,6 @@ def store(data, ontology):
 @pytest.fixture(scope="session")
 def report():
     return validate()
-
-
-def shared(relative_path: str):
-    """A path under ../shared/, or skip: that folder is for development and CI, not for users."""
-    path = SHARED / relative_path
-    if not path.exists():
-        pytest.skip(f"{path} is absent: ../shared/ is only beside the project in development and CI")
-    return path
 
 
 @pytest.fixture(scope="session")

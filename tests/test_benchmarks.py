@@ -49,6 +49,7 @@ def test_every_injected_violation_is_found(tmp_path):
 
 
 @pytest.mark.parametrize("drugs", [6])
+@pytest.mark.slow
 def test_findings_equal_bare_pyshacl_on_a_small_synthetic_graph(tmp_path, drugs):
     generator.generate(drugs, tmp_path / "g", seed=4, violations=1)
     fast = validate([tmp_path / "g"])

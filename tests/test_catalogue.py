@@ -11,13 +11,13 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from medkg.query import catalogue, render
-from medkg.query.catalogue import EXAMPLES_DIR, bind
 from medkg.cli import main
 from medkg.io.load import to_rdflib
-from medkg.rdf.prefixes import prefixes
-from medkg.query.run import graph_triples, local_store, run_local
+from medkg.query import catalogue, render
+from medkg.query.catalogue import EXAMPLES_DIR, bind
 from medkg.query.results import Results, Term, from_oxigraph_solutions, literal
+from medkg.query.run import graph_triples, local_store, run_local
+from medkg.rdf.prefixes import prefixes
 
 QUERIES = catalogue.catalogue()
 REQUIRED = [
@@ -225,5 +225,5 @@ def test_catalog_is_sib_shaped_rdf(tmp_path):
     assert len(rows) == len(QUERIES)
     for row in rows:
         name = row["q"].value.rsplit("/", 1)[1]
-        assert row["select"].value == catalogue.query_body(QUERIES[name])
+        assert row["select"].value == catalogue.without_header(QUERIES[name].text)
         assert row["comment"].language == "en" and row["target"].value == "http://127.0.0.1:7878/query"

@@ -13,7 +13,7 @@ import pytest
 from medkg.cli import main
 from medkg.paths import DATA_DIR
 from medkg.validate.engine import validate
-from tests.conftest import FIXTURES
+from tests.paths import FIXTURES
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def compare(data):
     changed = validate([data], changed="HEAD")
     full = validate([data])
     assert changed.focus is not None
-    restricted = [f for f in full.findings if str(f.terms[1]) in changed.focus]
+    restricted = [f for f in full.findings if str(f.terms.focus) in changed.focus]
     assert changed.findings == restricted
     return changed
 

@@ -2,8 +2,8 @@
 
 import json
 import os
-import shutil
 import re
+import shutil
 import subprocess
 import sys
 
@@ -11,7 +11,7 @@ import pytest
 
 from medkg.cli import main
 from medkg.paths import ROOT
-from tests.conftest import FIXTURES
+from tests.paths import FIXTURES
 
 LINE = re.compile(r"^(VIOLATION|WARNING|INFO) (\S+):(\d+) (\S+)( \S+)?: .+ \((mkgsh|medkg):\S+\)$")
 SYNTAX = sorted((FIXTURES / "syntax").glob("*.ttl"))

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import shared
+from tests.paths import shared
 
 PREFIXES = """
 PREFIX biolink: <https://w3id.org/biolink/vocab/>
@@ -181,7 +181,7 @@ def test_each_quote_holds_the_words_its_certainty_rests_on(store):
         ?claim medkg:certainty/rdfs:label ?level ; medkg:quote/oa:hasSelector ?t .
         ?t a oa:TextQuoteSelector ; oa:exact ?quote } ORDER BY ?level ?claim""")
     review = [f"{r['level'].value:<13} {r['claim'].value.rsplit('/', 1)[1]:<48} {r['quote'].value}" for r in table]
-    missing = [line for r, line in zip(table, review)
+    missing = [line for r, line in zip(table, review, strict=True)
                if r["level"].value in CUES and not re.search(CUES[r["level"].value], r["quote"].value, re.I)]
     assert missing == [], "each claim's certainty with its quote:\n" + "\n".join(review)
 

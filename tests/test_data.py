@@ -11,10 +11,10 @@ import pyoxigraph as ox
 import pytest
 
 from medkg.article import sync
-from medkg.rdf.prefixes import prefixes
-from medkg.paths import ARTICLE_TEXT, DATA_DIR, ROOT, turtle_files
 from medkg.article.sentences import split_sentences
-from tests.conftest import shared
+from medkg.paths import ARTICLE_TEXT, DATA_DIR, ROOT, turtle_files
+from medkg.rdf.prefixes import prefixes
+from tests.paths import shared
 
 P = prefixes()
 PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in P.items())
@@ -199,16 +199,16 @@ def _compact(term):
 
 def _curie(iri: str) -> str:
     for prefix, form in (
-        ("http://purl.obolibrary.org/obo/", lambda l: l.replace("_", ":", 1)),
-        ("http://id.nlm.nih.gov/mesh/", lambda l: l),
-        ("https://go.drugbank.com/drugs/", lambda l: l),
-        ("http://rdf.ncbi.nlm.nih.gov/pubchem/compound/CID", lambda l: l),
-        ("http://rdf.ebi.ac.uk/resource/chembl/molecule/", lambda l: l),
-        ("https://identifiers.org/", lambda l: l.split(":", 1)[1]),
-        ("https://pubmed.ncbi.nlm.nih.gov/", lambda l: l),
-        ("https://doi.org/", lambda l: l),
-        ("https://www.ncbi.nlm.nih.gov/pmc/articles/", lambda l: l),
-        ("https://www.isrctn.com/", lambda l: l),
+        ("http://purl.obolibrary.org/obo/", lambda local: local.replace("_", ":", 1)),
+        ("http://id.nlm.nih.gov/mesh/", lambda local: local),
+        ("https://go.drugbank.com/drugs/", lambda local: local),
+        ("http://rdf.ncbi.nlm.nih.gov/pubchem/compound/CID", lambda local: local),
+        ("http://rdf.ebi.ac.uk/resource/chembl/molecule/", lambda local: local),
+        ("https://identifiers.org/", lambda local: local.split(":", 1)[1]),
+        ("https://pubmed.ncbi.nlm.nih.gov/", lambda local: local),
+        ("https://doi.org/", lambda local: local),
+        ("https://www.ncbi.nlm.nih.gov/pmc/articles/", lambda local: local),
+        ("https://www.isrctn.com/", lambda local: local),
     ):
         if iri.startswith(prefix):
             curie = form(iri[len(prefix):])

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from medkg.release import diff
 from medkg.cli import main
 from medkg.paths import DATA_DIR
-from tests.conftest import FIXTURES
+from medkg.release import diff
+from tests.paths import FIXTURES
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from medkg.release import export, jsonld
 from medkg.cli import main
 from medkg.paths import ROOT
+from medkg.release import export, jsonld
 
 PARTS = ("ontology", "shapes", "data")
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}

@@ -11,7 +11,7 @@ import pytest
 
 from medkg.paths import DATA_DIR
 from medkg.validate.engine import validate
-from tests.conftest import FIXTURES
+from tests.paths import FIXTURES
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))

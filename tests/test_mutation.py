@@ -6,9 +6,11 @@ The suite runs a deterministic sample (one mutant per operator and property, abo
 
 import pytest
 
-from medkg.validate import mutation
 from medkg.io.load import load_data
+from medkg.validate import mutation
 from medkg.validate.engine import Validator
+
+pytestmark = pytest.mark.slow  # pySHACL comparisons / the mutation run: `make quick` skips them
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,11 @@
 """Project QC checks (queries/qc/): each fires on its fixture and is silent on the shipped data."""
 
-import pyoxigraph as ox
 import pytest
 
-from medkg.validate import qc
-from medkg.io.load import load_data, load_ontology
 from medkg.paths import DATA_DIR
+from medkg.validate import qc
 from medkg.validate.engine import validate
-from tests.conftest import FIXTURES
+from tests.paths import FIXTURES
 
 CHECKS = {c.name: c for c in qc.checks()}
 REQUIRED = ["entity-without-label", "duplicate-label", "shared-identifier", "quote-outside-sentences", "uncovered-sentence"]

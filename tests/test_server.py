@@ -9,8 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from medkg.query import catalogue
 from medkg.cli import GRAPH_IRI, main
-from medkg.query.endpoint import EndpointError, put_graph
 from medkg.paths import ROOT
+from medkg.query import catalogue
+from medkg.query.endpoint import EndpointError, put_graph
 from medkg.query.run import graph_triples, local_store, run_local, run_remote
 
 QUERIES = catalogue.catalogue()

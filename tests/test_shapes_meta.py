@@ -131,7 +131,7 @@ def test_every_ontology_term_has_an_english_label_and_definition(ontology_graph)
     }
     assert len(terms) > 40
     for term in terms:
-        labels = [l for l in ontology_graph.objects(term, RDFS.label) if getattr(l, "language", None) == "en"]
+        labels = [x for x in ontology_graph.objects(term, RDFS.label) if getattr(x, "language", None) == "en"]
         definitions = [d for d in ontology_graph.objects(term, SKOS.definition) if getattr(d, "language", None) == "en"]
         assert labels and definitions, f"{term} needs an English rdfs:label and skos:definition"
 

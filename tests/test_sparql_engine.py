@@ -13,7 +13,9 @@ import pytest
 
 from medkg.paths import DATA_DIR
 from medkg.validate.engine import validate
-from tests.conftest import FIXTURES
+from tests.paths import FIXTURES
+
+pytestmark = pytest.mark.slow  # pySHACL comparisons / the mutation run: `make quick` skips them
 
 
 def _key(finding):

@@ -10,7 +10,7 @@ from medkg.errors import InputError
 from medkg.io.load import load
 from medkg.paths import DATA_DIR
 from medkg.validate.store_cache import LABEL_KEYS, CacheUnavailable, StoreCache
-from tests.conftest import FIXTURES
+from tests.paths import FIXTURES
 
 
 @pytest.fixture

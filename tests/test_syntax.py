@@ -12,7 +12,7 @@ import pytest
 import rdflib
 
 from medkg.cli import main
-from tests.conftest import FIXTURES, shared
+from tests.paths import FIXTURES, shared
 
 SYNTAX = sorted((FIXTURES / "syntax").glob("*.ttl"))
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"

@@ -8,8 +8,8 @@ against the text exactly as received.
 import hashlib
 from pathlib import Path
 
-from medkg.paths import ARTICLE_TEXT, DATA_DIR, relative
 from medkg.article.sentences import split_sentences
+from medkg.paths import ARTICLE_TEXT, DATA_DIR, relative
 from medkg.rdf.turtle import string
 
 TEXT_TTL = DATA_DIR / "article-text.ttl"

@@ -17,6 +17,7 @@ from medkg.rdf.sparql_text import mask, union_branches
 
 EXAMPLES_DIR = QUERIES_DIR / "examples"
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)  # the query form keyword
 # Update keywords as keywords: not inside a variable (?load), a prefixed name (ex:add) or a string.
 _UPDATE = re.compile(r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:])", re.IGNORECASE)
 
@@ -42,8 +43,7 @@ class Query:
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query keyword outside strings and IRIs."""
-        code = mask(self.text)
-        m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.IGNORECASE)
+        m = _FORM.search(mask(self.text))
         return m.group(1).upper() if m else ""
 
 
@@ -150,7 +150,7 @@ def bind(query: Query, values: dict[str, str]) -> str:
     # The VALUES clause opens the query's WHERE group, so the whole group, its FILTERs included,
     # sees the parameter bound; a group nested below (UNION, OPTIONAL) is joined with it.
     code = mask(query.text)
-    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.IGNORECASE)
+    form = _FORM.search(code)
     brace = code.find("{", form.end() if form else 0)
     if brace < 0:
         raise InputError(f"{query.name}: no WHERE clause to bind parameters in")
@@ -181,10 +181,6 @@ def without_header(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not _HEADER.match(line)).strip() + "\n"
 
 
-def query_body(query: Query) -> str:
-    return without_header(query.text)
-
-
 def to_turtle(queries: list[Query], target: str) -> str:
     """The catalogue in the SIB sparql-examples shape: one sh:SPARQLExecutable per query."""
     from medkg.rdf.turtle import string
@@ -201,7 +197,7 @@ def to_turtle(queries: list[Query], target: str) -> str:
     for q in sorted(queries, key=lambda q: q.name):
         kind, prop = ("SPARQLAskExecutable", "sh:ask") if q.form == "ASK" else ("SPARQLSelectExecutable", "sh:select")
         comment = q.summary + (f". {q.description}" if q.description else "")
-        body = query_body(q).replace("\\", "\\\\").replace('"', '\\"')
+        body = without_header(q.text).replace("\\", "\\\\").replace('"', '\\"')
         keywords = ", ".join(string(t) for t in q.tags)
         out += [
             "",

@@ -174,7 +174,7 @@ def _network_errors(url: str, timeout: float, deadline: _Deadline | None = None)
         if deadline is not None and deadline.expired:
             raise EndpointError(late) from None
         raise EndpointError(f"{url}: not an HTTP answer a SPARQL endpoint gives ({type(e).__name__}: {e})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise EndpointError(late) from None
     except urllib.error.URLError as e:
         if deadline is not None and deadline.expired:

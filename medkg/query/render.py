@@ -9,8 +9,8 @@ import io
 import json
 
 from medkg.errors import InputError
-from medkg.rdf.prefixes import compact
 from medkg.query.results import Results, Term
+from medkg.rdf.prefixes import compact
 
 # name: (media type, extension)
 FORMATS = {
@@ -61,7 +61,7 @@ def _json(results: Results) -> str:
     if results.boolean is not None:
         return json.dumps({"head": {}, "boolean": results.boolean}, indent=2) + "\n"
     bindings = [
-        {v: _json_term(t) for v, t in zip(results.variables, row) if t is not None} for row in results.rows
+        {v: _json_term(t) for v, t in zip(results.variables, row, strict=True) if t is not None} for row in results.rows
     ]
     document = {"head": {"vars": results.variables}, "results": {"bindings": bindings}}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -72,7 +72,7 @@ def _table(results: Results) -> str:
         return f"{str(results.boolean).lower()}\n"
     cells = [[_short(readable(t), TABLE_CELL) for t in row] for row in results.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(results.variables)]
-    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
+    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()  # noqa: E731
     out = [line(results.variables), line(["-" * w for w in widths])] + [line(r) for r in cells]
     out.append(f"({len(results.rows)} row{'s' if len(results.rows) != 1 else ''})")
     return "\n".join(out) + "\n"

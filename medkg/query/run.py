@@ -10,10 +10,10 @@ import time
 
 import pyoxigraph as ox
 
-from medkg.query import endpoint
 from medkg.errors import EndpointError, InputError
-from medkg.query.catalogue import Query, bind, refuse_service, refuse_updates, without_header
 from medkg.io.load import load_data, load_ontology
+from medkg.query import endpoint
+from medkg.query.catalogue import Query, bind, refuse_service, refuse_updates, without_header
 from medkg.query.results import Results, from_oxigraph_solutions
 
 

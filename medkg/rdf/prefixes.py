@@ -22,15 +22,6 @@ def prefixes() -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def sparql_prologue() -> str:
-    """PREFIX lines for every registered namespace."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes().items())
-
-
-def namespace(prefix: str) -> str:
-    return prefixes()[prefix]
-
-
 def compact(iri: str) -> str:
     """A prefixed name where a registered namespace fits (longest first), else <iri>.
 

@@ -85,7 +85,7 @@ def union_branches(query: str, where: int) -> list[tuple[int, int]]:
     end = groups.get(where, len(code))
     children = sorted(o for o, d in depth_of.items() if base is not None and d == base + 1 and where < o < end)
     branches = set()
-    for first, second in zip(children, children[1:]):
+    for first, second in zip(children, children[1:], strict=False):  # pairs
         between = code[groups[first] + 1: second]
         if re.fullmatch(r"\s*UNION\s*", between, re.IGNORECASE):
             branches.update({first, second})

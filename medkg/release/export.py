@@ -26,10 +26,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.release import jsonld, void
 from medkg.io.load import Source, load_data, load_ontology, load_shapes
-from medkg.rdf.prefixes import prefixes
 from medkg.paths import ROOT
+from medkg.rdf.prefixes import prefixes
+from medkg.release import jsonld, void
 
 GRAPHS = {
     "ontology": "https://w3id.org/medkg/graph/ontology",

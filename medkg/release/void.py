@@ -4,16 +4,16 @@ and one dcat:Distribution per file with its media type, size and SHA-256."""
 import hashlib
 import os
 import subprocess
+from datetime import UTC, datetime
 from datetime import date as _date
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from medkg import __version__
 from medkg.io.load import Source
-from medkg.rdf.prefixes import prefixes
 from medkg.paths import ROOT
+from medkg.rdf.prefixes import prefixes
 
 DATASET = "https://w3id.org/medkg/dataset"
 MEDIA_TYPES = {
@@ -26,7 +26,7 @@ PARTS = {"ontology": "the vocabulary", "shapes": "the SHACL shapes", "data": "th
 def release_date() -> str:
     """SOURCE_DATE_EPOCH if set (reproducible builds), else the last commit's date, else today."""
     if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
     result = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cs"], capture_output=True, text=True)
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else _date.today().isoformat()
 

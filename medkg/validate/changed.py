@@ -26,10 +26,15 @@ def repo_root(path: Path) -> Path:
     return Path(result.stdout.strip())
 
 
+def require_revision(root: Path, rev: str, option: str = "") -> None:
+    """InputError unless `rev` names a commit (checked before any other work)."""
+    if _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
+        raise InputError(f"{option}{rev}: no such git revision")
+
+
 def triples_at(root: Path, rev: str, paths: list[Path]) -> set[ox.Triple]:
     """The triples of the Turtle files under `paths` as they were at git revision `rev`."""
-    if _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
-        raise InputError(f"{rev}: no such git revision")
+    require_revision(root, rev)
     triples = set()
     for path in paths:
         listed = _git(root, "ls-tree", "-r", "--name-only", rev, "--", str(path.resolve().relative_to(root)))
@@ -52,8 +57,7 @@ def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tu
     it is now: their set difference is the edit.
     """
     root = repo_root(paths[0])
-    if _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
-        raise InputError(f"--changed {rev}: no such git revision")
+    require_revision(root, rev, "--changed ")
     ontology = ONTOLOGY_DIR.resolve()
     if ontology.is_relative_to(root) and _git(root, "diff", "--quiet", rev, "--", str(ontology)).returncode != 0:
         return None, f"ontology/ or its shapes changed since {rev}: validating everything"

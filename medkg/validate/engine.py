@@ -8,64 +8,21 @@ pySHACL instead, the reference the default is tested against.
 """
 
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, Namespace, URIRef
-from rdflib.term import Node
+from rdflib import RDF, Graph, URIRef
 
-from medkg.validate import core, qc, sparql
 from medkg.io.load import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
-from medkg.rdf.prefixes import compact as compact_iri
 from medkg.paths import DATA_DIR, relative
+from medkg.validate import core, qc, reference, sparql
+from medkg.validate.model import RANK, SH, Finding, Report, Terms, compactor, make_finding
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 QC = "https://w3id.org/medkg/qc/"
 MEDKG = "https://w3id.org/medkg/vocab#"
-SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
-RANK = {"info": 0, "warning": 1, "violation": 2}
-_IRI_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,;:)]")
 NO_BLANK_NODES = "medkg:NoBlankNodes"
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str  # violation | warning | info
-    file: str  # where the focus node is written ("" when nowhere in the files checked)
-    line: int  # 0 when unknown
-    focus: str  # compact IRI or literal, as a curator reads it
-    path: str
-    value: str
-    message: str
-    shape: str
-    component: str
-    # The RDF terms behind the strings above (severity, focus, path, value, shape, component),
-    # for the standard sh:ValidationReport; not part of a finding's identity.
-    terms: tuple = field(default=(), compare=False, repr=False)
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else (self.file or "-")
-
-
-@dataclass
-class Report:
-    findings: list[Finding]
-    files: list[Path]
-    triples: int
-    shapes: int
-    focus: set[str] | None = None  # the nodes checked, when not all of them (--changed)
-    notes: list[str] = field(default_factory=list)  # for the person running it (the CLI prints them)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    def fails(self, fail_on: str = "violation") -> bool:
-        return any(RANK[f.severity] >= RANK[fail_on] for f in self.findings)
 
 
 def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", changed: str | None = None,
@@ -180,7 +137,7 @@ class Validator:
         triples = len(data.triples) if triples is None else triples
         if focus is not None and not focus:
             return Report([], data.files, triples, self.shape_count)
-        compact = _compactor()
+        compact = compactor()
         if store is None:
             store = data.store()
             store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology.triples)
@@ -196,14 +153,14 @@ class Validator:
             answers = list(pool.map(lambda job: job(), jobs))
         for results in answers[: len(jobs) - len(qc_checks)]:
             for r in results:
-                findings.append(_finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages),
+                findings.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages),
                                          r.shape, r.component))
         if self.compiled is None:
-            findings += self._pyshacl_findings(data, focus, compact)
-        for check, rows in zip(qc_checks, answers[len(jobs) - len(qc_checks):]):
+            findings += reference.findings(self, data, focus, compact)
+        for check, rows in zip(qc_checks, answers[len(jobs) - len(qc_checks):], strict=True):
             findings += _qc_findings(check, rows, data, compact)
         if focus is not None:
-            findings = [f for f in findings if f.terms and str(f.terms[1]) in focus]
+            findings = [f for f in findings if f.terms and str(f.terms.focus) in focus]
         findings = sorted(
             set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message,
                                   f.value, f.shape, f.component)  # every field: ties would follow the hash seed
@@ -211,78 +168,10 @@ class Validator:
         return Report(findings, data.files, triples, self.shape_count)
 
 
-    def _pyshacl_findings(self, data: Source, focus: set[str] | None, compact) -> list[Finding]:
-        data_graph = data.rdflib_graph() if focus is None else _neighbourhood(data, focus)
-        data_graph += self.ontology_graph
-        import pyshacl  # 0.4 s to import: only for the reference engine
-
-        _, results, _ = pyshacl.validate(
-            data_graph, shacl_graph=self.core, inference="none", allow_warnings=True, allow_infos=True
-        )
-        return _shacl_findings(results, data, self.shapes, compact)
-
-
-def _neighbourhood(data: Source, focus: set[str]) -> Graph:
-    """What SHACL Core needs to check the focus nodes: their triples, and the triples of the
-    nodes they point at (sh:class, sh:node and qualified shapes look one step further; the
-    shapes use no inverse paths, and the SPARQL constraints run on the whole store).
-
-    pySHACL's own focus_nodes option reported a sh:qualifiedMaxCount violation that a full
-    validation does not (pySHACL 0.40.1), so the subgraph is validated instead, and the findings
-    are then kept for the focus nodes only.
-    """
-    first = [t for t in data.triples if getattr(t.subject, "value", None) in focus]
-    objects = {t.object for t in first}
-    graph = Graph()
-    for t in first + [t for t in data.triples if t.subject in objects]:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return graph
-
-
-def _shacl_findings(results: Graph, data: Source, shapes: Graph, compact) -> list[Finding]:
-    findings = []
-    # Top-level results only: those nested under sh:detail explain a parent result already reported.
-    for result in results.objects(None, SH.result):
-        shape = results.value(result, SH.sourceShape)
-        messages = [str(m) for m in results.objects(result, SH.resultMessage)]
-        if results.value(result, SH.sourceConstraint) is not None:
-            # pySHACL adds the node shape's general message to a SPARQL constraint's own; keep the latter.
-            general = {str(m) for m in shapes.objects(shape, SH.message)}
-            messages = [m for m in messages if m not in general] or messages
-        findings.append(
-            _finding(
-                data, compact, results.value(result, SH.resultSeverity), results.value(result, SH.focusNode),
-                results.value(result, SH.resultPath), results.value(result, SH.value), messages,
-                _shape_name(shape, shapes), results.value(result, SH.sourceConstraintComponent),
-            )
-        )
-    return findings
-
-
-def _finding(data: Source, compact, severity, focus, path, value, messages, shape, component) -> Finding:
-    where = data.locations.find(
-        str(focus), str(path) if isinstance(path, URIRef) else None, str(value) if isinstance(value, URIRef) else None
-    )
-    return Finding(
-        severity=SEVERITIES.get(severity, "violation"),
-        file=relative(where.file) if where else "",
-        line=where.line if where else 0,
-        focus=compact(focus),
-        path=compact(path) if isinstance(path, URIRef) else "",
-        value=compact(value) if value is not None else "",
-        message=_IRI_IN_TEXT.sub(lambda m: compact(URIRef(m.group(0))), sorted(messages)[0])
-        if messages
-        else "(the shape has no sh:message)",
-        shape=compact(shape),
-        component=compact(component),
-        terms=(severity or SH.Violation, focus, path, value, shape, component),
-    )
-
-
 def _qc_findings(check: qc.Check, rows: list[tuple], data: Source, compact) -> list[Finding]:
     """Rows of one project QC check (queries/qc/), reported like shape findings."""
     return [
-        _finding(
+        make_finding(
             data, compact, SH.Violation, to_rdflib(entity), to_rdflib(prop) if prop else None,
             to_rdflib(value) if value is not None and getattr(value, "value", "") != "" else None,
             [f"{_sentence(check.problem)} {_sentence(check.fix)}"], URIRef(QC + check.name), URIRef(QC + "QCCheck"),
@@ -298,7 +187,7 @@ def _sentence(text: str) -> str:
 def _blank_node_findings(data: Source) -> list[Finding]:
     """One finding per subject whose description uses a blank node ([ ] or _:)."""
     findings = []
-    compact = _compactor()
+    compact = compactor()
     for path, triples in data.blank_node_files.items():
         subjects = {t.subject for t in triples if not isinstance(t.subject, ox.BlankNode)}
         for subject in sorted(subjects, key=str) or [None]:
@@ -311,30 +200,10 @@ def _blank_node_findings(data: Source) -> list[Finding]:
                     "A blank node ([ ] or _:) is used here; shipped data gives every node an IRI so that "
                     "it is stable and citable: mint one under kg:, claim:, quote: or note:",
                     NO_BLANK_NODES, NO_BLANK_NODES + "Component",
-                    terms=(SH.Violation, focus, None, None, URIRef(MEDKG + "NoBlankNodes"),
-                           URIRef(MEDKG + "NoBlankNodesComponent")),
+                    terms=Terms(SH.Violation, focus, None, None, URIRef(MEDKG + "NoBlankNodes"),
+                                URIRef(MEDKG + "NoBlankNodesComponent")),
                 )
             )
     return findings
 
 
-def _shape_name(shape: Node | None, shapes: Graph) -> Node | None:
-    """Name a shape; a blank-node member of sh:or/sh:in is named by the shape that holds it."""
-    seen = set()
-    while shape is not None and not isinstance(shape, URIRef) and shape not in seen:
-        seen.add(shape)
-        shape = next(shapes.subjects(None, shape), None)
-        while shape is not None and not isinstance(shape, URIRef) and (shape, RDF.first, None) in shapes:
-            shape = next(shapes.subjects(None, shape), None)
-    return shape
-
-
-def _compactor():
-    def compact(node) -> str:
-        if node is None:
-            return "-"
-        if isinstance(node, URIRef):
-            return compact_iri(str(node))
-        return node.n3() if hasattr(node, "n3") else str(node)
-
-    return compact

@@ -2,9 +2,9 @@
 
 import json
 
-from medkg.rdf.prefixes import prefixes
 from medkg.paths import relative
-from medkg.validate.engine import Report
+from medkg.rdf.prefixes import prefixes
+from medkg.validate.model import Report
 
 FORMATS = ("text", "json", "turtle")
 
@@ -74,14 +74,14 @@ def _turtle(report: Report) -> str:
     graph.add((node, RDF.type, sh.ValidationReport))
     graph.add((node, sh.conforms, Literal(not report.findings)))
     for i, f in enumerate(report.findings):
-        severity, focus, path, value, shape, component = f.terms
+        terms = f.terms
         result = BNode(f"result{i + 1}")
         graph.add((node, sh.result, result))
         graph.add((result, RDF.type, sh.ValidationResult))
-        graph.add((result, sh.resultSeverity, severity))
+        graph.add((result, sh.resultSeverity, terms.severity))
         graph.add((result, sh.resultMessage, Literal(f.message)))
-        for prop, term in ((sh.focusNode, focus), (sh.resultPath, path), (sh.value, value),
-                           (sh.sourceShape, shape), (sh.sourceConstraintComponent, component)):
+        for prop, term in ((sh.focusNode, terms.focus), (sh.resultPath, terms.path), (sh.value, terms.value),
+                           (sh.sourceShape, terms.shape), (sh.sourceConstraintComponent, terms.component)):
             if term is not None:
                 graph.add((result, prop, term))
     return graph.serialize(format="turtle")

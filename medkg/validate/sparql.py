@@ -131,6 +131,6 @@ def _prologue(shapes: Graph, constraint: URIRef) -> str:
 def _format(template: str, names: dict) -> str:
     # As pySHACL does: {?var} and {$var} become the bound term's string form.
     for name, term in names.items():
-        template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _: str(term), template)
+        template = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _, term=term: str(term), template)
     return template
 
