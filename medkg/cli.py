@@ -9,8 +9,9 @@ from pathlib import Path
 
 from medkg import __version__, errors
 from medkg.paths import DATA_DIR, relative
+from medkg.rdf.namespaces import GRAPH
 
-GRAPH_IRI = "https://w3id.org/medkg/graph"
+GRAPH_IRI = GRAPH
 
 
 def main(argv: list[str] | None = None) -> int:

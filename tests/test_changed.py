@@ -7,6 +7,7 @@ Each test copies data/ into a fresh git repository, commits it, makes a real edi
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -89,12 +90,17 @@ def test_outside_git_exits_2(tmp_path, capsys):
     assert "not inside a git repository" in capsys.readouterr().err
 
 
-def test_pre_commit_hooks_run_the_changed_validation():
-    """The hook files name the command a curator's commit runs; it must be a real one."""
+def test_pre_commit_hooks_run_the_changed_validation(repo):
+    """The hook files name the command a curator's commit runs; it must be a real one, with the
+    verdict a commit needs. Run on a copy, so the real checkout's .medkg_cache is left alone."""
     from medkg.paths import ROOT
 
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     config = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert "entry: python validate.py --changed HEAD" in hooks
     assert "entry: .venv/bin/python validate.py --changed HEAD" in config
-    assert main(["validate", "--changed", "HEAD"]) in (0, 1)  # runs: the verdict depends on the working tree
+    command = [sys.executable, "validate.py", "--changed", "HEAD", str(repo)]
+    assert subprocess.run(command, cwd=ROOT, capture_output=True).returncode == 0  # nothing edited
+    edit(repo / "conditions.ttl", '    rdfs:label "pain"@en ;\n', "")
+    assert subprocess.run(command, cwd=ROOT, capture_output=True).returncode == 1  # the commit is stopped
+    assert (repo.parent / ".medkg_cache" / "manifest.json").exists()  # the copy's cache, at its git root

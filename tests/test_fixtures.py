@@ -26,7 +26,7 @@ def test_invalid_fixture_folder_is_not_empty():
 
 
 def test_valid_fixture_folder_is_not_empty():
-    assert VALID
+    assert len(VALID) >= 2, "the valid fixtures are what prove the shapes are not too strict"
 
 
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)

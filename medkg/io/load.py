@@ -18,8 +18,9 @@ import rdflib
 from medkg.errors import InputError
 from medkg.io.locations import LocationIndex
 from medkg.paths import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
+from medkg.rdf.namespaces import XSD
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 # rdflib logs a traceback for every ill-typed literal ("1.5"^^xsd:integer) it converts; the
 # shapes report those literals with file and line, so the traceback is only noise.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)

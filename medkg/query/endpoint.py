@@ -21,6 +21,7 @@ from contextlib import contextmanager
 
 from medkg.errors import EndpointError
 from medkg.query.results import Results, from_json
+from medkg.rdf.namespaces import BASE
 
 DEFAULT_TIMEOUT = 30  # seconds
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # an answer larger than this is refused, not read into memory
@@ -33,7 +34,7 @@ def query(
     """Run a SELECT or ASK query (`form`, as medkg parsed it) by HTTP POST, asking for SPARQL JSON results."""
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-    client = SPARQLWrapper(url, agent="medkg (https://w3id.org/medkg)")
+    client = SPARQLWrapper(url, agent=f"medkg ({BASE})")
     client.setMethod(POST)
     client.setReturnFormat(JSON)
     client.setQuery(text)

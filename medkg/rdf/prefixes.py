@@ -6,17 +6,18 @@ import pyoxigraph as ox
 
 from medkg.paths import PREFIXES_FILE
 
-_SH = "http://www.w3.org/ns/shacl#"
-
 
 @cache
 def prefixes() -> dict[str, str]:
     """Map each registered prefix to its namespace, sorted by prefix."""
+    # Here, not at the top: medkg.rdf.namespaces reads this registry when it is first imported.
+    from medkg.rdf.namespaces import SH
+
     store = ox.Store()
     store.load(path=str(PREFIXES_FILE), format=ox.RdfFormat.TURTLE)
     found = {}
     for row in store.query(
-        f"SELECT ?p ?ns WHERE {{ ?d <{_SH}prefix> ?p ; <{_SH}namespace> ?ns }}"
+        f"SELECT ?p ?ns WHERE {{ ?d <{SH.prefix}> ?p ; <{SH.namespace}> ?ns }}"
     ):
         found[row["p"].value] = row["ns"].value
     return dict(sorted(found.items()))

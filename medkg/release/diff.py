@@ -11,20 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDFS, URIRef
+from rdflib import URIRef
 
 from medkg.errors import InputError
 from medkg.io.load import load, load_ontology
 from medkg.paths import DATA_DIR
 from medkg.query.render import readable
 from medkg.query.results import from_oxigraph
+from medkg.rdf.namespaces import KG, MEDKG, OA, RDF, RDFS, SKOS
 from medkg.validate.changed import repo_root, triples_at
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-MEDKG = "https://w3id.org/medkg/vocab#"
-OA = "http://www.w3.org/ns/oa#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-ENTITY = "https://w3id.org/medkg/id/"
+ENTITY = str(KG)
 MAPPINGS = {SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}
 # The fields of a claim a curator edits, by the property that holds them.
 FIELDS = {

@@ -28,14 +28,11 @@ import pyoxigraph as ox
 from medkg.errors import InputError
 from medkg.io.load import Source, load_data, load_ontology, load_shapes
 from medkg.paths import ROOT
+from medkg.rdf.namespaces import GRAPHS
 from medkg.rdf.prefixes import prefixes
+from medkg.rdf.turtle import serialize
 from medkg.release import jsonld, void
 
-GRAPHS = {
-    "ontology": "https://w3id.org/medkg/graph/ontology",
-    "shapes": "https://w3id.org/medkg/graph/shapes",
-    "data": "https://w3id.org/medkg/graph/data",
-}
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 ALL = ("ttl", "nt", "jsonld", "trig")
 DIST = ROOT / "dist"
@@ -209,7 +206,7 @@ def _write_release(folder: Path, sources, quads, formats, version, date) -> list
     for fmt in formats:
         if fmt == "trig":
             path = folder / "medkg.trig"
-            path.write_bytes(_serialize(quads, ox.RdfFormat.TRIG, registry))
+            path.write_bytes(serialize(quads, ox.RdfFormat.TRIG, registry))
             written.append(path)
             continue
         for name, triples in by_graph.items():
@@ -219,7 +216,7 @@ def _write_release(folder: Path, sources, quads, formats, version, date) -> list
             elif fmt == "nt":
                 path.write_bytes("".join(f"{t} .\n" for t in triples).encode("utf-8"))
             else:
-                path.write_bytes(_serialize(triples, FORMATS[fmt], registry))
+                path.write_bytes(serialize(triples, FORMATS[fmt], registry))
             written.append(path)
     if "jsonld" in formats:
         path = folder / "context.jsonld"
@@ -233,14 +230,6 @@ def _write_release(folder: Path, sources, quads, formats, version, date) -> list
     path.write_bytes(void.describe(sources, written, digest, version, date))
     written.append(path)
     return written
-
-
-def _serialize(statements, fmt, registry: dict[str, str]) -> bytes:
-    """pyoxigraph's Turtle/TriG, with its @prefix lines sorted: it writes them in hash-map order."""
-    text = ox.serialize(statements, format=fmt, prefixes=registry).decode("utf-8")
-    lines = text.splitlines(keepends=True)
-    head = [line for line in lines if line.startswith("@prefix ")]
-    return ("".join(sorted(head)) + "".join(lines[len(head):])).encode("utf-8")
 
 
 def _parse_back(written: list[Path]) -> None:

@@ -11,8 +11,10 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from medkg.rdf.namespaces import RDF, XSD
+
+RDF_TYPE = str(RDF.type)
+XSD_STRING = str(XSD.string)
 
 
 def context(triples: list[ox.Triple], registry: dict[str, str]) -> dict:

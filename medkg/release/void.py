@@ -13,9 +13,30 @@ import pyoxigraph as ox
 from medkg import __version__
 from medkg.io.load import Source
 from medkg.paths import ROOT
+from medkg.rdf.namespaces import (
+    BIOLINK,
+    CC_BY_4,
+    DATASET,
+    DCAT,
+    DCTERMS,
+    KG,
+    MEDKG,
+    OA,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    RELEASE,
+    SCHEMA,
+    SKOS,
+    SPDX,
+    VOID,
+    XSD,
+)
+from medkg.rdf.namespaces import MEDIA_TYPES as MEDIA_TYPES_IRI
 from medkg.rdf.prefixes import prefixes
+from medkg.rdf.turtle import serialize
 
-DATASET = "https://w3id.org/medkg/dataset"
 MEDIA_TYPES = {
     ".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
     ".trig": "application/trig", ".sha256": "text/plain",
@@ -34,13 +55,10 @@ def release_date() -> str:
 def counts(sources: dict[str, Source]) -> dict[str, int]:
     store = sources["data"].store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in sources["ontology"].triples)
-    query = """
-        PREFIX medkg: <https://w3id.org/medkg/vocab#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ?k . ?k rdfs:subClassOf medkg:Claim }"""
+    query = f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a ?k . ?k <{RDFS.subClassOf}> <{MEDKG.Claim}> }}"
     claims = int(next(iter(store.query(query)))["n"].value)
     entities = len({t.subject for t in sources["data"].triples
-                    if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith("https://w3id.org/medkg/id/")})
+                    if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(KG)})
     return {
         "triples": sum(len(s.triples) for s in sources.values()),
         "claims": claims,
@@ -48,35 +66,49 @@ def counts(sources: dict[str, Source]) -> dict[str, int]:
     }
 
 
+def _iri(iri) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
 def describe(sources: dict[str, Source], files: list[Path], digest: str, version: str | None, date: str | None) -> bytes:
+    """The description as Turtle, written by pyoxigraph's serializer (it escapes what needs escaping)."""
     version = version or __version__
     date = date or release_date()
     n = counts(sources)
-    release = f"https://w3id.org/medkg/release/{version}/{date}"
-    lines = [
-        f"<{DATASET}> a void:Dataset, dcat:Dataset ;",
-        '    dcterms:title "medkg: the baclofen knowledge graph"@en ;',
-        '    dcterms:description "Every factual claim of The Recovery Village\'s article \\"What is Baclofen Used For?\\" '
-        'as RDF, each traceable to the exact words it rests on, with curators\' corrections and checked identifiers."@en ;',
-        "    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;",
-        '    dcterms:rights "Data: CC BY 4.0; ontology and shapes: CC0 1.0. The article\'s text (kg:article medkg:fullText, '
-        'and every oa:exact quote) belongs to The Recovery Village and is reproduced only so that quotes can be checked; '
-        'it is not covered by these licences."@en ;',
-        "    dcterms:creator kg:medkg-curators ;",
-        "    dcterms:source kg:article ;",
-        "    prov:wasDerivedFrom kg:article ;",
-        f'    dcat:version "{version}" ;',
-        f'    owl:versionInfo "{version}" ;',
-        f"    owl:versionIRI <{release}> ;",
-        f'    dcterms:issued "{date}"^^xsd:date ;',
-        f"    void:triples {n['triples']} ;",
-        f"    void:entities {n['entities']} ;",
-        f"    medkg:claimCount {n['claims']} ;",
-        f'    medkg:canonicalHash "{digest}" ;',
-        "    void:vocabulary <https://schema.org/>, <https://w3id.org/biolink/vocab/>, <http://www.w3.org/ns/prov#>,",
-        "        <http://www.w3.org/ns/oa#>, <http://www.w3.org/2004/02/skos/core#>, <http://purl.org/dc/terms/> ;",
-        "    dcat:distribution " + ", ".join(f"<{DATASET}/{f.name}>" for f in files) + " .",
-    ]
+    release = f"{RELEASE}{version}/{date}"
+    dataset = _iri(DATASET)
+    triples = []
+
+    def say(subject, predicate, *objects):
+        triples.extend(ox.Triple(subject, _iri(predicate), o) for o in objects)
+
+    say(dataset, RDF.type, _iri(VOID.Dataset), _iri(DCAT.Dataset))
+    say(dataset, DCTERMS.title, _en("medkg: the baclofen knowledge graph"))
+    say(dataset, DCTERMS.description, _en(
+        "Every factual claim of The Recovery Village's article \"What is Baclofen Used For?\" as RDF, each traceable "
+        "to the exact words it rests on, with curators' corrections and checked identifiers."))
+    say(dataset, DCTERMS.license, _iri(CC_BY_4))
+    say(dataset, DCTERMS.rights, _en(
+        "Data: CC BY 4.0; ontology and shapes: CC0 1.0. The article's text (kg:article medkg:fullText, and every "
+        "oa:exact quote) belongs to The Recovery Village and is reproduced only so that quotes can be checked; it is "
+        "not covered by these licences."))
+    say(dataset, DCTERMS.creator, _iri(KG["medkg-curators"]))
+    say(dataset, DCTERMS.source, _iri(KG.article))
+    say(dataset, PROV.wasDerivedFrom, _iri(KG.article))
+    say(dataset, DCAT.version, ox.Literal(version))
+    say(dataset, OWL.versionInfo, ox.Literal(version))
+    say(dataset, OWL.versionIRI, _iri(release))
+    say(dataset, DCTERMS.issued, ox.Literal(date, datatype=_iri(XSD.date)))
+    say(dataset, VOID.triples, ox.Literal(n["triples"]))
+    say(dataset, VOID.entities, ox.Literal(n["entities"]))
+    say(dataset, MEDKG.claimCount, ox.Literal(n["claims"]))
+    say(dataset, MEDKG.canonicalHash, ox.Literal(digest))
+    say(dataset, VOID.vocabulary, *(_iri(ns) for ns in (SCHEMA, BIOLINK, PROV, OA, SKOS, DCTERMS)))
+    say(dataset, DCAT.distribution, *(_iri(f"{DATASET}/{f.name}") for f in files))
     for f in files:
         data = f.read_bytes()
         part = next((p for p in PARTS if f"-{p}." in f.name), None)
@@ -84,22 +116,16 @@ def describe(sources: dict[str, Source], files: list[Path], digest: str, version
                                                                   "context.jsonld": "the JSON-LD @context of the .jsonld files",
                                                                   "medkg.rdfc10.sha256": "the canonical hash"}.get(f.name, f.name)
         media = "application/ld+json" if f.name == "context.jsonld" else MEDIA_TYPES[f.suffix]
-        lines += [
-            "",
-            f"<{DATASET}/{f.name}> a dcat:Distribution ;",
-            f'    dcterms:title "{title}"@en ;',
-            f"    dcat:downloadURL <{release}/{f.name}> ;",
-            f'    dcat:mediaType <https://www.iana.org/assignments/media-types/{media}> ;',
-            f"    dcat:byteSize {len(data)} ;",
-            f"    spdx:checksum <{DATASET}/{f.name}#sha256> .",
-            "",
-            f"<{DATASET}/{f.name}#sha256> a spdx:Checksum ;",
-            "    spdx:algorithm spdx:checksumAlgorithm_sha256 ;",
-            f'    spdx:checksumValue "{hashlib.sha256(data).hexdigest()}"^^xsd:hexBinary .',
-        ]
-    namespaces = {**prefixes(), "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
-                  "spdx": "http://spdx.org/rdf/terms#"}
-    used = {p: ns for p, ns in sorted(namespaces.items()) if f"{p}:" in "\n".join(lines)}
-    head = [f"@prefix {p}: <{ns}> ." for p, ns in used.items()]
-    header = ["# The release's description (VoID and DCAT), written by `medkg export`."]
-    return ("\n".join(header + head + [""] + lines) + "\n").encode("utf-8")
+        distribution, checksum = _iri(f"{DATASET}/{f.name}"), _iri(f"{DATASET}/{f.name}#sha256")
+        say(distribution, RDF.type, _iri(DCAT.Distribution))
+        say(distribution, DCTERMS.title, _en(title))
+        say(distribution, DCAT.downloadURL, _iri(f"{release}/{f.name}"))
+        say(distribution, DCAT.mediaType, _iri(MEDIA_TYPES_IRI + media))
+        say(distribution, DCAT.byteSize, ox.Literal(len(data)))
+        say(distribution, SPDX.checksum, checksum)
+        say(checksum, RDF.type, _iri(SPDX.Checksum))
+        say(checksum, SPDX.algorithm, _iri(SPDX.checksumAlgorithm_sha256))
+        say(checksum, SPDX.checksumValue, ox.Literal(hashlib.sha256(data).hexdigest(), datatype=_iri(XSD.hexBinary)))
+    namespaces = {**prefixes(), "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}
+    header = b"# The release's description (VoID and DCAT), written by `medkg export`.\n"
+    return header + serialize(triples, ox.RdfFormat.TURTLE, namespaces, only_used=True)

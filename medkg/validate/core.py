@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.io.load import to_rdflib
+from medkg.rdf.namespaces import RDFS, XSD
 from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
-
-XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 # Shape terms that say nothing to check by themselves. (sh:sparql is not among them: the
 # validator hands this module the shapes without the SPARQL constraints it runs itself.)
@@ -115,7 +114,7 @@ class CoreShapes:
             raise Unsupported(f"a complex sh:path on {shape}")
         if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint) is not None:
             raise Unsupported(f"sh:qualifiedValueShapesDisjoint on {shape}")
-        if (shape, RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Class")) in self.shapes:
+        if (shape, RDF.type, RDFS.Class) in self.shapes:
             raise Unsupported(f"implicit class target on {shape}")
 
     def _compile(self, shape) -> list[Check]:
@@ -272,9 +271,9 @@ def _datatype_ok(v, dtype) -> bool:
         if getattr(v, "ill_typed", None) is True:
             return False
         return _actual_datatype(v.value, dtype)
-    if dtype == URIRef("http://www.w3.org/2000/01/rdf-schema#Literal"):
+    if dtype == RDFS.Literal:
         return True
-    if dtype == URIRef("http://www.w3.org/2000/01/rdf-schema#Datatype") and v.datatype:
+    if dtype == RDFS.Datatype and v.datatype:
         return True
     if v.datatype is None and v.language is None and dtype == XSD.string:
         return isinstance(v.value, (str, bytes))

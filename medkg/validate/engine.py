@@ -17,11 +17,10 @@ from rdflib import RDF, Graph, URIRef
 
 from medkg.io.load import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
 from medkg.paths import DATA_DIR, relative
+from medkg.rdf.namespaces import MEDKG, QC
 from medkg.validate import core, qc, reference, sparql
 from medkg.validate.model import RANK, SH, Finding, Report, Terms, compactor, make_finding
 
-QC = "https://w3id.org/medkg/qc/"
-MEDKG = "https://w3id.org/medkg/vocab#"
 NO_BLANK_NODES = "medkg:NoBlankNodes"
 
 

@@ -7,14 +7,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Namespace, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from medkg.io.load import Source
 from medkg.paths import relative
+from medkg.rdf.namespaces import SH
 from medkg.rdf.prefixes import compact as compact_iri
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 RANK = {"info": 0, "warning": 1, "violation": 2}
 _IRI_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,;:)]")

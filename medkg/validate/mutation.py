@@ -16,20 +16,17 @@ import random
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Namespace
 
 from medkg.io.load import Source, load_data
+from medkg.rdf.namespaces import BASE, BIOLINK, MEDKG, OA, RDF, SH, XSD
 from medkg.validate.engine import Validator
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_PREDICATE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"
-MEDKG = "https://w3id.org/medkg/vocab#"
-OA = "http://www.w3.org/ns/oa#"
-XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
-TREATS = ox.NamedNode("https://w3id.org/biolink/vocab/treats")
-APPLIED = ox.NamedNode("https://w3id.org/biolink/vocab/applied_to_treat")
-INTERNAL = "https://w3id.org/medkg/"
+RDF_TYPE = str(RDF.type)
+RDF_PREDICATE = str(RDF.predicate)
+XSD_STRING = ox.NamedNode(XSD.string)
+TREATS = ox.NamedNode(BIOLINK.treats)
+APPLIED = ox.NamedNode(BIOLINK.applied_to_treat)
+INTERNAL = BASE
 
 # Survivors that are harmless edits, with the reason they are.
 HARMLESS: dict[str, str] = {

@@ -3,6 +3,7 @@
 import json
 
 from medkg.paths import relative
+from medkg.rdf.namespaces import SH
 from medkg.rdf.prefixes import prefixes
 from medkg.validate.model import Report
 
@@ -63,9 +64,9 @@ def _json(report: Report) -> str:
 
 def _turtle(report: Report) -> str:
     """The standard SHACL sh:ValidationReport, for SHACL tooling."""
-    from rdflib import RDF, BNode, Graph, Literal, Namespace
+    from rdflib import RDF, BNode, Graph, Literal
 
-    sh = Namespace("http://www.w3.org/ns/shacl#")
+    sh = SH
     graph = Graph()
     graph.bind("sh", sh)
     for prefix, namespace in prefixes().items():

@@ -33,14 +33,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.io.load import parse_file
+from medkg.rdf.namespaces import RDFS
 
 CACHE_DIR = ".medkg_cache"
 VERSION = 2  # bump when the layout changes: an older cache is then rebuilt
 LABEL_KEYS = "urn:medkg:cache:label-keys"
 BULK_SHARE = 0.2  # files holding more than this share of the triples changed: rebuild, don't patch
-_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-_KEYS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-DELETE {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} WHERE {{ {values} GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} ;
+_LABEL = ox.NamedNode(RDFS.label)
+_KEYS = f"PREFIX rdfs: <{RDFS}>\n" + """DELETE {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} WHERE {{ {values} GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} ;
 INSERT {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?key }} }}
 WHERE {{ {values} ?e rdfs:label ?l BIND (CONCAT(LCASE(STR(?l)), "@", LANG(?l)) AS ?key) }}"""
 

@@ -6,9 +6,10 @@ the focus nodes as a VALUES list instead cost 15 s at ~1 M triples for a query t
 0.1 s this way (Oxigraph evaluates the rest of the query once per VALUES row).
 """
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+from medkg.rdf.namespaces import SH
+
 TYPE_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 
