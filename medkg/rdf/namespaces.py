@@ -24,6 +24,7 @@ BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
+SHACL_SPEC = "https://www.w3.org/TR/shacl/"  # the compiler's registry cites its sections
 
 # The registry is read with SH above (medkg/rdf/prefixes.py imports it from here).
 from medkg.rdf.prefixes import prefixes  # noqa: E402

@@ -14,6 +14,7 @@ validator then leaves all Core constraints to pySHACL (the reference engine).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.io.load import to_rdflib
 from medkg.rdf.namespaces import RDFS, XSD
+from medkg.validate.model import ConstraintResult
 from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
 
 # Shape terms that say nothing to check by themselves. (sh:sparql is not among them: the
@@ -29,10 +31,6 @@ from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target
 _QUIET = {SH[n] for n in ("path", "property", "severity", "message", "name", "description", "order", "group",
                           "deactivated", "targetClass", "targetSubjectsOf", "targetObjectsOf",
                           "targetNode", "qualifiedMinCount", "qualifiedMaxCount", "flags")}
-_COUNTS = {SH.minCount, SH.maxCount}
-_VALUE_CHECKS = {SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.minInclusive, SH.minExclusive, SH.minLength,
-                 SH["class"], SH.node}
-_OTHERS = {SH.hasValue, SH.uniqueLang, SH.lessThan, SH.qualifiedValueShape}
 _NODE_KINDS = {
     SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
     SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})", SH.IRIOrLiteral: "!isBlank({v})",
@@ -45,17 +43,6 @@ _SURE_LEXICAL = {XSD.integer: r"^[+-]?[0-9]+$", XSD.decimal: r"^[+-]?([0-9]+(\\.
 class Unsupported(Exception):
     """The shapes use a SHACL feature this module does not compile (a blank node as a constraint
     parameter among them)."""
-
-
-@dataclass(frozen=True)
-class CoreResult:
-    shape: URIRef
-    component: URIRef
-    severity: URIRef
-    focus: object  # rdflib terms from here on
-    path: object | None
-    value: object | None
-    messages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -84,11 +71,11 @@ class CoreShapes:
                 except ValueError as e:  # a parameter SPARQL cannot name (targets.sparql_term)
                     raise Unsupported(f"{e} in {shape}") from None
 
-    def run(self, store: ox.Store, only: set[str] | None = None) -> list[CoreResult]:
+    def run(self, store: ox.Store, only: set[str] | None = None) -> list[ConstraintResult]:
         """Every failure; with `only`, for those focus nodes (IRIs) alone."""
         return [r for check in self.checks for r in self.run_check(check, store, only)]
 
-    def run_check(self, check: "Check", store: ox.Store, only: set[str] | None = None) -> list[CoreResult]:
+    def run_check(self, check: "Check", store: ox.Store, only: set[str] | None = None) -> list[ConstraintResult]:
         severity = self.shapes.value(check.shape, SH.severity) or SH.Violation
         messages = tuple(sorted(str(m) for m in self.shapes.objects(check.shape, SH.message)))
         path = self.shapes.value(check.shape, SH.path)
@@ -97,7 +84,7 @@ class CoreShapes:
             value = to_rdflib(row["v"]) if check.reports_value else None
             if check.keep is not None and not check.keep(value, row):
                 continue
-            results.append(CoreResult(check.shape, check.component, severity, to_rdflib(row["this"]), path, value,
+            results.append(ConstraintResult(check.shape, check.component, severity, to_rdflib(row["this"]), path, value,
                                       messages))
         return results
 
@@ -107,7 +94,7 @@ class CoreShapes:
         if isinstance(shape, BNode):
             raise Unsupported(f"blank-node shape {shape}")
         for p in self.shapes.predicates(shape, None):
-            if str(p).startswith(str(SH)) and p not in _QUIET | _COUNTS | _VALUE_CHECKS | _OTHERS:
+            if str(p).startswith(str(SH)) and p not in _QUIET and p not in COMPONENTS:
                 raise Unsupported(f"{p} on {shape}")
         path = self.shapes.value(shape, SH.path)
         if path is not None and not isinstance(path, URIRef):
@@ -131,68 +118,9 @@ class CoreShapes:
 
             checks.append(Check(shape, SH[component], query, keep, reports_value))
 
-        for param, component in ((SH.minCount, "MinCountConstraintComponent"),
-                                 (SH.maxCount, "MaxCountConstraintComponent")):
-            for n in self.shapes.objects(shape, param):
-                op = "<" if param == SH.minCount else ">"
-                check(component, f"OPTIONAL {{ ?this <{path}> ?v }}", reports_value=False, select="?this",
-                      tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})")
-        for dtype in self.shapes.objects(shape, SH.datatype):
-            check("DatatypeConstraintComponent", f"{value} FILTER(!({_maybe_datatype(dtype)}))",
-                  lambda v, row, d=dtype: not _datatype_ok(v, d))
-        for kind in self.shapes.objects(shape, SH.nodeKind):
-            if kind not in _NODE_KINDS:
-                raise Unsupported(f"sh:nodeKind {kind}")
-            check("NodeKindConstraintComponent", f"{value} FILTER(!({_NODE_KINDS[kind].format(v='?v')}))")
-        for members in self.shapes.objects(shape, SH["in"]):
-            allowed = list(self.shapes.items(members))
-            same = " || ".join(f"sameTerm(?v, {sparql_term(m)})" for m in allowed) or "false"
-            check("InConstraintComponent", f"{value} FILTER(!({same}))", lambda v, row, a=set(allowed): v not in a)
-        for pattern in self.shapes.objects(shape, SH.pattern):
-            flags = self.shapes.value(shape, SH.flags)
-            matcher = _python_pattern(pattern, flags)
-            check("PatternConstraintComponent", f"{value} FILTER({_maybe_no_match(pattern, flags)})",
-                  lambda v, row, m=matcher: not _matches(v, m))
-        for bound, component, strict in ((SH.minInclusive, "MinInclusiveConstraintComponent", False),
-                                         (SH.minExclusive, "MinExclusiveConstraintComponent", True)):
-            for limit in self.shapes.objects(shape, bound):
-                op = ">" if strict else ">="
-                sure = f"isNumeric(?v) && ?v {op} {sparql_term(limit)}" if _numeric(limit) else "false"
-                check(component, f"{value} FILTER(!({sure}))",
-                      lambda v, row, m=limit, s=strict: not _at_least(v, m, s))
-        for n in self.shapes.objects(shape, SH.minLength):
-            check("MinLengthConstraintComponent", f"{value} FILTER(isBlank(?v) || STRLEN(STR(?v)) < {int(n)})",
-                  lambda v, row, n=int(n): not (n == 0 or (not isinstance(v, BNode) and len(_string(v)) >= n)))
-        for cls in self.shapes.objects(shape, SH["class"]):
-            check("ClassConstraintComponent",
-                  f"{value} OPTIONAL {{ ?v {TYPE_OF} <{cls}> . BIND(true AS ?typed) }} FILTER(!BOUND(?typed))")
-        for other in self.shapes.objects(shape, SH.node):
-            check("NodeConstraintComponent", f"{value} FILTER(!({self._conforms(other, '?v')}))")
-        for other in self.shapes.objects(shape, SH.qualifiedValueShape):
-            low = self.shapes.value(shape, SH.qualifiedMinCount)
-            high = self.shapes.value(shape, SH.qualifiedMaxCount)
-            for limit, op, component in ((low, "<", "QualifiedMinCountConstraintComponent"),
-                                         (high, ">", "QualifiedMaxCountConstraintComponent")):
-                if limit is not None:
-                    check(component, f"OPTIONAL {{ ?this <{path}> ?v FILTER({self._conforms(other, '?v')}) }}",
-                          reports_value=False, select="?this",
-                          tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(limit)})")
-        for wanted in self.shapes.objects(shape, SH.hasValue):
-            target = f"?this <{path}> ?h" if path is not None else "BIND(?this AS ?h)"
-            check("HasValueConstraintComponent",
-                  f"OPTIONAL {{ {target} FILTER(sameTerm(?h, {sparql_term(wanted)})) }} FILTER(!BOUND(?h))",
-                  reports_value=False, select="?this")
-        for unique in self.shapes.objects(shape, SH.uniqueLang):
-            if unique.toPython() is True:
-                # pySHACL: one result per focus node and duplicated language, without a value.
-                check("UniqueLangConstraintComponent",
-                      f"?this <{path}> ?a, ?b FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" "
-                      f"&& LCASE(LANG(?a)) = LCASE(LANG(?b)))", reports_value=False,
-                      select="?this (LCASE(LANG(?a)) AS ?lang)")
-        for other in self.shapes.objects(shape, SH.lessThan):
-            check("LessThanConstraintComponent",
-                  f"{value} ?this <{other}> ?w FILTER(!COALESCE(?v < ?w, false))",
-                  lambda v, row: not _less_than(v, to_rdflib(row["w"])), select="?this ?v ?w")
+        for param, component in COMPONENTS.items():
+            for argument in self.shapes.objects(shape, param):
+                component.compile(self, shape, path, value, argument, check)
         return checks
 
     def _conforms(self, shape, var: str) -> str:
@@ -206,31 +134,160 @@ class CoreShapes:
         for p, o in self.shapes.predicate_objects(shape):
             if p in _QUIET or not str(p).startswith(str(SH)):
                 continue
-            if p == SH["class"]:
-                parts.append(f"EXISTS {{ {var} {TYPE_OF} <{o}> }}")
-            elif p == SH.pattern:
-                if self.shapes.value(shape, SH.flags) is not None:
-                    raise Unsupported(f"sh:flags in nested shape {shape}")
-                parts.append(f"(!isBlank({var}) && REGEX(STR({var}), {sparql_term(o)}))")
-            elif p == SH.nodeKind and o in _NODE_KINDS:
-                parts.append(_NODE_KINDS[o].format(v=var))
-            elif p == SH.hasValue:
-                parts.append(f"sameTerm({var}, {sparql_term(o)})")
-            else:
+            nested = COMPONENTS[p].nested if p in COMPONENTS else None
+            expression = nested(self, shape, var, o) if nested else None
+            if expression is None:
                 raise Unsupported(f"{p} in nested shape {shape}")
+            parts.append(expression)
         for prop in self.shapes.objects(shape, SH.property):
             self._vet(prop)
             path = self.shapes.value(prop, SH.path)
             for p, o in self.shapes.predicate_objects(prop):
                 if p in _QUIET or not str(p).startswith(str(SH)):
                     continue
-                if p == SH.hasValue:
-                    parts.append(f"EXISTS {{ {var} <{path}> {sparql_term(o)} }}")
-                elif p == SH.minCount and int(o) == 1:
-                    parts.append(f"EXISTS {{ {var} <{path}> [] }}")
-                else:
+                nested = COMPONENTS[p].nested_property if p in COMPONENTS else None
+                expression = nested(var, path, o) if nested else None
+                if expression is None:
                     raise Unsupported(f"{p} in nested property shape {prop}")
+                parts.append(expression)
         return " && ".join(parts) or "true"
+
+
+# -- The registry: one entry per SHACL Core parameter the compiler understands ---------------------
+#
+# Each entry names its constraint component and its section of the SHACL specification (SHACL_SPEC
+# + the anchor), and says how to compile it on a shape (`compile`) and, where the compiler allows it
+# inside sh:node or sh:qualifiedValueShape, as a "conforms" expression (`nested` for a node shape,
+# `nested_property` for one of its property shapes). The allow-list (_vet) and both compilers read
+# this table: a new component is one entry.
+
+
+@dataclass(frozen=True)
+class Component:
+    names: tuple[str, ...]  # the sh:...ConstraintComponent(s) it reports
+    section: str  # e.g. "4.2.1 sh:minCount", at SHACL_SPEC + "#" + names[0]
+    compile: Callable  # (compiler, shape, path, value, argument, check) -> None: adds Checks
+    nested: Callable | None = None  # (compiler, shape, var, argument) -> SPARQL expression or None
+    nested_property: Callable | None = None  # (var, path, argument) -> SPARQL expression or None
+
+
+def _count(component: str, op: str):
+    def compile_(c, shape, path, value, n, check):
+        check(component, f"OPTIONAL {{ ?this <{path}> ?v }}", reports_value=False, select="?this",
+              tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})")
+    return compile_
+
+
+def _datatype(c, shape, path, value, dtype, check):
+    check("DatatypeConstraintComponent", f"{value} FILTER(!({_maybe_datatype(dtype)}))",
+          lambda v, row, d=dtype: not _datatype_ok(v, d))
+
+
+def _node_kind(c, shape, path, value, kind, check):
+    if kind not in _NODE_KINDS:
+        raise Unsupported(f"sh:nodeKind {kind}")
+    check("NodeKindConstraintComponent", f"{value} FILTER(!({_NODE_KINDS[kind].format(v='?v')}))")
+
+
+def _in(c, shape, path, value, members, check):
+    allowed = list(c.shapes.items(members))
+    same = " || ".join(f"sameTerm(?v, {sparql_term(m)})" for m in allowed) or "false"
+    check("InConstraintComponent", f"{value} FILTER(!({same}))", lambda v, row, a=set(allowed): v not in a)
+
+
+def _pattern(c, shape, path, value, pattern, check):
+    flags = c.shapes.value(shape, SH.flags)
+    matcher = _python_pattern(pattern, flags)
+    check("PatternConstraintComponent", f"{value} FILTER({_maybe_no_match(pattern, flags)})",
+          lambda v, row, m=matcher: not _matches(v, m))
+
+
+def _minimum(component: str, strict: bool):
+    def compile_(c, shape, path, value, limit, check):
+        op = ">" if strict else ">="
+        sure = f"isNumeric(?v) && ?v {op} {sparql_term(limit)}" if _numeric(limit) else "false"
+        check(component, f"{value} FILTER(!({sure}))", lambda v, row, m=limit, s=strict: not _at_least(v, m, s))
+    return compile_
+
+
+def _min_length(c, shape, path, value, n, check):
+    check("MinLengthConstraintComponent", f"{value} FILTER(isBlank(?v) || STRLEN(STR(?v)) < {int(n)})",
+          lambda v, row, n=int(n): not (n == 0 or (not isinstance(v, BNode) and len(_string(v)) >= n)))
+
+
+def _class(c, shape, path, value, cls, check):
+    check("ClassConstraintComponent",
+          f"{value} OPTIONAL {{ ?v {TYPE_OF} <{cls}> . BIND(true AS ?typed) }} FILTER(!BOUND(?typed))")
+
+
+def _node(c, shape, path, value, other, check):
+    check("NodeConstraintComponent", f"{value} FILTER(!({c._conforms(other, '?v')}))")
+
+
+def _qualified(c, shape, path, value, other, check):
+    low = c.shapes.value(shape, SH.qualifiedMinCount)
+    high = c.shapes.value(shape, SH.qualifiedMaxCount)
+    for limit, op, component in ((low, "<", "QualifiedMinCountConstraintComponent"),
+                                 (high, ">", "QualifiedMaxCountConstraintComponent")):
+        if limit is not None:
+            check(component, f"OPTIONAL {{ ?this <{path}> ?v FILTER({c._conforms(other, '?v')}) }}",
+                  reports_value=False, select="?this",
+                  tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(limit)})")
+
+
+def _has_value(c, shape, path, value, wanted, check):
+    target = f"?this <{path}> ?h" if path is not None else "BIND(?this AS ?h)"
+    check("HasValueConstraintComponent",
+          f"OPTIONAL {{ {target} FILTER(sameTerm(?h, {sparql_term(wanted)})) }} FILTER(!BOUND(?h))",
+          reports_value=False, select="?this")
+
+
+def _unique_lang(c, shape, path, value, unique, check):
+    if unique.toPython() is True:
+        # pySHACL: one result per focus node and duplicated language, without a value.
+        check("UniqueLangConstraintComponent",
+              f"?this <{path}> ?a, ?b FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" "
+              f"&& LCASE(LANG(?a)) = LCASE(LANG(?b)))", reports_value=False,
+              select="?this (LCASE(LANG(?a)) AS ?lang)")
+
+
+def _less_than(c, shape, path, value, other, check):
+    check("LessThanConstraintComponent",
+          f"{value} ?this <{other}> ?w FILTER(!COALESCE(?v < ?w, false))",
+          lambda v, row: not _is_less(v, to_rdflib(row["w"])), select="?this ?v ?w")
+
+
+def _nested_pattern(c, shape, var, pattern):
+    if c.shapes.value(shape, SH.flags) is not None:
+        raise Unsupported(f"sh:flags in nested shape {shape}")
+    return f"(!isBlank({var}) && REGEX(STR({var}), {sparql_term(pattern)}))"
+
+
+COMPONENTS: dict = {
+    SH.minCount: Component(("MinCountConstraintComponent",), "4.2.1 sh:minCount", _count("MinCountConstraintComponent", "<"),
+                           nested_property=lambda var, path, n: f"EXISTS {{ {var} <{path}> [] }}" if int(n) == 1 else None),
+    SH.maxCount: Component(("MaxCountConstraintComponent",), "4.2.2 sh:maxCount", _count("MaxCountConstraintComponent", ">")),
+    SH.datatype: Component(("DatatypeConstraintComponent",), "4.1.2 sh:datatype", _datatype),
+    SH.nodeKind: Component(("NodeKindConstraintComponent",), "4.1.3 sh:nodeKind", _node_kind,
+                           nested=lambda c, shape, var, kind: _NODE_KINDS[kind].format(v=var) if kind in _NODE_KINDS else None),
+    SH["in"]: Component(("InConstraintComponent",), "4.8.3 sh:in", _in),
+    SH.pattern: Component(("PatternConstraintComponent",), "4.4.3 sh:pattern", _pattern, nested=_nested_pattern),
+    SH.minInclusive: Component(("MinInclusiveConstraintComponent",), "4.3.2 sh:minInclusive",
+                               _minimum("MinInclusiveConstraintComponent", strict=False)),
+    SH.minExclusive: Component(("MinExclusiveConstraintComponent",), "4.3.1 sh:minExclusive",
+                               _minimum("MinExclusiveConstraintComponent", strict=True)),
+    SH.minLength: Component(("MinLengthConstraintComponent",), "4.4.1 sh:minLength", _min_length),
+    SH["class"]: Component(("ClassConstraintComponent",), "4.1.1 sh:class", _class,
+                           nested=lambda c, shape, var, cls: f"EXISTS {{ {var} {TYPE_OF} <{cls}> }}"),
+    SH.node: Component(("NodeConstraintComponent",), "4.7.1 sh:node", _node),
+    SH.qualifiedValueShape: Component(("QualifiedMinCountConstraintComponent", "QualifiedMaxCountConstraintComponent"),
+                                      "4.7.3 sh:qualifiedValueShape", _qualified),
+    SH.hasValue: Component(("HasValueConstraintComponent",), "4.8.2 sh:hasValue", _has_value,
+                           nested=lambda c, shape, var, wanted: f"sameTerm({var}, {sparql_term(wanted)})",
+                           nested_property=lambda var, path, wanted: f"EXISTS {{ {var} <{path}> {sparql_term(wanted)} }}"),
+    SH.uniqueLang: Component(("UniqueLangConstraintComponent",), "4.4.5 sh:uniqueLang", _unique_lang),
+    SH.lessThan: Component(("LessThanConstraintComponent",), "4.5.3 sh:lessThan", _less_than),
+}
 
 
 # -- SPARQL pieces --------------------------------------------------------------------------------
@@ -326,7 +383,7 @@ def _at_least(v, limit, strict: bool) -> bool:
     return order > 0 if strict else order >= 0
 
 
-def _less_than(v, w) -> bool:
+def _is_less(v, w) -> bool:
     # pyshacl/constraints/core/property_pair_constraints.py, _compare_lt
     def plain(term):
         if isinstance(term, URIRef):

@@ -21,6 +21,20 @@ _IRI_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,;:)]")
 
 
 @dataclass(frozen=True)
+class ConstraintResult:
+    """One failure of one constraint, as the engines find it (SHACL Core compiled, or SHACL-SPARQL):
+    rdflib terms, before they are placed in a file and written for people."""
+
+    shape: Node
+    component: Node
+    severity: Node
+    focus: Node
+    path: Node | None
+    value: Node | None
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Terms:
     """The RDF terms of one result, for the standard sh:ValidationReport."""
 

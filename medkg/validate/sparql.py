@@ -16,28 +16,16 @@ $PATH substitution) stay with pySHACL.
 """
 
 import re
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from medkg.io.load import to_rdflib
 from medkg.rdf.sparql_text import mask, open_where, optional_as_not_exists
+from medkg.validate.model import ConstraintResult
 from medkg.validate.targets import SH, deactivated, target_group
 
 _THIS = re.compile(r"\$this\b")
-
-
-@dataclass(frozen=True)
-class SparqlResult:
-    shape: URIRef
-    constraint: URIRef
-    severity: URIRef
-    focus: object  # rdflib term
-    path: object | None
-    value: object | None
-    messages: tuple[str, ...]
-    component = SH.SPARQLConstraintComponent
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph, list[tuple[URIRef, URIRef]]]:
@@ -57,7 +45,7 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[tuple[URIRef, URIRef]]]:
 
 def evaluate(
     shapes: Graph, taken: list[tuple[URIRef, URIRef]], store: ox.Store, only: set[str] | None = None
-) -> list[SparqlResult]:
+) -> list[ConstraintResult]:
     """Results of the taken constraints; with `only`, for those focus nodes (IRIs) alone."""
     results = []
     for shape, constraint in taken:
@@ -76,7 +64,7 @@ def evaluate(
             seen.add(key)
             names = {"this": this, **({"path": path} if path is not None else {}), "value": value, **bound}
             messages = tuple(sorted(_format(str(m), names) for m in templates))
-            results.append(SparqlResult(shape, constraint, severity, this, path, value, messages))
+            results.append(ConstraintResult(shape, SH.SPARQLConstraintComponent, severity, this, path, value, messages))
     return results
 
 
