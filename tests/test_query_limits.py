@@ -67,8 +67,8 @@ def test_service_is_refused_unless_allowed_and_nothing_is_fetched(tmp_path, caps
     try:
         assert main(["query", str(query)]) == 2
         assert "uses SERVICE" in capsys.readouterr().err and _Recording.requests == []
-        # Allowed, the failing service is one clear line, not a traceback.
-        assert main(["query", str(query), "--allow-service", "--timeout", "10"]) == 2
+        # Allowed, the failing service is one clear line, not a traceback: an engine failure, exit 3.
+        assert main(["query", str(query), "--allow-service", "--timeout", "10"]) == 3
         err = capsys.readouterr().err
         assert "the query failed" in err and "Traceback" not in err and _Recording.requests
     finally:

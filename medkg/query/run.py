@@ -51,12 +51,12 @@ def run_local(query: Query, params: dict[str, str], store: ox.Store | None = Non
         try:
             return from_oxigraph_solutions(store.query(text))
         except SyntaxError as e:
-            failure = f"{query.path}: SPARQL syntax error: {e}"
-        except OSError as e:  # SERVICE failures (allowed, then failed) come as OSError
-            failure = f"{query.path}: the query failed: {e}"
+            failure = InputError(f"{query.path}: SPARQL syntax error: {e}")
+        except OSError as e:  # a SERVICE call (allowed, then failed) comes as OSError: exit 3
+            failure = EndpointError(f"{query.path}: the query failed: {e}")
         # Raised outside the handler: the engine's exception, whose frames hold pyoxigraph's
         # solutions, dies in this thread (pyoxigraph refuses to drop them in another).
-        raise InputError(failure)
+        raise failure
 
     if timeout is None:
         return evaluate()

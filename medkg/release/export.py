@@ -15,6 +15,7 @@ instant. Staging folders a killed export left behind are removed by the next exp
 import ctypes
 import datetime
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -169,15 +170,11 @@ def _staging_prefix(target: Path) -> str:
 def _remove_leftovers(target: Path) -> None:
     """Staging and old folders of an export that was killed: only ever folders of release files."""
     for prefix in (_staging_prefix(target), f".{target.name}.medkg-old-"):
-        for leftover in target.parent.glob(glob_escape(prefix) + "*"):
+        for leftover in target.parent.glob(glob.escape(prefix) + "*"):
             if leftover.is_dir() and not leftover.is_symlink() and all(
                 e.name in release_file_names() and e.is_file() for e in leftover.iterdir()
             ):
                 shutil.rmtree(leftover, ignore_errors=True)
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 class _exclusive:
