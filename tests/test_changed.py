@@ -45,19 +45,19 @@ def test_no_edit_checks_nothing_and_conforms(repo):
     assert report.focus == set() and report.findings == []
 
 
-def test_shifted_quote_offset(repo):
+def test_changed_finds_what_a_full_run_finds_after_a_shifted_quote_offset(repo):
     edit(repo / "claims" / "uses.ttl", "    oa:start 1083 ;", "    oa:start 1084 ;")
     report = compare(repo)
     assert {f.shape for f in report.findings} >= {"mkgsh:QuoteShape"}
 
 
-def test_removed_label(repo):
+def test_changed_finds_what_a_full_run_finds_after_a_removed_label(repo):
     edit(repo / "conditions.ttl", '    rdfs:label "pain"@en ;\n', "")
     report = compare(repo)
     assert ("kg:pain", "mkgsh:EntityShape-label") in {(f.focus, f.shape) for f in report.findings}
 
 
-def test_added_bad_claim(repo):
+def test_changed_finds_what_a_full_run_finds_after_an_added_bad_claim(repo):
     shutil.copy(FIXTURES / "invalid" / "claim-missing-quote.ttl", repo / "claims" / "new.ttl")
     report = compare(repo)
     assert {f.focus for f in report.findings} == {"claim:fixture-no-quote"}

@@ -82,7 +82,7 @@ def test_plain_triples_are_listed_as_such(copy):
     assert not d.claims_changed
 
 
-def test_json_output(copy, capsys):
+def test_json_output_lists_the_changed_triple_as_text(copy, capsys):
     edit(copy / "conditions.ttl", 'rdfs:label "seizures"@en ;', 'rdfs:label "seizure"@en ;')
     assert main(["diff", str(DATA_DIR), str(copy), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["triples_added"] == ['kg:seizure rdfs:label "seizure"@en']
@@ -94,7 +94,7 @@ def test_blank_nodes_are_refused(copy, capsys):
     assert "blank nodes" in capsys.readouterr().err
 
 
-def test_git_revisions(capsys):
+def test_a_revision_against_itself_differs_in_nothing_and_an_unknown_one_exits_2(capsys):
     assert main(["diff", "HEAD", "HEAD"]) == 0
     assert capsys.readouterr().out == "No differences.\n"
     assert main(["diff", "no-such-revision", "HEAD"]) == 2

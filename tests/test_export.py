@@ -145,7 +145,7 @@ def test_metadata_counts_sizes_and_checksums_are_true(release):
         assert d["sum"].value == hashlib.sha256(data).hexdigest()
 
 
-def test_export_one_format(tmp_path, capsys):
+def test_one_format_writes_its_three_parts_and_the_metadata_only(tmp_path, capsys):
     assert main(["export", "-o", str(tmp_path / "nt"), "--format", "nt"]) == 0
     assert sorted(p.name for p in (tmp_path / "nt").iterdir()) == [
         "medkg-data.nt", "medkg-ontology.nt", "medkg-shapes.nt", "medkg.rdfc10.sha256", "void.ttl"]

@@ -11,7 +11,7 @@ CHECKS = {c.name: c for c in qc.checks()}
 REQUIRED = ["entity-without-label", "duplicate-label", "shared-identifier", "quote-outside-sentences", "uncovered-sentence"]
 
 
-def test_the_issue_s_checks_exist():
+def test_every_required_qc_check_has_a_query_file():
     assert set(REQUIRED) <= set(CHECKS)
 
 
