@@ -96,5 +96,6 @@ def with_referrers(store: ox.Store, touched: set[ox.NamedNode]) -> set[str]:
     return {n.value for n in touched | pointing if isinstance(n, ox.NamedNode)}
 
 
-def _triples(content: bytes) -> set[ox.Triple]:
-    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(content, format=ox.RdfFormat.TURTLE)}
+def _triples(content: bytes) -> set[ox.Quad]:
+    """The statements as quads in the default graph: compared and read like triples, made without a copy."""
+    return set(ox.parse(content, format=ox.RdfFormat.TURTLE))
