@@ -225,7 +225,8 @@ def bench_only(group: str, sizes: list[str], runs: int) -> dict:
         _diff(record, size, folder, runs)
     keys = {(m["group"], m["name"], m["size"]) for m in fresh}
     results["measurements"] = [m for m in results["measurements"] if (m["group"], m["name"], m["size"]) not in keys] + fresh
-    results["partial_runs"] = results.get("partial_runs", []) + [
+    earlier = [r for r in results.get("partial_runs", []) if r["only"] != group]  # the latest run of a group stands
+    results["partial_runs"] = earlier + [
         {"only": group, "sizes": sizes, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}]
     return results
 

@@ -312,7 +312,7 @@ def _export(args) -> int:
 def _diff(args) -> int:
     from medkg.release import diff
 
-    sys.stdout.write(diff.render(diff.diff(diff.side(args.old), diff.side(args.new)), args.format))
+    sys.stdout.write(diff.render(diff.compare(diff.version(args.old), diff.version(args.new)), args.format))
     return errors.OK
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from medkg.cli import main
 from medkg.paths import DATA_DIR
+from medkg.rdf.prefixes import prefixes
+from medkg.rdf.turtle import prefix_lines
 from medkg.release import diff
 from tests.paths import FIXTURES
 
@@ -99,3 +101,51 @@ def test_a_revision_against_itself_differs_in_nothing_and_an_unknown_one_exits_2
     assert capsys.readouterr().out == "No differences.\n"
     assert main(["diff", "no-such-revision", "HEAD"]) == 2
     assert "neither a file, a folder, nor a git revision" in capsys.readouterr().err
+
+
+# --- The CLI's diff reads only what the edit touched: it must say what the whole-graph diff says ---
+
+PREFIXES = prefix_lines(*prefixes())
+
+
+def same_as_the_whole_graph_diff(old, new) -> diff.Diff:
+    fast = diff.compare(diff.version(str(old)), diff.version(str(new)))
+    assert fast == diff.diff(diff.side(str(old)), diff.side(str(new)))
+    return fast
+
+
+def test_a_triple_that_left_one_file_but_stands_in_a_shared_one_is_not_removed(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    for side in (old, new):
+        shutil.copytree(DATA_DIR, side)
+        (side / "also.ttl").write_text(PREFIXES + '\n\nkg:pain rdfs:label "pain"@en .\n', encoding="utf-8")
+    edit(new / "conditions.ttl", '    rdfs:label "pain"@en ;\n', "")
+    assert same_as_the_whole_graph_diff(old, new).empty()
+
+
+def test_a_changed_selector_is_read_with_its_claim_from_a_shared_file(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    for side in (old, new):
+        shutil.copytree(DATA_DIR, side)
+        claims = side / "claims" / "classification.ttl"
+        text = claims.read_text(encoding="utf-8")
+        selector = re.search(r"quote:baclofen-is-muscle-relaxant-text a [\s\S]*?\.\n", text).group(0)
+        claims.write_text(text.replace(selector, ""), encoding="utf-8")
+        (side / "selector.ttl").write_text(PREFIXES + "\n\n" + selector, encoding="utf-8")
+    edit(new / "selector.ttl", 'oa:exact "Baclofen is a muscle relaxant drug" ;', 'oa:exact "Baclofen is a muscle relaxant" ;')
+    d = same_as_the_whole_graph_diff(old, new)
+    assert list(d.claims_changed) == ["claim:baclofen-is-muscle-relaxant"] and not d.triples_added
+
+
+@pytest.mark.parametrize("change", ["quote", "identifier", "new claim", "renamed file"])
+def test_the_cli_diff_equals_the_whole_graph_diff(copy, change):
+    if change == "quote":
+        edit(copy / "claims" / "uses.ttl", 'oa:exact "One of the original uses for baclofen was epilepsy." ;',
+             'oa:exact "One of the original uses was epilepsy." ;')
+    elif change == "identifier":
+        edit(copy / "conditions.ttl", "skos:exactMatch obo:HP_0012531, mesh:D010146 .", "skos:exactMatch obo:HP_0012531 .")
+    elif change == "new claim":
+        shutil.copy(FIXTURES / "valid" / "new-risk-claim.ttl", copy / "claims" / "new.ttl")
+    else:
+        (copy / "drug.ttl").rename(copy / "medicine.ttl")
+    assert not same_as_the_whole_graph_diff(DATA_DIR, copy).empty() or change == "renamed file"

@@ -32,17 +32,23 @@ def require_revision(root: Path, rev: str, option: str = "") -> None:
         raise InputError(f"{option}{rev}: no such git revision")
 
 
+def files_at(root: Path, rev: str, path: Path) -> dict[str, bytes]:
+    """The Turtle files under `path` as they were at git revision `rev`: their bytes, by name
+    relative to `path`."""
+    require_revision(root, rev)
+    base = path.resolve().relative_to(root)
+    listed = _git(root, "ls-tree", "-r", "--name-only", rev, "--", str(base))
+    return {str(Path(name).relative_to(base)): _git(root, "show", f"{rev}:{name}", binary=True).stdout
+            for name in listed.stdout.split() if name.endswith(".ttl")}
+
+
 def triples_at(root: Path, rev: str, paths: list[Path]) -> set[ox.Triple]:
     """The triples of the Turtle files under `paths` as they were at git revision `rev`."""
-    require_revision(root, rev)
     triples = set()
     for path in paths:
-        listed = _git(root, "ls-tree", "-r", "--name-only", rev, "--", str(path.resolve().relative_to(root)))
-        for name in listed.stdout.split():
-            if not name.endswith(".ttl"):
-                continue
+        for name, content in files_at(root, rev, path).items():
             try:
-                triples.update(_triples(_git(root, "show", f"{rev}:{name}", binary=True).stdout))
+                triples.update(_triples(content))
             except SyntaxError as e:
                 raise InputError(f"{name} at {rev}:{e.lineno}: does not parse") from None
     return triples
