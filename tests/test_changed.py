@@ -104,3 +104,16 @@ def test_pre_commit_hooks_run_the_changed_validation(repo):
     edit(repo / "conditions.ttl", '    rdfs:label "pain"@en ;\n', "")
     assert subprocess.run(command, cwd=ROOT, capture_output=True).returncode == 1  # the commit is stopped
     assert (repo.parent / ".medkg_cache" / "manifest.json").exists()  # the copy's cache, at its git root
+
+
+@pytest.mark.slow
+def test_the_reference_engine_takes_the_same_changed_path_and_finds_the_same(repo):
+    # One --changed path for both engines: pySHACL reads every file (the store serves the compiled
+    # engine only), and says so.
+    edit(repo / "conditions.ttl", '    rdfs:label "pain"@en ;\n', "")
+    fast = validate([repo], changed="HEAD")
+    reference = validate([repo], changed="HEAD", sparql_engine="pyshacl")
+    assert reference.focus == fast.focus and fast.focus
+    assert [(f.focus, f.shape, f.component) for f in reference.findings] == [
+        (f.focus, f.shape, f.component) for f in fast.findings]
+    assert any("these shapes need pySHACL; reading every file instead" in note for note in reference.notes)

@@ -34,34 +34,19 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
     """
     validator = validator or Validator(sparql_engine)
     notes = list(validator.notes)
-    if changed and validator.compiled is not None:
+    if changed:
         report = _validate_changed(validator, paths or [DATA_DIR], changed, notes)
     else:
-        if changed:
-            notes.append("--changed without the persistent store: the shapes need pySHACL")
-        report = _validate_files(validator, paths, changed, notes)
+        report = _validate_files(validator, paths, notes)
     report.notes = notes
     return report
 
 
-def _validate_files(validator: "Validator", paths: list[Path] | None, changed: str | None, notes: list[str]) -> Report:
-    """Read every file; with `changed`, check only the nodes the edit touched and their referrers."""
-    focus = None
-    if changed:
-        from medkg.validate.changed import touched_nodes
-
-        focus, reason = touched_nodes(paths or [DATA_DIR], changed)
-        if reason:
-            notes.append(reason)
+def _validate_files(validator: "Validator", paths: list[Path] | None, notes: list[str]) -> Report:
+    """Read every file and check every node."""
     data = load_data(paths)
     notes.extend(data.notes)
-    if focus is not None:
-        from medkg.validate.changed import with_referrers
-
-        focus = with_referrers(data.store(), focus)
-    report = validator.run(data, focus)
-    report.focus = focus
-    return report
+    return validator.run(data)
 
 
 # An edit of more than this share of the graph is checked as a whole: a bulk edit of 150,000
@@ -70,8 +55,9 @@ LARGE_EDIT = 0.05
 
 
 def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes: list[str]) -> Report:
-    """Check the nodes an edit touched against the persistent store (medkg/validate/store_cache.py),
-    which only re-reads the files that changed since the last run."""
+    """Check the nodes an edit touched (and those pointing at them): on the persistent store
+    (medkg/validate/store_cache.py), which re-reads only the files changed since the last run, or,
+    where it cannot serve (busy, unwritable, or the shapes need pySHACL), on every file read anew."""
     from medkg.validate.changed import repo_root, touched_nodes, with_referrers
     from medkg.validate.store_cache import CacheUnavailable, StoreCache
 
@@ -81,9 +67,12 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes
     touched, reason = touched_nodes(paths, rev, largest=int(LARGE_EDIT * recorded) if recorded else None)
     if reason:
         notes.append(reason)
-        return _validate_files(validator, paths, None, notes)
+        return _validate_files(validator, paths, notes)
     files = collect(paths)
     try:
+        if validator.compiled is None:
+            # pySHACL checks the focus nodes' neighbourhood from the data's own triples.
+            raise CacheUnavailable("the persistent store serves the compiled engine, and these shapes need pySHACL")
         store = cache.refresh(files + validator.ontology.files)
         data = Source(files=files)
         data.locations.resolver = cache.file_of
