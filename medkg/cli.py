@@ -405,14 +405,20 @@ def _summary(args) -> int:
 
 
 def _anchor(args) -> int:
-    from medkg.article.anchors import QuoteNotFound, anchor
+    from medkg.article.anchors import QuoteNotFound, anchor, occurrences
     from medkg.article.sync import read_text
     from medkg.rdf.turtle import string
 
+    text = read_text()
     try:
-        a = anchor(read_text(), args.quote, args.occurrence)
+        a = anchor(text, args.quote, args.occurrence)
     except QuoteNotFound as e:
-        raise errors.InputError(f"{e}; copy the words exactly from data/source/baclofen-article.txt") from None
+        hint = "" if occurrences(text, args.quote) else "; copy the words exactly from data/source/baclofen-article.txt"
+        raise errors.InputError(f"{e}{hint}") from None
+    found = occurrences(text, args.quote)
+    if len(found) > 1:  # the first is not always the one meant: say so, and how to pick another
+        print(f"medkg: the words occur {len(found)} times (at {', '.join(map(str, found))}); this is occurrence "
+              f"{args.occurrence}: pick another with --occurrence N (1 to {len(found)})", file=sys.stderr)
     q = f"quote:{args.id}"
     print(
         f"{q} a oa:SpecificResource ;\n    oa:hasSource kg:article ;\n"

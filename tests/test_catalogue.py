@@ -227,3 +227,18 @@ def test_catalog_is_sib_shaped_rdf(tmp_path):
         name = row["q"].value.rsplit("/", 1)[1]
         assert row["select"].value == catalogue.without_header(QUERIES[name].text)
         assert row["comment"].language == "en" and row["target"].value == "http://127.0.0.1:7878/query"
+
+
+def test_a_prefixed_name_as_a_parameter_is_expanded_from_the_registry(capsys):
+    # The tables print kg:epilepsy; given back as a parameter it used to match nothing (exit 0, no rows).
+    assert main(["query", "claims-about", "--param", "entity=kg:epilepsy", "--format", "csv"]) == 0
+    prefixed = capsys.readouterr().out
+    assert main(["query", "claims-about", "--param", "entity=https://w3id.org/medkg/id/epilepsy", "--format", "csv"]) == 0
+    assert prefixed == capsys.readouterr().out and prefixed.count("\n") > 3
+
+
+def test_a_researcher_s_own_query_may_use_the_registry_s_prefixes_undeclared(tmp_path, capsys):
+    query = tmp_path / "mine.rq"
+    query.write_text("SELECT ?claim WHERE { ?claim a medkg:LabelledUseClaim } ORDER BY ?claim\n", encoding="utf-8")
+    assert main(["query", str(query), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.count("https://w3id.org/medkg/claim/") == 2

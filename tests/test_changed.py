@@ -117,3 +117,14 @@ def test_the_reference_engine_takes_the_same_changed_path_and_finds_the_same(rep
     assert [(f.focus, f.shape, f.component) for f in reference.findings] == [
         (f.focus, f.shape, f.component) for f in fast.findings]
     assert any("these shapes need pySHACL; reading every file instead" in note for note in reference.notes)
+
+
+def test_a_syntax_error_in_the_working_copy_is_not_blamed_on_head(repo, capsys):
+    edit(repo / "conditions.ttl", '    rdfs:label "pain"@en ;\n', '    rdfs:label "pain"@en\n')
+    assert main(["validate", "--changed", "HEAD", str(repo)]) == 2
+    err = capsys.readouterr().err
+    assert "conditions.ttl:" in err and "Turtle syntax error" in err and "at HEAD" not in err
+    # The edit read at the revision and now: each version is named for what it is.
+    from medkg.validate.changed import touched_nodes
+
+    assert touched_nodes([repo], "HEAD") == (None, "data/conditions.ttl does not parse in the working copy: validating everything")

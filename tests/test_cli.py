@@ -117,6 +117,15 @@ def test_anchor_picks_the_requested_occurrence(capsys):
     assert start == text.find("baclofen pump", text.find("baclofen pump") + 1)
 
 
+def test_anchor_says_how_many_times_the_words_occur_and_how_to_pick(capsys):
+    assert main(["anchor", "baclofen pump", "--id", "x"]) == 0
+    err = capsys.readouterr().err
+    assert "the words occur 2 times" in err and "--occurrence N (1 to 2)" in err
+    assert main(["anchor", "baclofen pump", "--occurrence", "99"]) == 2
+    err = capsys.readouterr().err
+    assert "occurs 2 time(s)" in err and "not 99" in err and "copy the words" not in err
+
+
 def test_anchor_of_words_not_in_the_article_exits_2(capsys):
     assert main(["anchor", "cures everything"]) == 2
     assert "does not occur" in capsys.readouterr().err

@@ -22,17 +22,32 @@ class Anchor:
     suffix: str
 
 
+def occurrences(text: str, exact: str) -> list[int]:
+    """Where `exact` starts in `text`, every time (overlapping ones included).
+
+    >>> occurrences("a cat and a cat", "cat")
+    [2, 12]
+    """
+    found, start = [], text.find(exact)
+    while exact and start >= 0:
+        found.append(start)
+        start = text.find(exact, start + 1)
+    return found
+
+
 def anchor(text: str, exact: str, occurrence: int = 1) -> Anchor:
     """Locate the n-th occurrence of `exact` in `text`.
 
     >>> anchor("a cat and a cat", "cat", occurrence=2)
     Anchor(exact='cat', start=12, end=15, prefix='a cat and a ', suffix='')
     """
-    start = -1
-    for _ in range(occurrence):
-        start = text.find(exact, start + 1)
-        if start < 0:
-            raise QuoteNotFound(f"{exact!r} does not occur {occurrence} time(s) in the text")
+    found = occurrences(text, exact)
+    if not found:
+        raise QuoteNotFound(f"{exact!r} does not occur in the text")
+    if not 1 <= occurrence <= len(found):
+        raise QuoteNotFound(f"{exact!r} occurs {len(found)} time(s) in the text, so --occurrence must be "
+                            f"1 to {len(found)}, not {occurrence}")
+    start = found[occurrence - 1]
     end = start + len(exact)
     return Anchor(
         exact, start, end, text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from medkg.errors import InputError
 from medkg.paths import QUERIES_DIR, relative
 from medkg.rdf.namespaces import KG
+from medkg.rdf.prefixes import prefixes
 from medkg.rdf.sparql_text import mask, union_branches
 
 EXAMPLES_DIR = QUERIES_DIR / "examples"
@@ -128,6 +129,24 @@ def refuse_service(query: Query) -> None:
                          "pass --allow-service to run it")
 
 
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_USED = re.compile(r"(?<![\w?$:/.-])([A-Za-z][\w-]*(?:\.[\w-]+)*):(?=[\w])")
+
+
+def with_registry_prefixes(text: str) -> str:
+    """The query with a PREFIX line for each registered prefix it uses without declaring, so a
+    researcher's own query can write kg: or medkg: as the tables and the catalogue do.
+
+    >>> with_registry_prefixes("SELECT * WHERE { ?c a medkg:Claim }").splitlines()[0]
+    'PREFIX medkg: <https://w3id.org/medkg/vocab#>'
+    """
+    code = mask(text)
+    declared = set(_DECLARED.findall(code))
+    registry = prefixes()
+    missing = sorted({p for p in _USED.findall(code) if p in registry and p not in declared})
+    return "".join(f"PREFIX {p}: <{registry[p]}>\n" for p in missing) + text
+
+
 def bind(query: Query, values: dict[str, str]) -> str:
     """The query text with parameters bound by a VALUES clause of RDF terms, never pasted text.
 
@@ -168,8 +187,20 @@ def bind(query: Query, values: dict[str, str]) -> str:
     return text[: brace + 1] + f"\n  {clauses}\n" + text[brace + 1 :]
 
 
+_PREFIXED = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s/][^\s]*)?$")
+
+
 def term(param: Param, value: str) -> str:
+    """A parameter's value as an RDF term; an IRI may be given as a registered prefixed name
+    (kg:epilepsy, as the tables print it).
+
+    >>> term(Param("entity", "iri", True), "kg:epilepsy")
+    '<https://w3id.org/medkg/id/epilepsy>'
+    """
     if param.kind == "iri":
+        m = _PREFIXED.match(value)
+        if m and (m.group(1) or "") in prefixes():
+            value = prefixes()[m.group(1) or ""] + (m.group(2) or "")
         try:
             return str(ox.NamedNode(value))
         except ValueError as e:

@@ -13,7 +13,14 @@ import pyoxigraph as ox
 from medkg.errors import EndpointError, InputError
 from medkg.io.load import load_data, load_ontology
 from medkg.query import endpoint
-from medkg.query.catalogue import Query, bind, refuse_service, refuse_updates, without_header
+from medkg.query.catalogue import (
+    Query,
+    bind,
+    refuse_service,
+    refuse_updates,
+    with_registry_prefixes,
+    without_header,
+)
 from medkg.query.results import Results, from_oxigraph_solutions
 
 
@@ -31,7 +38,7 @@ def prepare(query: Query, params: dict[str, str]) -> str:
     refuse_updates(query)
     if query.form not in ("SELECT", "ASK"):
         raise InputError(f"{query.name}: only SELECT and ASK queries have tabular answers; this is a {query.form}")
-    return bind(query, params)
+    return with_registry_prefixes(bind(query, params))
 
 
 class QueryTimeout(EndpointError):

@@ -104,6 +104,9 @@ def describe(sources: dict[str, Source], files: list[Path], digest: str, version
     say(dataset, OWL.versionIRI, _iri(release))
     say(dataset, DCTERMS.issued, ox.Literal(date, datatype=_iri(XSD.date)))
     say(dataset, VOID.triples, ox.Literal(n["triples"]))
+    # VoID counts as entities the described resources whose IRIs are in the dataset's uriSpace:
+    # the graph's entities (kg:), not its claims, quotes or notes.
+    say(dataset, VOID.uriSpace, ox.Literal(str(KG)))
     say(dataset, VOID.entities, ox.Literal(n["entities"]))
     say(dataset, MEDKG.claimCount, ox.Literal(n["claims"]))
     say(dataset, MEDKG.canonicalHash, ox.Literal(digest))
