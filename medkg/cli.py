@@ -195,6 +195,15 @@ def _parser() -> argparse.ArgumentParser:
     mutate.add_argument("--threshold", type=float, default=95.0, help="lowest acceptable share caught, in %% (default 95)")
     mutate.set_defaults(run=_mutate)
 
+    vocab = commands.add_parser(
+        "vocab", help="list every class and property of the vocabulary, with its label and definition",
+        description="Every class and property of ontology/medkg.ttl with its label and definition, read from the "
+        "ontology. To ask the ontology yourself: medkg query FILE with the query printed by --query.",
+    )
+    vocab.add_argument("--format", choices=("text", "md"), default="text", help="text (default) or Markdown tables")
+    vocab.add_argument("--query", action="store_true", help="print the SPARQL that lists the vocabulary, to run it yourself")
+    vocab.set_defaults(run=_vocab)
+
     sync = commands.add_parser(
         "sync-article", help="regenerate data/article-text.ttl and data/sentences.ttl from the article text",
     )
@@ -427,6 +436,16 @@ def _anchor(args) -> int:
         f"    oa:prefix {string(a.prefix)} ;\n    oa:suffix {string(a.suffix)} .\n\n"
         f"{q}-position a oa:TextPositionSelector ;\n    oa:start {a.start} ;\n    oa:end {a.end} ."
     )
+    return errors.OK
+
+
+def _vocab(args) -> int:
+    from medkg.query import vocab
+
+    if args.query:
+        print(vocab.QUERY)
+    else:
+        sys.stdout.write(vocab.markdown() if args.format == "md" else vocab.text())
     return errors.OK
 
 
