@@ -13,7 +13,7 @@ from medkg.cli import main
 from medkg.paths import ROOT
 from tests.paths import FIXTURES
 
-LINE = re.compile(r"^(VIOLATION|WARNING|INFO) (\S+):(\d+) (\S+)( \S+)?: .+ \((mkgsh|medkg):\S+\)$")
+LINE = re.compile(r"^(VIOLATION|WARNING|INFO) (\S+):(\d+) (\S+)( \S+)?: .+ \((mkgsh|medkg):\S+(; also qc:\S+)*\)$")
 SYNTAX = sorted((FIXTURES / "syntax").glob("*.ttl"))
 
 
@@ -277,3 +277,16 @@ def test_the_vocabulary_query_runs_as_one_s_own(tmp_path, capsys):
     query.write_text(capsys.readouterr().out, encoding="utf-8")
     assert main(["query", str(query), "--format", "csv"]) == 0
     assert "https://w3id.org/medkg/vocab#StatedUseClaim" in capsys.readouterr().out
+
+
+def test_the_text_report_shows_the_offending_value_and_one_line_per_mistake(capsys):
+    # A misspelt certainty IRI showed only the rule; a missing label gave a shape's line and a QC line.
+    main(["validate", "data", str(FIXTURES / "invalid" / "certainty-not-on-scale.ttl")])
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if "claim:fixture-bad-certainty medkg:certainty" in line]
+    assert "(value: medkg:certainty-probable)" in line
+    assert line.endswith("(mkgsh:ClaimShape-certainty; also qc:undefined-reference)")
+    assert out.splitlines()[-1].startswith("1 violation, 0 warnings")
+    main(["validate", "data", str(FIXTURES / "invalid" / "entity-without-label.ttl")])
+    lines = [line for line in capsys.readouterr().out.splitlines() if "kg:fixture-unlabelled" in line]
+    assert len(lines) == 1 and lines[0].endswith("(mkgsh:EntityShape-label; also qc:entity-without-label)")

@@ -15,9 +15,14 @@ def render(report: Report, fmt: str = "text") -> str:
 
 
 def summary_line(report: Report) -> str:
-    counts = ", ".join(
-        f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in ("violation", "warning", "info")
-    )
+    """The verdict in one line, counting mistakes as the text report lists them (a QC check that
+    found the same mistake as a shape is not counted twice)."""
+    folded = _also(report.findings)[None]
+
+    def count(severity: str) -> int:
+        return report.count(severity) - sum(1 for q in folded if q.severity == severity)
+
+    counts = ", ".join(f"{count(s)} {s}{'s' if count(s) != 1 else ''}" for s in ("violation", "warning", "info"))
     files = len({f.file for f in report.findings})
     verdict = "conforms" if not report.findings else f"{counts} in {files} file{'s' if files != 1 else ''}"
     scope = f"{len(report.files)} files, {report.triples} triples"
@@ -27,17 +32,38 @@ def summary_line(report: Report) -> str:
 
 
 def _text(report: Report) -> str:
+    """One line per mistake: the offending value where there is one, and a QC check that found the
+    same mistake as a shape named on the shape's line rather than given a line of its own."""
     lines = []
     current = None
+    also = _also(report.findings)
     for f in report.findings:
+        if f in also.get(None, ()):
+            continue  # folded into the shape's line
         if f.file != current:
             if current is not None:
                 lines.append("")
             current = f.file
         focus = f" {f.focus}" if f.focus != "-" else ""
         path = f" {f.path}" if f.path else ""
-        lines.append(f"{f.severity.upper()} {f.where}{focus}{path}: {f.message} ({f.shape})")
+        value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
+        rules = "; also ".join([f.shape, *(q.shape for q in also.get(f, ()))])
+        lines.append(f"{f.severity.upper()} {f.where}{focus}{path}: {f.message}{value} ({rules})")
     return "\n".join(lines)
+
+
+def _also(findings) -> dict:
+    """{shape finding: [QC findings of the same mistake]}, and {None: every QC finding folded}: the
+    same node, file and line, and the same property where both name one."""
+    shapes = [f for f in findings if not f.shape.startswith("qc:")]
+    folded: dict = {None: []}
+    for q in (f for f in findings if f.shape.startswith("qc:")):
+        same = next((s for s in shapes if (s.file, s.line, s.focus) == (q.file, q.line, q.focus)
+                     and (not s.path or not q.path or s.path == q.path)), None)
+        if same is not None:
+            folded.setdefault(same, []).append(q)
+            folded[None].append(q)
+    return folded
 
 
 def _json(report: Report) -> str:
