@@ -290,3 +290,13 @@ def test_the_text_report_shows_the_offending_value_and_one_line_per_mistake(caps
     main(["validate", "data", str(FIXTURES / "invalid" / "entity-without-label.ttl")])
     lines = [line for line in capsys.readouterr().out.splitlines() if "kg:fixture-unlabelled" in line]
     assert len(lines) == 1 and lines[0].endswith("(mkgsh:EntityShape-label; also qc:entity-without-label)")
+
+
+def test_a_quote_that_is_not_the_article_s_text_says_what_the_article_has_and_where_the_quote_is(capsys):
+    main(["validate", "data", str(FIXTURES / "invalid" / "quote-not-verbatim.ttl")])
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "(mkgsh:QuoteShape" in line]
+    assert 'which read "Baclofen is a muscle relaxant drug"' in line and "occurs nowhere in the article" in line
+    assert "-1" not in line
+    main(["validate", "data", str(FIXTURES / "invalid" / "quote-offsets-off-by-one.ttl")])
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "(mkgsh:QuoteShape" in line]
+    assert "the quote itself starts at character 187" in line and "system.\\n\"" in line  # one line, newline shown

@@ -48,7 +48,8 @@ def _text(report: Report) -> str:
         path = f" {f.path}" if f.path else ""
         value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
         rules = "; also ".join([f.shape, *(q.shape for q in also.get(f, ()))])
-        lines.append(f"{f.severity.upper()} {f.where}{focus}{path}: {f.message}{value} ({rules})")
+        message = f.message.replace("\n", "\\n")  # one line per finding, whatever text a message quotes
+        lines.append(f"{f.severity.upper()} {f.where}{focus}{path}: {message}{value} ({rules})")
     return "\n".join(lines)
 
 
