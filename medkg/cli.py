@@ -237,6 +237,10 @@ def _query(args) -> int:
     if args.endpoint:
         results = run.run_remote(query, params, args.endpoint, timeout=args.timeout,
                                  default_graph=args.default_graph, max_bytes=args.max_bytes)
+        if not results.rows and results.boolean is None and not args.default_graph:
+            hint = run.named_graphs_hint(args.endpoint, timeout=args.timeout)
+            if hint:
+                _notes([hint])
     else:
         results = run.run_local(query, params, timeout=args.timeout, allow_service=args.allow_service)
     sys.stdout.write(render.render(results, fmt))
@@ -367,10 +371,14 @@ def _validate(args) -> int:
         _notes(source.notes)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
-    from medkg.validate.engine import validate
+    from medkg.validate.engine import in_context, validate, validate_in_context
     from medkg.validate.render import render, summary_line
 
-    report = validate(paths, sparql_engine=args.engine, changed=args.changed)
+    files = None if args.changed else in_context(paths)
+    if files:
+        report = validate_in_context(files, sparql_engine=args.engine)
+    else:
+        report = validate(paths, sparql_engine=args.engine, changed=args.changed)
     _notes(report.notes)
     body = render(report, args.format)
     if body:

@@ -300,3 +300,19 @@ def test_a_quote_that_is_not_the_article_s_text_says_what_the_article_has_and_wh
     main(["validate", "data", str(FIXTURES / "invalid" / "quote-offsets-off-by-one.ttl")])
     [line] = [line for line in capsys.readouterr().out.splitlines() if "(mkgsh:QuoteShape" in line]
     assert "the quote itself starts at character 187" in line and "system.\\n\"" in line  # one line, newline shown
+
+
+def test_one_data_file_is_checked_with_the_rest_of_data_around_it(tmp_path, monkeypatch, capsys):
+    # Alone, a file's references to nodes defined in other files all read as undefined (125 of them).
+    assert main(["validate", str(ROOT / "data" / "claims" / "uses.ttl")]) == 0
+    assert "checked with the rest of data/ around it" in capsys.readouterr().err
+    from medkg.validate import engine
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    monkeypatch.setattr(engine, "DATA_DIR", data)
+    conditions = data / "conditions.ttl"
+    conditions.write_text(conditions.read_text(encoding="utf-8").replace('    rdfs:label "pain"@en ;\n', ""), encoding="utf-8")
+    assert main(["validate", str(conditions)]) == 1  # its own mistake is still found
+    out = capsys.readouterr().out
+    assert "kg:pain" in out and "uses.ttl" not in out  # and only the named file's findings are shown

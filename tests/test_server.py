@@ -276,3 +276,35 @@ def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder()
         if process.poll() is None:
             process.kill()
         process.stdout.close()
+
+
+@pytest.fixture
+def only_named(tmp_path):
+    """A store of its own whose default graph is empty and whose data is in the named graph
+    `medkg load` fills (the session's server may have data in its default graph)."""
+    from medkg.query.server import free_port, oxigraph_binary, wait_until_ready
+
+    port = free_port()
+    process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "store"),
+                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base + "/query", process)
+        assert main(["load", "--endpoint", base + "/store", "--graph", GRAPH_IRI]) == 0
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_no_rows_from_a_store_whose_data_is_in_a_named_graph_points_at_default_graph(only_named, capsys):
+    # The data sits in the named graph `medkg load` fills: without --default-graph only a header
+    # came back, with nothing to say why.
+    loaded = only_named
+    capsys.readouterr()
+    assert main(["query", "uses", "--endpoint", loaded + "/query", "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("\n") == 1  # the header alone
+    assert "named graphs" in captured.err and GRAPH_IRI in captured.err and "--default-graph" in captured.err
+    assert main(["query", "uses", "--endpoint", loaded + "/query", "--default-graph", GRAPH_IRI, "--format", "csv"]) == 0
+    assert capsys.readouterr().err == ""

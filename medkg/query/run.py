@@ -7,6 +7,7 @@ ontology's labels and subclass links (a medkg:RiskClaim is a medkg:Claim). `medk
 
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -22,6 +23,7 @@ from medkg.query.catalogue import (
     without_header,
 )
 from medkg.query.results import Results, from_oxigraph_solutions
+from medkg.rdf.namespaces import GRAPH
 
 
 def graph_triples() -> list[ox.Triple]:
@@ -101,3 +103,18 @@ def ntriples() -> bytes:
     """The whole graph (data and ontology) as sorted N-Triples, for uploads."""
     lines = sorted({f"{t} ." for t in graph_triples()})
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def named_graphs_hint(url: str, *, timeout: float) -> str | None:
+    """Why a query on an endpoint may have found nothing: the data is in named graphs and the
+    default graph is (nearly) empty. A sentence pointing at --default-graph, or None."""
+    probe = Query("probe", Path("probe.rq"), "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3")
+    try:
+        graphs = endpoint.query(url, probe.text, "SELECT", timeout=timeout).rows
+    except EndpointError:
+        return None  # the hint is a courtesy: never a second failure
+    if not graphs:
+        return None
+    names = ", ".join(sorted({str(row[0].value) for row in graphs}))
+    return (f"no rows; the store keeps its data in named graphs ({names}, ...): query one with "
+            f"--default-graph IRI (medkg load fills {GRAPH})")

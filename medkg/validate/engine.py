@@ -42,6 +42,27 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
     return report
 
 
+def in_context(paths: list[Path]) -> list[Path] | None:
+    """The files to report on, where every path named is a file inside data/ but not all of it:
+    those are checked with the rest of data/ around them (a file alone points at nodes defined
+    elsewhere, and every such reference read as undefined). None otherwise."""
+    data = DATA_DIR.resolve()
+    files = [p.resolve() for p in paths]
+    if not files or not all(f.is_file() and f.is_relative_to(data) for f in files):
+        return None
+    return files
+
+
+def validate_in_context(files: list[Path], sparql_engine: str = "oxigraph") -> Report:
+    """Validate data/ whole and keep the findings located in `files`."""
+    report = validate([DATA_DIR], sparql_engine=sparql_engine)
+    named = {relative(f) for f in files}
+    report.findings = [f for f in report.findings if f.file in named]
+    report.notes.append(f"checked with the rest of {relative(DATA_DIR)}/ around it; findings in "
+                        f"{', '.join(sorted(named))} only")
+    return report
+
+
 def _validate_files(validator: "Validator", paths: list[Path] | None, notes: list[str]) -> Report:
     """Read every file and check every node."""
     data = load_data(paths)
