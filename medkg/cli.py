@@ -129,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--default-graph", type=_iri, metavar="IRI", help="with --endpoint: the graph to query as the default graph")
     query.add_argument("--format", help="table, csv, tsv, json or md, or a media type (default: table on a terminal, csv otherwise)")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query parameter (repeatable)")
+    query.add_argument("--wide", action="store_true",
+                       help="table: every cell on one line, however wide (by default the table wraps to the terminal)")
     query.add_argument("--allow-service", action="store_true",
                        help="let a local query's SERVICE clauses fetch from the servers they name (off by default)")
     query.add_argument("--max-bytes", type=_positive_int, default=256 * 1024 * 1024, metavar="N",
@@ -243,7 +245,10 @@ def _query(args) -> int:
                 _notes([hint])
     else:
         results = run.run_local(query, params, timeout=args.timeout, allow_service=args.allow_service)
-    sys.stdout.write(render.render(results, fmt))
+    import shutil
+
+    width = None if args.wide else (shutil.get_terminal_size().columns if sys.stdout.isatty() else render.TABLE_WIDTH)
+    sys.stdout.write(render.render(results, fmt, width))
     return errors.OK
 
 

@@ -7,6 +7,7 @@ short name or the media type.
 import csv
 import io
 import json
+import textwrap
 
 from medkg.errors import InputError
 from medkg.query.results import Results, Term
@@ -20,7 +21,8 @@ FORMATS = {
     "json": ("application/sparql-results+json", "srj"),
     "md": ("text/markdown", "md"),
 }
-TABLE_CELL = 70  # characters of a cell in the terminal table; csv, tsv, json and md keep everything
+TABLE_WIDTH = 100  # the table's width where no terminal says otherwise
+MIN_COLUMN = 12  # a column is never wrapped narrower than this (or its header)
 
 
 def format_name(name_or_media_type: str) -> str:
@@ -30,8 +32,12 @@ def format_name(name_or_media_type: str) -> str:
     raise InputError(f"--format {name_or_media_type}: choose one of {', '.join(FORMATS)} (or their media types)")
 
 
-def render(results: Results, fmt: str) -> str:
-    return {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown}[fmt](results)
+def render(results: Results, fmt: str, width: int | None = TABLE_WIDTH) -> str:
+    """The results in a format; the table fits `width` columns by wrapping its longest cells
+    (None: every cell on one line, however wide: `medkg query --wide`). Nothing is cut."""
+    if fmt == "table":
+        return _table(results, width)
+    return {"csv": _csv, "tsv": _tsv, "json": _json, "md": _markdown}[fmt](results)
 
 
 def _csv(results: Results) -> str:
@@ -67,15 +73,38 @@ def _json(results: Results) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _table(results: Results) -> str:
+def _table(results: Results, width: int | None) -> str:
     if results.boolean is not None:
         return f"{str(results.boolean).lower()}\n"
-    cells = [[_short(readable(t), TABLE_CELL) for t in row] for row in results.rows]
+    cells = [[readable(t).replace("\n", " ") for t in row] for row in results.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(results.variables)]
-    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()  # noqa: E731
-    out = [line(results.variables), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    if width is not None:
+        widths = _fit(widths, [len(v) for v in results.variables], width)
+
+    def lines(values: list[str]) -> list[str]:
+        wrapped = [textwrap.wrap(v, w, break_long_words=True) or [""] for v, w in zip(values, widths, strict=True)]
+        return ["  ".join((col[i] if i < len(col) else "").ljust(w) for col, w in zip(wrapped, widths, strict=True)).rstrip()
+                for i in range(max(len(col) for col in wrapped))]
+
+    out = lines(results.variables) + ["  ".join("-" * w for w in widths)]
+    for row in cells:
+        out += lines(row)
     out.append(f"({len(results.rows)} row{'s' if len(results.rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def _fit(widths: list[int], headers: list[int], total: int) -> list[int]:
+    """Narrow the widest columns, one character at a time, until the table (with its two-space
+    gaps) fits `total`, or no column can give more."""
+    widths = list(widths)
+    floor = [max(MIN_COLUMN, h) for h in headers]
+    while sum(widths) + 2 * (len(widths) - 1) > total:
+        candidates = [i for i, w in enumerate(widths) if w > floor[i]]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
 
 
 def _markdown(results: Results) -> str:
@@ -122,5 +151,3 @@ def _json_term(term: Term) -> dict:
     return out
 
 
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
