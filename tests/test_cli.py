@@ -316,3 +316,27 @@ def test_one_data_file_is_checked_with_the_rest_of_data_around_it(tmp_path, monk
     assert main(["validate", str(conditions)]) == 1  # its own mistake is still found
     out = capsys.readouterr().out
     assert "kg:pain" in out and "uses.ttl" not in out  # and only the named file's findings are shown
+
+
+@pytest.mark.parametrize("turtle, hint", [
+    ('kg:x a schema:Drug\n    rdfs:label "x"@en .\n', "missing ; or . at the end of line 5"),
+    ('kg:x rdfs:label "x"@en, .\n', "a trailing , before the . on line 5"),
+    ('kg:x rdfs:label "x"@en ,\n\nkg:y rdfs:label "y"@en .\n', "a trailing , at the end of line 5"),
+    ('kg:x rdfs:label "x@en ;\n    rdfs:comment "c"@en .\n', "unclosed string starting at line 5, column 17"),
+])
+def test_syntax_hints_name_the_likely_cause(tmp_path, turtle, hint, capsys):
+    # A missing ; was reported as a missing . (whose fix gave a second error), a trailing , at the next
+    # block, an unclosed string only as "line jumps are not allowed".
+    head = "@prefix kg: <https://w3id.org/medkg/id/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    path = tmp_path / "edit.ttl"
+    path.write_text(head + "@prefix schema: <https://schema.org/> .\n\n" + turtle, encoding="utf-8")
+    assert main(["validate", "--syntax-only", str(path)]) == 2
+    assert hint in capsys.readouterr().err
+
+
+def test_every_file_s_syntax_error_is_reported_at_once(tmp_path, capsys):
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text('<urn:x> <urn:p> "unclosed .\n', encoding="utf-8")
+    assert main(["validate", "--syntax-only", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "a.ttl:1:" in err and "b.ttl:1:" in err

@@ -114,7 +114,8 @@ def parse_file(path: Path, base_iri: str | None = None) -> tuple[list[ox.Triple]
     except SyntaxError as e:
         message = _POSITION.sub("", e.msg)
         raise InputError(
-            f"{relative(path)}:{e.lineno}:{e.offset}: Turtle syntax error: {message}{_hint(message)}"
+            f"{relative(path)}:{e.lineno}:{e.offset}: Turtle syntax error: {message}"
+            f"{_hint(message, text.splitlines(), e.lineno or 0, e.offset or 0)}"
         ) from None
     return triples, text
 
@@ -124,8 +125,13 @@ def load(paths: list[Path], base_iri: str | None = None) -> Source:
     claims) is one triple of the graph and kept once."""
     source = Source()
     seen = set()
+    broken = []  # every file's syntax error, not only the first one's
     for path in collect(paths):
-        triples, text = parse_file(path, base_iri)
+        try:
+            triples, text = parse_file(path, base_iri)
+        except InputError as e:
+            broken.append(str(e))
+            continue
         if not triples:
             source.notes.append(f"warning: {relative(path)} holds no triples (empty, or only prefixes and "
                                 "comments); add its statements or delete it")
@@ -135,6 +141,8 @@ def load(paths: list[Path], base_iri: str | None = None) -> Source:
         blank = [t for t in triples if _has_blank_node(t)]
         if blank:
             source.blank_node_files[path] = blank
+    if broken:
+        raise InputError("\n".join(broken))
     return source
 
 
@@ -166,8 +174,31 @@ def to_rdflib(term):
     raise TypeError(f"unexpected RDF term {term!r}")
 
 
-def _hint(message: str) -> str:
-    """What to do, for the mistakes curators make most."""
+def _hint(message: str, lines: list[str] | None = None, line: int = 0, column: int = 0) -> str:
+    """What to do, for the mistakes curators make most, read from where the parser stopped.
+
+    >>> _hint("A dot is expected at the end of statements", ["kg:x a kg:Y", '    rdfs:label "x" .'], 2, 5)
+    '; missing ; or . at the end of line 1 (a ; goes on with the same subject, a . ends the statement)'
+    >>> _hint(". is not a valid RDF object", ['kg:x rdfs:label "x", .'], 1, 22)
+    '; a trailing , before the . on line 1: remove it, or write the next value after it'
+    """
+    lines = lines or []
+    before = [(n, text) for n, text in enumerate(lines[: max(0, line - 1)], start=1) if text.strip()]
+    if "dot is expected" in message and before:
+        n, previous = before[-1]
+        if previous.rstrip().endswith(","):
+            return f"; a trailing , at the end of line {n}: remove it, or write the next value after it"
+        here = lines[line - 1][max(0, column - 1):] if 0 < line <= len(lines) else ""
+        if re.match(r"\s*([\w-]*:[\w-]*|a)\s", here) and lines[line - 1][: max(0, column - 1)].strip() == "":
+            return (f"; missing ; or . at the end of line {n} "
+                    "(a ; goes on with the same subject, a . ends the statement)")
+    if "is not a valid RDF object" in message and message.startswith("."):
+        return f"; a trailing , before the . on line {line}: remove it, or write the next value after it"
+    if "Line jumps are not allowed in string literals" in message and 0 < line <= len(lines):
+        opened = lines[line - 1].rfind('"', 0, max(0, column - 1))
+        if opened >= 0:
+            return (f"; unclosed string starting at line {line}, column {opened + 1}: close it with a quotation "
+                    'mark (or use """ for text over several lines)')
     if m := _UNDECLARED.search(message):
         from medkg.rdf.prefixes import prefixes
 
