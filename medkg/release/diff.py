@@ -17,12 +17,12 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from medkg.errors import InputError
-from medkg.io.load import collect, load_ontology, parse_file
+from medkg.io.load import collect, load_ontology
 from medkg.paths import DATA_DIR
 from medkg.query.render import readable
 from medkg.query.results import from_oxigraph
 from medkg.rdf.namespaces import KG, MEDKG, OA, RDF, RDFS, SKOS
-from medkg.validate.changed import files_at, repo_root, triples_at
+from medkg.validate.changed import files_at, repo_root
 
 ENTITY = str(KG)
 MAPPINGS = {SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}
@@ -49,23 +49,10 @@ class Diff:
         return not any(vars(self).values())
 
 
-def side(spec: str) -> set[ox.Triple]:
-    """A version: a file or folder of Turtle, or a git revision of data/."""
-    path = Path(spec)
-    if path.exists():
-        triples = _statements(collect([path]))
-    else:
-        try:
-            triples = triples_at(repo_root(DATA_DIR), spec, [DATA_DIR])
-        except InputError as e:
-            raise InputError(f"{spec}: neither a file, a folder, nor a git revision ({e})") from None
-    blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
-    if blank:
-        raise InputError(
-            f"{spec}: {len(blank)} triple(s) use blank nodes, which two versions cannot match up; "
-            "medkg diff compares data whose every node has an IRI"
-        )
-    return triples
+def side(spec: str) -> set:
+    """A version's every statement: a file or folder of Turtle, or a git revision of data/."""
+    v = version(spec)
+    return _parse_side(v, sorted(v.files))
 
 
 @dataclass
@@ -156,20 +143,6 @@ def _parse(content: bytes, name: str, spec: str) -> set:
         return set(ox.parse(content, format=ox.RdfFormat.TURTLE))
     except SyntaxError as e:
         raise InputError(f"{name} in {spec}:{e.lineno}:{e.offset}: does not parse ({e.msg})") from None
-
-
-def _statements(files: list[Path]) -> set:
-    """The files' statements as pyoxigraph quads in the default graph, compared as they are: no
-    conversion to triples or location index (a third of the time at ~1M triples). A file that
-    does not parse is read again by the strict loader, for its file:line message."""
-    statements = set()
-    for file in files:
-        try:
-            statements.update(ox.parse(path=str(file), format=ox.RdfFormat.TURTLE))
-        except (SyntaxError, OSError, ValueError):
-            parse_file(file)  # raises InputError naming file:line:column
-            raise
-    return statements
 
 
 def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:

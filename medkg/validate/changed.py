@@ -42,18 +42,6 @@ def files_at(root: Path, rev: str, path: Path) -> dict[str, bytes]:
             for name in listed.stdout.split() if name.endswith(".ttl")}
 
 
-def triples_at(root: Path, rev: str, paths: list[Path]) -> set[ox.Triple]:
-    """The triples of the Turtle files under `paths` as they were at git revision `rev`."""
-    triples = set()
-    for path in paths:
-        for name, content in files_at(root, rev, path).items():
-            try:
-                triples.update(_triples(content))
-            except SyntaxError as e:
-                raise InputError(f"{name} at {rev}:{e.lineno}: does not parse") from None
-    return triples
-
-
 def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tuple[set[ox.NamedNode] | None, str]:
     """The subjects of the triples an edit added or removed, or (None, reason) when only a full
     validation will do (InputError for an unknown REV, before any other work): among them, an
