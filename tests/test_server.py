@@ -5,11 +5,11 @@ Every server here listens on 127.0.0.1 on a free port and is stopped by the test
 """
 
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -251,17 +251,20 @@ def _parent_pid(stat: Path) -> int | None:
         return None
 
 
-def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder():
+def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder(tmp_path):
     from medkg.query.server import FOLDER_PREFIX, remove_orphaned_folders
 
-    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "serve", "--port", "0"], cwd=ROOT,
+    # A temporary folder of its own: another medkg serve on the machine would otherwise be right to
+    # remove the orphan first.
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "serve", "--port", "0"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout.readline().startswith("SPARQL endpoint:")
         children = [stat.parent.name for stat in Path("/proc").glob("[0-9]*/stat")
                     if _parent_pid(stat) == process.pid]
         assert len(children) == 1
-        folders = [p for p in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*")
+        folders = [p for p in tmp_path.glob(FOLDER_PREFIX + "*")
                    if (p / "owner.pid").read_text().strip() == str(process.pid)]
         assert len(folders) == 1
         process.kill()
@@ -271,7 +274,7 @@ def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder()
             time.sleep(0.1)
         assert not Path(f"/proc/{children[0]}").exists(), "oxigraph outlived medkg serve"
         assert folders[0].exists()
-        assert folders[0] in remove_orphaned_folders() and not folders[0].exists()
+        assert folders[0] in remove_orphaned_folders(tmp_path) and not folders[0].exists()
     finally:
         if process.poll() is None:
             process.kill()
