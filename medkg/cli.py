@@ -11,8 +11,6 @@ from medkg import __version__, errors
 from medkg.paths import DATA_DIR, relative
 from medkg.rdf.namespaces import GRAPH
 
-GRAPH_IRI = GRAPH
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -133,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="table: every cell on one line, however wide (by default the table wraps to the terminal)")
     query.add_argument("--allow-service", action="store_true",
                        help="let a local query's SERVICE clauses fetch from the servers they name (off by default)")
-    query.add_argument("--max-bytes", type=_positive_int, default=256 * 1024 * 1024, metavar="N",
+    query.add_argument("--max-bytes", type=_positive_int, metavar="N",
                        help="with --endpoint: the largest answer to read, in bytes (default 256 MiB; exit 3 past it)")
     query.add_argument("--timeout", type=_seconds, default=30, help="seconds the whole query may take, locally or on an endpoint (default 30)")
     query.set_defaults(run=_query)
@@ -156,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("--endpoint", required=True, type=_url, metavar="URL", help="the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
     target = load.add_mutually_exclusive_group()
-    target.add_argument("--graph", default=GRAPH_IRI, type=_iri, metavar="IRI", help=f"the named graph to replace (default {GRAPH_IRI})")
+    target.add_argument("--graph", default=GRAPH, type=_iri, metavar="IRI", help=f"the named graph to replace (default {GRAPH})")
     target.add_argument("--default-graph-replace", action="store_true",
                         help="replace the store's default graph instead: everything in it is lost")
     load.add_argument("--timeout", type=_seconds, default=60, help="seconds the whole upload may take (default 60)")
@@ -237,8 +235,9 @@ def _query(args) -> int:
         params[key] = value
     query = catalogue.resolve(args.query)
     if args.endpoint:
+        cap = {"max_bytes": args.max_bytes} if args.max_bytes else {}  # else endpoint.DEFAULT_MAX_BYTES
         results = run.run_remote(query, params, args.endpoint, timeout=args.timeout,
-                                 default_graph=args.default_graph, max_bytes=args.max_bytes)
+                                 default_graph=args.default_graph, **cap)
         if not results.rows and results.boolean is None and not args.default_graph:
             hint = run.named_graphs_hint(args.endpoint, timeout=args.timeout)
             if hint:
@@ -376,14 +375,10 @@ def _validate(args) -> int:
         _notes(source.notes)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
-    from medkg.validate.engine import in_context, validate, validate_in_context
+    from medkg.validate.engine import validate
     from medkg.validate.render import render, summary_line
 
-    files = None if args.changed else in_context(paths)
-    if files:
-        report = validate_in_context(files, sparql_engine=args.engine)
-    else:
-        report = validate(paths, sparql_engine=args.engine, changed=args.changed)
+    report = validate(paths, sparql_engine=args.engine, changed=args.changed)
     _notes(report.notes)
     body = render(report, args.format)
     if body:

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from medkg.cli import GRAPH_IRI, main
+from medkg.cli import main
 from medkg.paths import ROOT
 from medkg.query import catalogue
 from medkg.query.endpoint import EndpointError, put_graph
 from medkg.query.run import graph_triples, local_store, run_local, run_remote
+from medkg.rdf.namespaces import GRAPH as GRAPH_IRI
 
 QUERIES = catalogue.catalogue()
 

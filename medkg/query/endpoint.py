@@ -76,7 +76,6 @@ class _Deadline:
     and a timer shuts every socket down at the deadline, which ends any read blocked on it."""
 
     def __init__(self, seconds: float):
-        self.seconds = seconds
         self.end = time.monotonic() + seconds
         self.expired = False
         self._sockets: list[socket.socket] = []
@@ -157,34 +156,27 @@ def _exchange(url: str, request: urllib.request.Request, timeout: float, max_byt
 
 
 @contextmanager
-def _network_errors(url: str, timeout: float, deadline: _Deadline | None = None):
-    """Turn what HTTP and the network can throw into one EndpointError line."""
-    late = f"{url}: no answer within {timeout:g} s (raise --timeout, or check the endpoint)"
+def _network_errors(url: str, timeout: float, deadline: _Deadline):
+    """Turn what HTTP and the network can throw into one EndpointError line. Past the deadline,
+    whatever broke (the timer shut the socket) is the time limit."""
     try:
         yield
     except EndpointError:
         raise
-    except urllib.error.HTTPError as e:
-        raise EndpointError(f"{url}: HTTP {e.code} {e.reason}: {_first_line(_body(e))}") from None
-    except http.client.IncompleteRead as e:
-        if deadline is not None and deadline.expired:
-            raise EndpointError(late) from None
-        raise EndpointError(f"{url}: the answer stopped short of its Content-Length "
-                            f"({len(e.partial):,} bytes, {e.expected:,} more expected)") from None
-    except (http.client.HTTPException, ValueError) as e:  # a malformed status line or header, a bad URL
-        if deadline is not None and deadline.expired:
-            raise EndpointError(late) from None
-        raise EndpointError(f"{url}: not an HTTP answer a SPARQL endpoint gives ({type(e).__name__}: {e})") from None
-    except TimeoutError:
-        raise EndpointError(late) from None
-    except urllib.error.URLError as e:
-        if deadline is not None and deadline.expired:
-            raise EndpointError(late) from None
-        raise EndpointError(f"{url}: {_reason(e.reason, timeout)}") from None
-    except OSError as e:
-        if deadline is not None and deadline.expired:
-            raise EndpointError(late) from None
-        raise EndpointError(f"{url}: {_reason(e, timeout)}") from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as e:
+        if deadline.expired or isinstance(e, TimeoutError):
+            raise EndpointError(f"{url}: no answer within {timeout:g} s (raise --timeout, or check the endpoint)") from None
+        raise EndpointError(f"{url}: {_describe(e, timeout)}") from None
+
+
+def _describe(e: Exception, timeout: float) -> str:
+    if isinstance(e, urllib.error.HTTPError):
+        return f"HTTP {e.code} {e.reason}: {_first_line(_body(e))}"
+    if isinstance(e, http.client.IncompleteRead):
+        return f"the answer stopped short of its Content-Length ({len(e.partial):,} bytes, {e.expected:,} more expected)"
+    if isinstance(e, (http.client.HTTPException, ValueError)):  # a malformed status line or header, a bad URL
+        return f"not an HTTP answer a SPARQL endpoint gives ({type(e).__name__}: {e})"
+    return _reason(e.reason if isinstance(e, urllib.error.URLError) else e, timeout)
 
 
 def _reason(reason, timeout: float) -> str:

@@ -7,7 +7,6 @@ ontology's labels and subclass links (a medkg:RiskClaim is a medkg:Claim). `medk
 
 import threading
 import time
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -108,9 +107,9 @@ def ntriples() -> bytes:
 def named_graphs_hint(url: str, *, timeout: float) -> str | None:
     """Why a query on an endpoint may have found nothing: the data is in named graphs and the
     default graph is (nearly) empty. A sentence pointing at --default-graph, or None."""
-    probe = Query("probe", Path("probe.rq"), "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3")
+    probe = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3"
     try:
-        graphs = endpoint.query(url, probe.text, "SELECT", timeout=timeout).rows
+        graphs = endpoint.query(url, probe, "SELECT", timeout=timeout).rows
     except EndpointError:
         return None  # the hint is a courtesy: never a second failure
     if not graphs:

@@ -32,6 +32,8 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
     "pyshacl" leaves the shapes to pySHACL, as the reference the fast path is tested against.
     changed REV validates only the nodes a git diff against REV touched (and those pointing at them).
     """
+    if not changed and (files := in_context(paths or [])):
+        return validate_in_context(files, sparql_engine, validator)
     validator = validator or Validator(sparql_engine)
     notes = list(validator.notes)
     if changed:
@@ -53,9 +55,9 @@ def in_context(paths: list[Path]) -> list[Path] | None:
     return files
 
 
-def validate_in_context(files: list[Path], sparql_engine: str = "oxigraph") -> Report:
+def validate_in_context(files: list[Path], sparql_engine: str = "oxigraph", validator: "Validator | None" = None) -> Report:
     """Validate data/ whole and keep the findings located in `files`."""
-    report = validate([DATA_DIR], sparql_engine=sparql_engine)
+    report = validate([DATA_DIR], sparql_engine=sparql_engine, validator=validator)
     named = {relative(f) for f in files}
     report.findings = [f for f in report.findings if f.file in named]
     report.notes.append(f"checked with the rest of {relative(DATA_DIR)}/ around it; findings in "
