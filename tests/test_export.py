@@ -1,6 +1,7 @@
 """Releases: byte-stable files that independent parsers accept, with true metadata, written atomically."""
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -94,14 +95,70 @@ def test_canonical_hash_is_recognisable_in_another_serialisation(release):
 
 
 def test_jsonld_reads_as_plain_json(release):
-    import json
-
     document = json.loads((release / "medkg-data.jsonld").read_text(encoding="utf-8"))
     baclofen = next(n for n in document["@graph"] if n["@id"] == "kg:baclofen")
     assert baclofen["@type"] == "schema:Drug" and baclofen["label"] == "baclofen"
     assert "kg:substance-dependence" in baclofen["applied_to_treat"]
     context = json.loads((release / "context.jsonld").read_text(encoding="utf-8"))
     assert context["@context"] == document["@context"]
+    claims = [n for n in document["@graph"] if "medkg_quote" in n]
+    assert len(claims) == 49 and all(isinstance(c["medkg_quote"], dict) for c in claims)
+    assert not any(n["@id"].startswith("quote:") for n in document["@graph"]), "quote parts are nested, not top level"
+    for claim in claims:
+        assert isinstance(claim["subject"], str), "an IRI is a compact string"
+        assert isinstance(claim["object"], str) or "@value" in claim["object"], "never an {'@id': ...} object"
+        position = next(s for s in claim["medkg_quote"]["hasSelector"] if "start" in s)
+        assert isinstance(position["start"], int) and isinstance(position["end"], int)
+    keys = {k for n in document["@graph"] for k in n} | {k for c in claims for s in c["medkg_quote"]["hasSelector"] for k in s}
+    assert {"prefix", "suffix", "exact", "certainty"} <= keys
+    assert not {k for k in keys if k.startswith(("medkg_", "oa_"))} - {"medkg_quote"}
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_jsonld_means_the_same_to_an_independent_processor(release, part):
+    """PyLD (the JSON-LD reference implementation's Python port) turns each file into the same RDF."""
+    from pyld import jsonld as pyld
+
+    document = json.loads((release / f"medkg-{part}.jsonld").read_text(encoding="utf-8"))
+    nquads = pyld.to_rdf(document, {"format": "application/n-quads"})
+    assert isomorphic(rdflib.Graph().parse(data=nquads, format="nt"), source_graph(part))
+
+
+def test_jsonld_keeps_every_literal_as_written():
+    """Integers written canonically become JSON numbers; everything else keeps its lexical form."""
+    written = """@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a ex:n 5, 05, +5, -0, -12 ; ex:d 5.0, 5 ; ex:e 1e0 ; ex:i "5"^^xsd:int ; ex:s "5" ;
+             ex:mixed ex:b, "b"@en, 7 ; ex:link ex:b .
+        ex:b ex:n 0 ; ex:list (1 "two") ."""
+    triples = list(ox.parse(written, format=ox.RdfFormat.TURTLE))
+    text = jsonld.document(triples, jsonld.context(triples, {"ex": "http://example.org/", "xsd": "http://www.w3.org/2001/XMLSchema#"}))
+    back = list(ox.parse(text, format=ox.RdfFormat.JSON_LD))
+    literals = sorted(str(t.object) for t in triples if isinstance(t.object, ox.Literal))
+    assert sorted(str(t.object) for t in back if isinstance(t.object, ox.Literal)) == literals
+    assert isomorphic(rdflib.Graph().parse(data=text, format="json-ld"), rdflib.Graph().parse(data=written, format="turtle"))
+    assert '"-12"' not in text and "-12" in text and '"05"' in text and '"5.0"' in text
+
+
+def test_readme_javascript_lists_the_claims_with_their_quotes(release):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (apt-get install nodejs); the README's JavaScript is not run")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    marker = "<!-- tested: tests/test_export.py::test_readme_javascript_lists_the_claims_with_their_quotes -->"
+    block = readme.split(marker, 1)[1].split("```js\n", 1)[1].split("```", 1)[0]
+    assert len(block.strip().splitlines()) == 3
+    result = subprocess.run([node, "-e", block], cwd=release.parent, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    printed = {line.split(" ", 1)[0]: line for line in result.stdout.splitlines()}
+    store = ox.Store()
+    store.load(path=str(release / "medkg-data.nt"), format=ox.RdfFormat.N_TRIPLES)
+    quotes = {str(row["c"].value): row["exact"].value for row in store.query(
+        "PREFIX medkg: <https://w3id.org/medkg/vocab#> PREFIX oa: <http://www.w3.org/ns/oa#> "
+        "SELECT ?c ?exact WHERE { ?c medkg:quote/oa:hasSelector/oa:exact ?exact }")}
+    assert len(printed) == len(quotes) == 49
+    for iri, exact in quotes.items():
+        curie = "claim:" + iri.rsplit("/", 1)[1]
+        assert printed[curie].endswith(json.dumps(exact, ensure_ascii=False))
 
 
 def test_a_failed_export_leaves_the_previous_release_intact(tmp_path, monkeypatch):

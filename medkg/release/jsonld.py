@@ -1,20 +1,33 @@
 """Compact, sorted JSON-LD with a published @context, so the graph reads as plain JSON.
 
-Each property gets a short key (its local name, or prefix_local where two would clash); a
-property whose values are all IRIs is coerced to "@id", one whose values all share a datatype or
-language is coerced to it, so most values are bare strings. Lexical forms are kept as strings
-("5.0" stays "5.0"), never turned into JSON numbers.
+Each property gets a short key: its local name, or prefix_local where two would clash (a term of
+the project's own vocabularies, medkg: then oa:, keeps the plain name) or where the name is a
+prefix of the registry (`quote:` is, so medkg:quote is `medkg_quote`). IRIs are always compact
+strings ("kg:baclofen"): a property with an IRI among its values is coerced to "@id" and its
+literals, if any, are value objects. A property whose values share a datatype or language is
+coerced to it, so most literals are bare strings. Integers written canonically are JSON numbers
+(JSON-LD reads 187 back as "187"^^xsd:integer); every other literal keeps its written form as a
+string ("5.0"^^xsd:decimal stays "5.0", "05"^^xsd:integer stays "05"), so the RDF reads back
+term for term. The parts of a quote (the oa:SpecificResource and its two selectors) and blank
+nodes are nested in the one node that points at them, as JSON-LD framing would embed them.
 """
 
 import json
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 
-from medkg.rdf.namespaces import RDF, XSD
+from medkg.rdf.namespaces import MEDKG, OA, RDF, XSD
 
 RDF_TYPE = str(RDF.type)
 XSD_STRING = str(XSD.string)
+XSD_INTEGER = str(XSD.integer)
+CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+# Nodes that belong to the one node pointing at them: a claim's quote and its selectors.
+NESTED_TYPES = {str(OA.SpecificResource), str(OA.TextPositionSelector), str(OA.TextQuoteSelector)}
+# Who keeps the plain key when two properties share a local name.
+PLAIN_NAME_FIRST = (str(MEDKG), str(OA))
 
 
 def context(triples: list[ox.Triple], registry: dict[str, str]) -> dict:
@@ -26,7 +39,7 @@ def context(triples: list[ox.Triple], registry: dict[str, str]) -> dict:
     names = _short_names(sorted(kinds), registry)
     for iri, key in names.items():
         definition = {"@id": _curie(iri, registry)}
-        [kind] = kinds[iri] if len(kinds[iri]) == 1 else [None]
+        [kind] = kinds[iri] if len(kinds[iri]) == 1 else ["@id"] if "@id" in kinds[iri] else [None]
         if kind == "@id":
             definition["@type"] = "@id"
         elif kind and kind.startswith("@"):
@@ -38,7 +51,8 @@ def context(triples: list[ox.Triple], registry: dict[str, str]) -> dict:
 
 
 def document(triples: list[ox.Triple], ctx: dict) -> str:
-    """A JSON-LD document with the context inline and one node per subject, all sorted."""
+    """A JSON-LD document with the context inline, one node per subject (quote parts and blank
+    nodes nested in their one referrer), all sorted."""
     keys = {v["@id"]: k for k, v in ctx.items() if isinstance(v, dict)}
     registry = {k: v for k, v in ctx.items() if isinstance(v, str)}
     nodes: dict[str, dict] = {}
@@ -49,19 +63,43 @@ def document(triples: list[ox.Triple], ctx: dict) -> str:
             continue
         key = keys[_curie(t.predicate.value, registry)]
         node.setdefault(key, []).append(_value(t.object, ctx[key], registry))
-    graph = []
-    for node_id in sorted(nodes):
-        node = nodes[node_id]
-        out = {}
-        for key in sorted(node):
-            values = node[key]
-            if isinstance(values, list):
-                values = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-                out[key] = values[0] if len(values) == 1 else values
-            else:
-                out[key] = values
-        graph.append(out)
+    nested = _nested(triples, registry)
+    graph = [_finish(nodes[node_id], nodes, nested, set()) for node_id in sorted(nodes) if node_id not in nested]
     return json.dumps({"@context": ctx, "@graph": graph}, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _nested(triples: list[ox.Triple], registry: dict) -> set[str]:
+    """The nodes written inside their referrer: quote parts and blank nodes pointed at exactly once."""
+    referrers = Counter(_ref(t.object, registry) for t in triples
+                        if isinstance(t.object, (ox.NamedNode, ox.BlankNode)) and t.predicate.value != RDF_TYPE)
+    candidates = {_ref(t.subject, registry) for t in triples
+                  if isinstance(t.subject, ox.BlankNode)
+                  or (t.predicate.value == RDF_TYPE and t.object.value in NESTED_TYPES)}
+    return {ref for ref in candidates if referrers[ref] == 1}
+
+
+def _finish(node: dict, nodes: dict, nested: set[str], open_: set[str]) -> dict:
+    """The node with sorted keys and values, and each nested node written in place of its reference."""
+    open_ = open_ | {node["@id"]}  # a cycle of blank nodes stays a reference, never recursion
+    out = {}
+    for key in sorted(node):
+        values = node[key]
+        if not isinstance(values, list):
+            out[key] = values
+            continue
+        values = [_finish(nodes[ref], nodes, nested, open_) if (ref := _reference(v)) in nested and ref not in open_
+                  else v for v in values]
+        values = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        out[key] = values[0] if len(values) == 1 else values
+    return out
+
+
+def _reference(value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        return value["@id"]
+    return None
 
 
 def _kind(term) -> str:
@@ -82,21 +120,34 @@ def _value(term, definition: dict, registry: dict):
         return term.value if coerced_language == term.language else {"@value": term.value, "@language": term.language}
     if term.datatype.value == XSD_STRING:
         return term.value if not coerced_type and not coerced_language else {"@value": term.value}
+    if term.datatype.value == XSD_INTEGER and CANONICAL_INTEGER.fullmatch(term.value) and term.value != "-0":
+        number = int(term.value)
+        return number if coerced_type == "xsd:integer" else {"@value": number, "@type": "xsd:integer"}
     datatype = _curie(term.datatype.value, registry)
     return term.value if coerced_type == datatype else {"@value": term.value, "@type": datatype}
 
 
 def _short_names(iris: list[str], registry: dict) -> dict[str, str]:
-    local = {iri: _local(iri) for iri in iris}
-    counts = defaultdict(int)
-    for name in local.values():
-        counts[name] += 1
+    by_name = defaultdict(list)
+    for iri in iris:
+        by_name[_local(iri)].append(iri)
     names = {}
-    for iri, name in local.items():
-        if counts[name] > 1 or name in registry or not name:
-            name = _curie(iri, registry).replace(":", "_")
-        names[iri] = name
+    for name, owners in by_name.items():
+        keeper = owners[0] if len(owners) == 1 else _plain_owner(owners)
+        for iri in owners:
+            plain = name and name not in registry and iri == keeper
+            names[iri] = name if plain else _curie(iri, registry).replace(":", "_")
     return names
+
+
+def _plain_owner(iris: list[str]) -> str | None:
+    """Which of several properties sharing a local name keeps it plain: the one in the first of the
+    project's vocabularies that holds exactly one of them (medkg:quote over a dcterms:quote)."""
+    for namespace in PLAIN_NAME_FIRST:
+        inside = [iri for iri in iris if iri.startswith(namespace)]
+        if inside:
+            return inside[0] if len(inside) == 1 else None
+    return None
 
 
 def _local(iri: str) -> str:
