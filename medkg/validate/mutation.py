@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from medkg.io.load import Source, load_data
+from medkg.progress import Progress
 from medkg.rdf.namespaces import BASE, BIOLINK, MEDKG, OA, RDF, SH, XSD
 from medkg.validate.engine import Validator
 
@@ -107,14 +108,17 @@ def run(per_property: int | None = None, seed: int = 0) -> list[Outcome]:
     validator = Validator()
     data = load_data()
     outcomes = []
-    for mutant in mutants(data, validator.shapes, validator.ontology_graph, per_property, seed):
-        removed = set(mutant.removed)
-        triples = [t for t in data.triples if t not in removed] + list(mutant.added)
-        # Same locations as the shipped files: a mutant is an edit of them.
-        source = Source(files=data.files, triples=triples, locations=data.locations)
-        report = validator.run(source)
-        first = f"{report.findings[0].shape}: {report.findings[0].message}" if report.findings else ""
-        outcomes.append(Outcome(mutant, bool(report.findings), first))
+    chosen = mutants(data, validator.shapes, validator.ontology_graph, per_property, seed)
+    with Progress("validating mutants", total=len(chosen)) as progress:
+        for mutant in chosen:
+            removed = set(mutant.removed)
+            triples = [t for t in data.triples if t not in removed] + list(mutant.added)
+            # Same locations as the shipped files: a mutant is an edit of them.
+            source = Source(files=data.files, triples=triples, locations=data.locations)
+            report = validator.run(source)
+            first = f"{report.findings[0].shape}: {report.findings[0].message}" if report.findings else ""
+            outcomes.append(Outcome(mutant, bool(report.findings), first))
+            progress.advance()
     return outcomes
 
 
