@@ -22,3 +22,8 @@ class EndpointError(MedkgError):
     """A remote endpoint failed, or a query ran out of time. Exit code 3."""
 
     exit_code = ENDPOINT
+
+
+class ShapesRefused(InputError):
+    """A shapes graph a conforming SHACL processor must refuse (an ill-formed shape, a SPARQL
+    query SHACL does not allow). Exit code 2."""

@@ -135,7 +135,8 @@ def test_jsonld_keeps_every_literal_as_written():
     back = list(ox.parse(text, format=ox.RdfFormat.JSON_LD))
     literals = sorted(str(t.object) for t in triples if isinstance(t.object, ox.Literal))
     assert sorted(str(t.object) for t in back if isinstance(t.object, ox.Literal)) == literals
-    assert isomorphic(rdflib.Graph().parse(data=text, format="json-ld"), rdflib.Graph().parse(data=written, format="turtle"))
+    # Not rdflib (its Turtle parser reads 05 as 5) nor PyLD (2.0.4 formats the string "1e0" as a
+    # double and fails): pyoxigraph's parser keeps every literal as written.
     assert '"-12"' not in text and "-12" in text and '"05"' in text and '"5.0"' in text
 
 

@@ -18,12 +18,16 @@ import rdflib
 from medkg.errors import InputError
 from medkg.io.locations import LocationIndex
 from medkg.paths import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
+from medkg.rdf.as_written import decode
 from medkg.rdf.namespaces import XSD
 
 _XSD_STRING = str(XSD.string)
 # rdflib logs a traceback for every ill-typed literal ("1.5"^^xsd:integer) it converts; the
 # shapes report those literals with file and line, so the traceback is only noise.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+# rdflib rewrites literals to their canonical form by default ("05"^^xsd:integer becomes "5",
+# "1"^^xsd:boolean "true"): SHACL checks a literal as written, and a term leaves medkg as it came in.
+rdflib.NORMALIZE_LITERALS = False
 _POSITION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 _UNDECLARED = re.compile(r"The prefix ([\w.-]*): has not been declared")
 
@@ -165,12 +169,26 @@ def to_rdflib(term):
     if isinstance(term, ox.BlankNode):
         return rdflib.BNode(term.value)
     if isinstance(term, ox.Literal):
+        term = decode(term)  # from a store that keeps literals as written (medkg/rdf/as_written.py)
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
         if term.datatype.value == _XSD_STRING:
             # rdflib keeps plain literals without a datatype; xsd:string would not compare equal.
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"unexpected RDF term {term!r}")
+
+
+def to_ox(term):
+    """An rdflib term as pyoxigraph's (the shapes graph's terms, where a query or store needs them)."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
     raise TypeError(f"unexpected RDF term {term!r}")
 
 

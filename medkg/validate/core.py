@@ -24,6 +24,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from medkg.io.load import to_rdflib
 from medkg.rdf.namespaces import RDFS, XSD
 from medkg.validate.model import ConstraintResult
+from medkg.validate.paths import sparql_path
 from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
 
 # Shape terms that say nothing to check by themselves. (sh:sparql is not among them: the
@@ -31,6 +32,7 @@ from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target
 _QUIET = {SH[n] for n in ("path", "property", "severity", "message", "name", "description", "order", "group",
                           "deactivated", "targetClass", "targetSubjectsOf", "targetObjectsOf",
                           "targetNode", "qualifiedMinCount", "qualifiedMaxCount", "flags")}
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 _NODE_KINDS = {
     SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
     SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})", SH.IRIOrLiteral: "!isBlank({v})",
@@ -62,7 +64,15 @@ class CoreShapes:
     def __init__(self, shapes: Graph):
         self.shapes = shapes
         self.checks: list[Check] = []
+        # Parameters of SPARQL-based constraint components the shapes graph declares (SHACL 6).
+        kinds_of_component = set(shapes.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
+        self.custom_parameters = {shapes.value(parameter, SH.path)
+                                  for kind in kinds_of_component
+                                  for component in shapes.subjects(RDF.type, kind)
+                                  for parameter in shapes.objects(component, SH.parameter)}
         kinds = {s for k in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, k)}
+        # A subject of a target predicate is a shape, typed or not (SHACL 2.1).
+        kinds |= {s for p in _TARGETS for s in shapes.subjects(p, None)}
         for shape in sorted(kinds | set(shapes.objects(None, SH.property)), key=str):
             self._vet(shape)
             if not deactivated(shapes, shape):
@@ -91,30 +101,27 @@ class CoreShapes:
     # -- compiling ------------------------------------------------------------------------------
 
     def _vet(self, shape) -> None:
-        if isinstance(shape, BNode):
-            raise Unsupported(f"blank-node shape {shape}")
+        """Unsupported for anything on the shape the compiler does not understand: nothing is skipped."""
         for p in self.shapes.predicates(shape, None):
             if str(p).startswith(str(SH)) and p not in _QUIET and p not in COMPONENTS:
                 raise Unsupported(f"{p} on {shape}")
-        path = self.shapes.value(shape, SH.path)
-        if path is not None and not isinstance(path, URIRef):
-            raise Unsupported(f"a complex sh:path on {shape}")
+            if p in self.custom_parameters:
+                raise Unsupported(f"the constraint component parameter {p} on {shape}")
         if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint) is not None:
             raise Unsupported(f"sh:qualifiedValueShapesDisjoint on {shape}")
-        if (shape, RDF.type, RDFS.Class) in self.shapes:
-            raise Unsupported(f"implicit class target on {shape}")
 
     def _compile(self, shape) -> list[Check]:
-        owners = [shape] + sorted(self.shapes.subjects(SH.property, shape), key=str)
-        if not target_group(self.shapes, owners):
+        if not target_group(self.shapes, shape):
             return []  # reached only through sh:node or sh:qualifiedValueShape: see _conforms
         path = self.shapes.value(shape, SH.path)
-        value = f"?this <{path}> ?v ." if path is not None else "BIND(?this AS ?v)"
+        if path is not None:
+            path = sparql_path(self.shapes, path)  # "<p>", "^<p>", "(<p> / <q>)" ...
+        value = f"?this {path} ?v ." if path is not None else "BIND(?this AS ?v)"
         checks = []
 
         def check(component, where, keep=None, reports_value=True, select="?this ?v", tail=""):
             def query(only, where=where, select=select, tail=tail):
-                return f"SELECT DISTINCT {select} WHERE {{ {target_group(self.shapes, owners, only)} {where} }} {tail}"
+                return f"SELECT DISTINCT {select} WHERE {{ {target_group(self.shapes, shape, only)} {where} }} {tail}"
 
             checks.append(Check(shape, SH[component], query, keep, reports_value))
 
@@ -141,7 +148,7 @@ class CoreShapes:
             parts.append(expression)
         for prop in self.shapes.objects(shape, SH.property):
             self._vet(prop)
-            path = self.shapes.value(prop, SH.path)
+            path = sparql_path(self.shapes, self.shapes.value(prop, SH.path))
             for p, o in self.shapes.predicate_objects(prop):
                 if p in _QUIET or not str(p).startswith(str(SH)):
                     continue
@@ -173,7 +180,7 @@ class Component:
 
 def _count(component: str, op: str):
     def compile_(c, shape, path, value, n, check):
-        check(component, f"OPTIONAL {{ ?this <{path}> ?v }}", reports_value=False, select="?this",
+        check(component, f"OPTIONAL {{ ?this {path} ?v }}", reports_value=False, select="?this",
               tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})")
     return compile_
 
@@ -230,23 +237,28 @@ def _qualified(c, shape, path, value, other, check):
     for limit, op, component in ((low, "<", "QualifiedMinCountConstraintComponent"),
                                  (high, ">", "QualifiedMaxCountConstraintComponent")):
         if limit is not None:
-            check(component, f"OPTIONAL {{ ?this <{path}> ?v FILTER({c._conforms(other, '?v')}) }}",
+            check(component, f"OPTIONAL {{ ?this {path} ?v FILTER({c._conforms(other, '?v')}) }}",
                   reports_value=False, select="?this",
                   tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(limit)})")
 
 
 def _has_value(c, shape, path, value, wanted, check):
-    target = f"?this <{path}> ?h" if path is not None else "BIND(?this AS ?h)"
+    if path is None:  # a node shape: the focus node itself must be the value
+        check("HasValueConstraintComponent", f"FILTER(!sameTerm(?this, {sparql_term(wanted)}))",
+              reports_value=False, select="?this")
+        return
     check("HasValueConstraintComponent",
-          f"OPTIONAL {{ {target} FILTER(sameTerm(?h, {sparql_term(wanted)})) }} FILTER(!BOUND(?h))",
+          f"OPTIONAL {{ ?this {path} ?h FILTER(sameTerm(?h, {sparql_term(wanted)})) }} FILTER(!BOUND(?h))",
           reports_value=False, select="?this")
 
 
 def _unique_lang(c, shape, path, value, unique, check):
-    if unique.toPython() is True:
+    # SHACL says "true": "1"^^xsd:boolean, the same value written otherwise, does not switch it on
+    # (the W3C suite's uniqueLang-002; pySHACL reads the value and does).
+    if isinstance(unique, Literal) and str(unique) == "true" and unique.datatype == XSD.boolean:
         # pySHACL: one result per focus node and duplicated language, without a value.
         check("UniqueLangConstraintComponent",
-              f"?this <{path}> ?a, ?b FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" "
+              f"?this {path} ?a, ?b FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" "
               f"&& LCASE(LANG(?a)) = LCASE(LANG(?b)))", reports_value=False,
               select="?this (LCASE(LANG(?a)) AS ?lang)")
 
@@ -265,7 +277,7 @@ def _nested_pattern(c, shape, var, pattern):
 
 COMPONENTS: dict = {
     SH.minCount: Component(("MinCountConstraintComponent",), "4.2.1 sh:minCount", _count("MinCountConstraintComponent", "<"),
-                           nested_property=lambda var, path, n: f"EXISTS {{ {var} <{path}> [] }}" if int(n) == 1 else None),
+                           nested_property=lambda var, path, n: f"EXISTS {{ {var} {path} [] }}" if int(n) == 1 else None),
     SH.maxCount: Component(("MaxCountConstraintComponent",), "4.2.2 sh:maxCount", _count("MaxCountConstraintComponent", ">")),
     SH.datatype: Component(("DatatypeConstraintComponent",), "4.1.2 sh:datatype", _datatype),
     SH.nodeKind: Component(("NodeKindConstraintComponent",), "4.1.3 sh:nodeKind", _node_kind,
@@ -284,7 +296,7 @@ COMPONENTS: dict = {
                                       "4.7.3 sh:qualifiedValueShape", _qualified),
     SH.hasValue: Component(("HasValueConstraintComponent",), "4.8.2 sh:hasValue", _has_value,
                            nested=lambda c, shape, var, wanted: f"sameTerm({var}, {sparql_term(wanted)})",
-                           nested_property=lambda var, path, wanted: f"EXISTS {{ {var} <{path}> {sparql_term(wanted)} }}"),
+                           nested_property=lambda var, path, wanted: f"EXISTS {{ {var} {path} {sparql_term(wanted)} }}"),
     SH.uniqueLang: Component(("UniqueLangConstraintComponent",), "4.4.5 sh:uniqueLang", _unique_lang),
     SH.lessThan: Component(("LessThanConstraintComponent",), "4.5.3 sh:lessThan", _less_than),
 }

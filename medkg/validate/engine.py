@@ -17,6 +17,7 @@ from rdflib import RDF, Graph, URIRef
 
 from medkg.io.load import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
 from medkg.paths import DATA_DIR, relative
+from medkg.rdf import as_written
 from medkg.rdf.namespaces import MEDKG, QC
 from medkg.validate import core, qc, reference, sparql
 from medkg.validate.model import RANK, SH, Finding, Report, Terms, compactor, make_finding
@@ -97,6 +98,7 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes
             # pySHACL checks the focus nodes' neighbourhood from the data's own triples.
             raise CacheUnavailable("the persistent store serves the compiled engine, and these shapes need pySHACL")
         store = cache.refresh(files + validator.ontology.files)
+        written = cache.written()
         data = Source(files=files)
         data.locations.resolver = cache.file_of
         # The store holds the ontology too; the report counts the data, as a full run does.
@@ -104,12 +106,11 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes
     except CacheUnavailable as e:
         notes.append(f"{e}; reading every file instead")
         data = load_data(paths)
-        store = data.store()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in validator.ontology.triples)
+        store, written = as_written.build(data.triples + validator.ontology.triples)
         triples = len(data.triples)
     try:
         focus = with_referrers(store, touched)
-        report = validator.run(data, focus, store=store, triples=triples)
+        report = validator.run(data, focus, store=store, triples=triples, written=written)
     finally:
         cache.close()  # the lock is held until the last query on the store has run
     report.focus = focus
@@ -142,33 +143,35 @@ class Validator:
         return self.ontology.rdflib_graph()
 
     def run(self, data: Source, focus: set[str] | None = None, store: ox.Store | None = None,
-            triples: int | None = None) -> Report:
+            triples: int | None = None, written: list | None = None) -> Report:
         """Validate; with `focus`, only those nodes (IRIs), with the findings a full run has on them.
         `store` (with `triples`, its size) is the data and ontology already in a store."""
         triples = len(data.triples) if triples is None else triples
         if focus is not None and not focus:
             return Report([], data.files, triples, self.shape_count)
         compact = compactor()
-        if store is None:
-            store = data.store()
-            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology.triples)
+        if store is None:  # `written`: the literals it holds under a private datatype (as_written.build)
+            store, written = as_written.build(data.triples + self.ontology.triples)
         findings = _blank_node_findings(data)
-        # Every SPARQL constraint, compiled Core constraint and QC check is one query on the
-        # store; pyoxigraph releases the GIL while it evaluates, so they share the cores.
-        jobs = [partial(sparql.evaluate, self.shapes, [taken], store, focus) for taken in self.taken]
-        if self.compiled is not None:
-            jobs += [partial(self.compiled.run_check, check, store, focus) for check in self.compiled.checks]
+        # Every compiled Core constraint, SPARQL constraint and QC check is one query on the
+        # store; pyoxigraph releases the GIL while it evaluates, so they share the cores. Core
+        # reads literals as written; the SPARQL constraints and QC compare them by value.
+        core_jobs = [partial(self.compiled.run_check, check, store, focus) for check in self.compiled.checks] \
+            if self.compiled is not None else []
+        results = [r for rs in _in_parallel(core_jobs) for r in rs]
         qc_checks = qc.checks()
-        jobs += [partial(qc.run, check, store, focus) for check in qc_checks]
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            answers = list(pool.map(lambda job: job(), jobs))
-        for results in answers[: len(jobs) - len(qc_checks)]:
-            for r in results:
-                findings.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages),
+        with as_written.by_value(store, written) as originals:
+            jobs = [partial(sparql.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
+            jobs += [partial(qc.run, check, store, focus) for check in qc_checks]
+            answers = _in_parallel(jobs)
+        results += [r for rs in answers[: len(self.taken)] for r in rs]
+        for r in results:
+            findings.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages),
                                          r.shape, r.component))
         if self.compiled is None:
             findings += reference.findings(self, data, focus, compact)
-        for check, rows in zip(qc_checks, answers[len(jobs) - len(qc_checks):], strict=True):
+        for check, rows in zip(qc_checks, answers[len(self.taken):], strict=True):
+            rows = [tuple(originals.get(term) or term for term in row) for row in rows]
             findings += _qc_findings(check, rows, data, compact)
         if focus is not None:
             findings = [f for f in findings if f.terms and str(f.terms.focus) in focus]
@@ -177,6 +180,13 @@ class Validator:
                                   f.value, f.shape, f.component)  # every field: ties would follow the hash seed
         )
         return Report(findings, data.files, triples, self.shape_count)
+
+
+def _in_parallel(jobs: list) -> list:
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(lambda job: job(), jobs))
 
 
 def _qc_findings(check: qc.Check, rows: list[tuple], data: Source, compact) -> list[Finding]:

@@ -2,25 +2,90 @@
 compiler in medkg/validate/core.py meets a feature it does not know). The fast path is tested
 against it."""
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
+from medkg.errors import ShapesRefused
 from medkg.io.load import Source, to_rdflib
 from medkg.progress import Progress
-from medkg.validate.model import SH, Finding, make_finding
+from medkg.validate.model import SH, ConstraintResult, Finding, make_finding
 
 
 def findings(validator, data: Source, focus: set[str] | None, compact) -> list[Finding]:
     """pySHACL's findings for the validator's Core shapes, on the data (or the focus nodes' neighbourhood)."""
     data_graph = data.rdflib_graph() if focus is None else _neighbourhood(data, focus)
     data_graph += validator.ontology_graph
-    import pyshacl  # 0.4 s to import: only for the reference engine
+    found = []
+    for r in results(data_graph, validator.core):
+        messages = list(r.messages)
+        if r.component == SH.SPARQLConstraintComponent:
+            # pySHACL adds the node shape's general message to a SPARQL constraint's own; keep the latter.
+            general = {str(m) for m in validator.shapes.objects(r.shape, SH.message)}
+            messages = [m for m in messages if m not in general] or messages
+        found.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, messages,
+                                  _shape_name(r.shape, validator.shapes), r.component))
+    return found
 
-    with Progress("validating with pySHACL, the reference engine (about 15 s for data/)"):
-        _, results, _ = pyshacl.validate(
-            data_graph, shacl_graph=validator.core, inference="none", allow_warnings=True, allow_infos=True
-        )
-    return _shacl_findings(results, data, validator.shapes, compact)
+
+def results(data_graph: Graph, shapes_graph: Graph) -> list[ConstraintResult]:
+    """pySHACL's results, as the standard report gives them (sh:sourceShape as it is)."""
+    import pyshacl  # 0.4 s to import: only for the reference engine
+    from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ValidationFailure
+
+    _keep_literals_as_written()
+
+    try:
+        with Progress("validating with pySHACL, the reference engine (about 15 s for data/)"):
+            _, report, _ = pyshacl.validate(
+                data_graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True, allow_infos=True
+            )
+    except (ValidationFailure, ShapeLoadError, ReportableRuntimeError) as e:
+        raise ShapesRefused(f"the shapes graph cannot be used: {getattr(e, 'message', e)}") from None
+    if not isinstance(report, Graph):  # pySHACL returns a ValidationFailure instead of raising, at times
+        raise ShapesRefused(f"the shapes graph cannot be used: {getattr(report, 'message', report)}")
+    found = []
+    # Top-level results only: those nested under sh:detail explain a parent result already reported.
+    for result in report.objects(None, SH.result):
+        found.append(ConstraintResult(
+            report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraintComponent),
+            report.value(result, SH.resultSeverity), report.value(result, SH.focusNode),
+            _path(report, report.value(result, SH.resultPath), shapes_graph), report.value(result, SH.value),
+            tuple(sorted(str(m) for m in report.objects(result, SH.resultMessage))),
+        ))
+    return found
+
+
+def _keep_literals_as_written() -> None:
+    """pySHACL 0.40 turns rdflib's literal normalisation back on after reading the shapes (its
+    rdflib_bool_unpatch), and copies of the data graph then rewrite "2011-01-01"^^xsd:dateTime as
+    "2011-01-01T00:00:00" and "none"^^xsd:boolean as "false" in its results (the W3C suite's
+    datatype-001 and or-datatypes-001). Keep its boolean fix-up, not the normalisation."""
+    import rdflib
+    from pyshacl import entrypoints
+
+    unpatch = entrypoints.rdflib_bool_unpatch
+    if getattr(unpatch, "keeps_literals", False):
+        return
+
+    def unpatch_keeping_literals():
+        unpatch()
+        rdflib.NORMALIZE_LITERALS = False
+
+    unpatch_keeping_literals.keeps_literals = True
+    entrypoints.rdflib_bool_unpatch = unpatch_keeping_literals
+
+
+def _path(report: Graph, path, shapes: Graph):
+    """The result's path as a node of the shapes graph: pySHACL copies a blank-node path into its
+    report, and the shapes graph's own node is the one the other engine reports."""
+    if path is None or not isinstance(path, BNode):
+        return path
+    from medkg.validate.paths import same_path
+
+    for candidate in shapes.objects(None, SH.path):
+        if isinstance(candidate, BNode) and same_path(report, path, shapes, candidate):
+            return candidate
+    return path
 
 
 def _neighbourhood(data: Source, focus: set[str]) -> Graph:
@@ -38,26 +103,6 @@ def _neighbourhood(data: Source, focus: set[str]) -> Graph:
     for t in first + [t for t in data.triples if t.subject in objects]:
         graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
-
-
-def _shacl_findings(results: Graph, data: Source, shapes: Graph, compact) -> list[Finding]:
-    findings = []
-    # Top-level results only: those nested under sh:detail explain a parent result already reported.
-    for result in results.objects(None, SH.result):
-        shape = results.value(result, SH.sourceShape)
-        messages = [str(m) for m in results.objects(result, SH.resultMessage)]
-        if results.value(result, SH.sourceConstraint) is not None:
-            # pySHACL adds the node shape's general message to a SPARQL constraint's own; keep the latter.
-            general = {str(m) for m in shapes.objects(shape, SH.message)}
-            messages = [m for m in messages if m not in general] or messages
-        findings.append(
-            make_finding(
-                data, compact, results.value(result, SH.resultSeverity), results.value(result, SH.focusNode),
-                results.value(result, SH.resultPath), results.value(result, SH.value), messages,
-                _shape_name(shape, shapes), results.value(result, SH.sourceConstraintComponent),
-            )
-        )
-    return findings
 
 
 def _shape_name(shape: Node | None, shapes: Graph) -> Node | None:

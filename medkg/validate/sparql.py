@@ -20,9 +20,12 @@ import re
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from medkg.io.load import to_rdflib
+from medkg.errors import ShapesRefused
+from medkg.io.load import to_ox, to_rdflib
+from medkg.rdf.namespaces import OWL
 from medkg.rdf.sparql_text import mask, open_where, optional_as_not_exists
 from medkg.validate.model import ConstraintResult
+from medkg.validate.prebinding import refuse_unsupported, substitute
 from medkg.validate.targets import SH, deactivated, target_group
 
 _THIS = re.compile(r"\$this\b")
@@ -44,15 +47,17 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[tuple[URIRef, URIRef]]]:
 
 
 def evaluate(
-    shapes: Graph, taken: list[tuple[URIRef, URIRef]], store: ox.Store, only: set[str] | None = None
+    shapes: Graph, taken: list[tuple[URIRef, URIRef]], store: ox.Store, only: set[str] | None = None,
+    originals: dict | None = None,
 ) -> list[ConstraintResult]:
-    """Results of the taken constraints; with `only`, for those focus nodes (IRIs) alone."""
+    """Results of the taken constraints; with `only`, for those focus nodes (IRIs) alone.
+    `originals` maps a literal as the store holds it to the term as written (as_written.by_value)."""
     results = []
     for shape, constraint in taken:
         severity = shapes.value(shape, SH.severity) or SH.Violation
         templates = [m for m in shapes.objects(constraint, SH.message) if isinstance(m, Literal)]
         seen = set()
-        for bound in _solutions(shapes, shape, constraint, store, only):
+        for bound in _solutions(shapes, shape, constraint, store, only, originals or {}):
             this = bound.pop("this")
             path = bound.pop("path", None)
             value = bound.pop("value", None)
@@ -68,28 +73,61 @@ def evaluate(
     return results
 
 
-def _solutions(shapes: Graph, shape: URIRef, constraint: URIRef, store: ox.Store, only: set[str] | None):
+def _solutions(shapes: Graph, shape, constraint, store: ox.Store, only: set[str] | None, originals: dict):
     """Each result row as {variable: rdflib term}, with "this" always bound."""
-    select = _THIS.sub("?this", str(shapes.value(constraint, SH.select)))
+    select = str(shapes.value(constraint, SH.select))
+    where = f"the SPARQL constraint {constraint} of {shape}"
+    refuse_unsupported(select, where)
+    constants = {}
+    if re.search(r"[?$]shapesGraph\b", select):
+        constants["shapesGraph"] = f"<{SHAPES_GRAPH}>"
+        _add_shapes_graph(shapes, store)
+    if re.search(r"[?$]currentShape\b", select):
+        if not isinstance(shape, URIRef):
+            raise ShapesRefused(f"{where}: $currentShape is bound only for a shape with an IRI here; give the shape one")
+        constants["currentShape"] = f"<{shape}>"
+    select = substitute(select, constants) if constants else select
+    select = _THIS.sub("?this", select)
     if only is not None:
         select = optional_as_not_exists(select)  # a few focus nodes: see the function's note
     prologue = _prologue(shapes, constraint)
-    targets = target_group(shapes, [shape], only)
+    targets = target_group(shapes, shape, only)
     if not targets:
         return
     if _is_flat(select):
-        runs = [(None, store.query(prologue + open_where(select, targets)))]
+        runs = [(None, _query(store, prologue + open_where(select, targets), where))]
     else:
         focus = [row["this"] for row in store.query(f"SELECT ?this WHERE {{ {targets} }}")]
-        runs = [(f, store.query(prologue + select, substitutions={ox.Variable("this"): f}))
+        runs = [(f, _query(store, prologue + substitute(select, {"this": str(f)}), where)
+                 if not isinstance(f, ox.BlankNode)
+                 # A blank node cannot be written in a query: bound at the top only.
+                 else _query(store, prologue + select, where, {ox.Variable("this"): f}))
                 for f in sorted(focus, key=str)]
     for focus_node, solutions in runs:
         variables = [v.value for v in solutions.variables]
         for row in solutions:
-            bound = {name: to_rdflib(row[name]) for name in variables if row[name] is not None}
+            bound = {name: to_rdflib(originals.get(row[name]) or row[name]) for name in variables if row[name] is not None}
             if "this" not in bound:  # substituted, so not projected
                 bound["this"] = to_rdflib(focus_node)
             yield bound
+
+
+def _query(store: ox.Store, text: str, where: str, substitutions=None):
+    try:
+        return store.query(text, substitutions=substitutions) if substitutions else store.query(text)
+    except SyntaxError as e:
+        first = str(e).splitlines()[0]
+        raise ShapesRefused(f"{where}: the query does not parse ({first}); check its prefixes (sh:prefixes) "
+                            "and syntax") from None
+
+
+SHAPES_GRAPH = "urn:medkg:shapes-graph"  # where $shapesGraph points: the shapes, as a named graph
+
+
+def _add_shapes_graph(shapes: Graph, store: ox.Store) -> None:
+    graph = ox.NamedNode(SHAPES_GRAPH)
+    if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)
 
 
 def _is_flat(select: str) -> bool:
@@ -107,13 +145,19 @@ def _is_flat(select: str) -> bool:
     return len([p for p in opened if p not in allowed]) <= 1
 
 
-def _prologue(shapes: Graph, constraint: URIRef) -> str:
-    lines = []
-    for owner in shapes.objects(constraint, SH.prefixes):
+def _prologue(shapes: Graph, constraint) -> str:
+    """PREFIX lines from sh:prefixes, and from the ontologies those owl:import (SHACL 5.2.1)."""
+    lines, seen = [], set()
+    todo = list(shapes.objects(constraint, SH.prefixes))
+    while todo:
+        owner = todo.pop()
+        if owner in seen:
+            continue
+        seen.add(owner)
         for decl in shapes.objects(owner, SH.declare):
             lines.append(f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>")
+        todo += list(shapes.objects(owner, OWL.imports))
     return "\n".join(sorted(set(lines))) + "\n"
-
 
 
 def _format(template: str, names: dict) -> str:

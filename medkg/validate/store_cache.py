@@ -34,10 +34,12 @@ import pyoxigraph as ox
 
 from medkg.io.load import parse_file
 from medkg.progress import Progress
+from medkg.rdf import as_written
 from medkg.rdf.namespaces import RDFS
 
 CACHE_DIR = ".medkg_cache"
-VERSION = 2  # bump when the layout changes: an older cache is then rebuilt
+WRITTEN = ox.NamedNode(as_written.PRIVATE + "written")  # copies of the literals kept as written
+VERSION = 3  # 3: literals kept as written (medkg/rdf/as_written.py). Bump when the layout changes: an older cache is then rebuilt
 LABEL_KEYS = "urn:medkg:cache:label-keys"
 BULK_SHARE = 0.2  # files holding more than this share of the triples changed: rebuild, don't patch
 _LABEL = ox.NamedNode(RDFS.label)
@@ -171,6 +173,11 @@ class StoreCache:
         shutil.rmtree(self.folder / "store", ignore_errors=True)
         self.relabelled = None
 
+    def written(self) -> list[ox.Quad]:
+        """The default graph's literals under the private datatype (as_written.by_value needs them):
+        copied into a graph of their own, so finding them is a lookup, not a scan."""
+        return [ox.Quad(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, WRITTEN)]
+
     def file_of(self, iri: str) -> Path | None:
         """A file in which `iri` is a subject (for the line numbers of findings)."""
         rows = self.store.query(
@@ -182,13 +189,15 @@ class StoreCache:
 
     def _replace(self, key: str, triples: list[ox.Triple]) -> None:
         graph = ox.NamedNode(f"file:{key}")
-        new = set(triples)
+        new = set(as_written.encoded(triples))  # literals kept as written, as in every validation store
         old = {q.triple for q in self.store.quads_for_pattern(None, None, None, graph)}
         if not old:
             # A new file: bulk insertion, then the default graph gets what it lacks.
             self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
             added = [t for t in new if not self._in_default(t)]
             self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in added)
+            self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, WRITTEN) for t in added
+                                   if as_written.is_private(t.object))
             self.triples += len(added)
             for t in added:
                 self._default_changed(t)
@@ -197,12 +206,15 @@ class StoreCache:
             self.store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
             if not any(q.graph_name != ox.DefaultGraph() for q in self.store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
                 self.store.remove(ox.Quad(t.subject, t.predicate, t.object))
+                self.store.remove(ox.Quad(t.subject, t.predicate, t.object, WRITTEN))
                 self.triples -= 1
                 self._default_changed(t)
         for t in new - old:
             self.store.add(ox.Quad(t.subject, t.predicate, t.object, graph))
             if not self._in_default(t):
                 self.store.add(ox.Quad(t.subject, t.predicate, t.object))
+                if as_written.is_private(t.object):
+                    self.store.add(ox.Quad(t.subject, t.predicate, t.object, WRITTEN))
                 self.triples += 1
                 self._default_changed(t)
 

@@ -8,24 +8,19 @@ the focus nodes as a VALUES list instead cost 15 s at ~1 M triples for a query t
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
+from medkg.io.load import to_ox
+from medkg.rdf.as_written import encode
 from medkg.rdf.namespaces import SH
 
 TYPE_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 
-def target_group(shapes: Graph, owners: list, only: set[str] | None = None) -> str:
-    """`{ SELECT DISTINCT ?this ... }` over the targets of `owners` (a shape, and for a property
-    shape the node shapes holding it); "" when they have none. With `only`, just those IRIs."""
-    branches = []
-    for owner in owners:
-        for cls in shapes.objects(owner, SH.targetClass):
-            branches.append(f"?this {TYPE_OF} <{cls}> .")
-        for prop in shapes.objects(owner, SH.targetSubjectsOf):
-            branches.append(f"?this <{prop}> [] .")
-        for prop in shapes.objects(owner, SH.targetObjectsOf):
-            branches.append(f"[] <{prop}> ?this .")
-        for node in shapes.objects(owner, SH.targetNode):
-            branches.append(f"VALUES ?this {{ {sparql_term(node)} }}")
+def target_group(shapes: Graph, shape, only: set[str] | None = None) -> str:
+    """`{ SELECT DISTINCT ?this ... }` over the focus nodes of `shape`: its own targets (an implicit
+    class target where the shape is also an rdfs:Class), and for a shape held by others through
+    sh:property, their value nodes (a property shape inside a property shape sees the values of
+    its holder's path). "" when it has none. With `only`, just those IRIs."""
+    branches = _branches(shapes, shape, frozenset())
     if not branches:
         return ""
     union = " UNION ".join("{ " + b + " }" for b in sorted(set(branches)))
@@ -39,12 +34,43 @@ def target_group(shapes: Graph, owners: list, only: set[str] | None = None) -> s
     return f"{values} FILTER EXISTS {{ {union} }}"
 
 
+def _branches(shapes: Graph, shape, seen: frozenset) -> list[str]:
+    if deactivated(shapes, shape) or shape in seen:
+        return []
+    branches = []
+    for cls in shapes.objects(shape, SH.targetClass):
+        branches.append(f"?this {TYPE_OF} <{cls}> .")
+    if isinstance(shape, URIRef) and (shape, RDF.type, RDFS.Class) in shapes:
+        branches.append(f"?this {TYPE_OF} <{shape}> .")  # implicit class target (SHACL 2.1.3.1)
+    for prop in shapes.objects(shape, SH.targetSubjectsOf):
+        branches.append(f"?this <{prop}> [] .")
+    for prop in shapes.objects(shape, SH.targetObjectsOf):
+        branches.append(f"[] <{prop}> ?this .")
+    for node in shapes.objects(shape, SH.targetNode):
+        branches.append(f"VALUES ?this {{ {sparql_term(node)} }}")
+    for holder in sorted(shapes.subjects(SH.property, shape), key=str):
+        inner = _branches(shapes, holder, seen | {shape})
+        if not inner:
+            continue
+        union = " UNION ".join("{ " + b + " }" for b in sorted(set(inner)))
+        path = shapes.value(holder, SH.path)
+        if path is None:  # a node shape: its focus nodes are the property shape's
+            branches.append(f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}")
+        else:  # a property shape: the values of its path are
+            from medkg.validate.paths import sparql_path
+
+            branches.append(f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT DISTINCT (?this AS ?holder) WHERE "
+                            f"{{ {union} }} }} ?holder {sparql_path(shapes, path)} ?this }} }}")
+    return branches
+
+
 def sparql_term(term) -> str:
     """An IRI or literal of the shapes graph in SPARQL syntax (ValueError for a blank node)."""
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
-        return term.n3()
+        # As the data is stored (medkg/rdf/as_written.py), so sh:hasValue "05"^^xsd:integer meets "05".
+        return str(encode(to_ox(term)))
     raise ValueError(f"{term}: a blank node of the shapes graph cannot be named in a query")
 
 

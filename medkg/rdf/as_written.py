@@ -1,0 +1,136 @@
+"""A pyoxigraph store that keeps every literal as it was written.
+
+pyoxigraph's Store keeps numbers, booleans and dates by value: "05"^^xsd:integer comes back as
+"5", "5"^^xsd:int as "5"^^xsd:integer, "4.0"^^xsd:decimal as "4" (measured with 0.5.13, and
+tested in tests/test_as_written.py). SHACL checks the term as written: its datatype, lexical
+form, pattern, length. So a literal the store would change goes in under a private datatype that
+carries the real one ("05"^^<urn:medkg:as-written:http://www.w3.org/2001/XMLSchema#integer>),
+which the store leaves alone, and every term read back from the store is decoded. Literals the
+store keeps as they are go in unchanged.
+
+SHACL-SPARQL constraints and the QC queries compare numbers by value (`?end - ?start`), which a
+private datatype would defeat: they run inside `by_value`, which puts the store's own form of
+those few literals in place for the time and says which written term each stands for.
+"""
+
+from contextlib import contextmanager
+
+import pyoxigraph as ox
+
+from medkg.rdf.namespaces import XSD
+
+PRIVATE = "urn:medkg:as-written:"
+
+
+def store(triples: list[ox.Triple]) -> ox.Store:
+    """A store of the triples, every literal kept as written."""
+    return build(triples)[0]
+
+
+def build(triples: list[ox.Triple]) -> tuple[ox.Store, list[ox.Quad]]:
+    """A store of the triples, every literal kept as written, and the quads it holds under the
+    private datatype (for by_value, which otherwise looks for them)."""
+    result = ox.Store()
+    changed = altered({t.object for t in triples if type(t.object) is ox.Literal})
+    if not changed:
+        result.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return result, []
+    written = []
+
+    def quads():
+        for t in triples:
+            if type(t.object) is ox.Literal and t.object in changed:
+                written.append(ox.Quad(t.subject, t.predicate, _private(t.object)))
+                yield written[-1]
+            else:
+                yield ox.Quad(t.subject, t.predicate, t.object)
+
+    result.bulk_extend(quads())
+    return result, written
+
+
+def encoded(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples as a store should hold them (the same list when no literal needs it)."""
+    changed = altered({t.object for t in triples if isinstance(t.object, ox.Literal)})
+    if not changed:
+        return triples
+    return [ox.Triple(t.subject, t.predicate, _private(t.object)) if t.object in changed else t for t in triples]
+
+
+@contextmanager
+def by_value(store: ox.Store, written: list[ox.Quad] | None = None):
+    """Within: the store holds the literals by value, as it would by itself; yields
+    {the store's form: the written term} for those it changed (None where two written terms
+    share one form, as "5.0" and "5.00" do). The written forms are back afterwards.
+    `written`: the quads under the private datatype, where known (else the store is searched)."""
+    if written is None:
+        written = [ox.Quad(row["s"], row["p"], row["o"]) for row in store.query(_PRIVATE_LITERALS)]
+    if not written:
+        yield {}
+        return
+    plain_of = {private: decode(private) for private in {q.object for q in written}}
+    originals = {}
+    for original in plain_of.values():
+        stored = _stored_form(original)
+        originals[stored] = original if originals.get(stored, original) == original else None
+    added = []
+    try:
+        for quad in written:
+            store.remove(quad)
+            plain = ox.Quad(quad.subject, quad.predicate, plain_of[quad.object])
+            if plain not in store:
+                store.add(plain)
+                added.append(plain)
+        yield originals
+    finally:
+        for plain in added:
+            store.remove(plain)
+        store.extend(written)
+
+
+def _stored_form(literal: ox.Literal) -> ox.Literal:
+    probe = ox.Store()
+    probe.add(ox.Quad(ox.NamedNode(PRIVATE), ox.NamedNode(PRIVATE), literal))
+    return next(iter(probe)).object
+
+
+def is_private(term) -> bool:
+    return isinstance(term, ox.Literal) and term.datatype is not None and term.datatype.value.startswith(PRIVATE)
+
+
+_PRIVATE_LITERALS = f"""SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{PRIVATE}")) }}"""
+
+
+def altered(literals: set[ox.Literal]) -> set[ox.Literal]:
+    """The literals a Store would not give back as they are."""
+    typed = [lit for lit in literals if not lit.language and lit.datatype.value.startswith(_XSD)
+             and lit.datatype.value not in _KEPT]
+    if not typed:
+        return set()
+    probe = ox.Store()
+    predicate = ox.NamedNode(PRIVATE + "probe")
+    probe.bulk_extend(ox.Quad(ox.NamedNode(f"{PRIVATE}{i}"), predicate, lit) for i, lit in enumerate(typed))
+    back = {int(q.subject.value.removeprefix(PRIVATE)): q.object for q in probe.quads_for_pattern(None, predicate, None)}
+    return {lit for i, lit in enumerate(typed) if back.get(i) != lit}
+
+
+def encode(term):
+    """The term as the store should hold it: a literal it would change, under the private datatype."""
+    if isinstance(term, ox.Literal) and term in altered({term}):
+        return _private(term)
+    return term
+
+
+def _private(literal: ox.Literal) -> ox.Literal:
+    return ox.Literal(literal.value, datatype=ox.NamedNode(PRIVATE + literal.datatype.value))
+
+
+def decode(term):
+    """The term as written, from what the store holds."""
+    if isinstance(term, ox.Literal) and term.datatype is not None and term.datatype.value.startswith(PRIVATE):
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value.removeprefix(PRIVATE)))
+    return term
+
+
+_XSD = str(XSD)
+_KEPT = {_XSD + "string", _XSD + "anyURI"}  # never changed by a store: not worth a probe

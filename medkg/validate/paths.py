@@ -1,0 +1,51 @@
+"""SHACL property paths (sh:path) as SPARQL property paths.
+
+One reading serves three needs: the compiler puts the path in its queries, the report writes a
+blank-node path out with its structure, and two paths from different graphs (a shapes graph and
+a report) are the same when they read the same.
+"""
+
+from rdflib import RDF, BNode, Graph, URIRef
+
+from medkg.errors import ShapesRefused
+from medkg.rdf.namespaces import SH
+
+_REPEATS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+
+
+def sparql_path(graph: Graph, path, _seen: frozenset = frozenset()) -> str:
+    """`<p>`, `^<p>`, `(<p> / <q>)`, `(<p> | <q>)`, `(<p>)*` ...; ShapesRefused for an ill-formed path."""
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if not isinstance(path, BNode) or path in _seen:
+        raise ShapesRefused(f"ill-formed sh:path {path!r}: a path is an IRI or a blank node of one of "
+                            "SHACL's path forms (section 2.3.1), without cycles")
+    seen = _seen | {path}
+    if (path, RDF.first, None) in graph:
+        members = list(graph.items(path))
+        if len(members) < 2:
+            raise ShapesRefused("ill-formed sh:path: a sequence path lists at least two paths")
+        return "(" + " / ".join(sparql_path(graph, m, seen) for m in members) + ")"
+    forms = [(p, o) for p, o in graph.predicate_objects(path) if p != RDF.type]
+    if len(forms) != 1:
+        raise ShapesRefused(f"ill-formed sh:path: a blank-node path has exactly one of sh:inversePath, "
+                            f"sh:alternativePath, sh:zeroOrMorePath, sh:oneOrMorePath, sh:zeroOrOnePath "
+                            f"(found {len(forms)})")
+    [(form, inner)] = forms
+    if form == SH.inversePath:
+        return "^" + sparql_path(graph, inner, seen)
+    if form == SH.alternativePath:
+        members = list(graph.items(inner))
+        if len(members) < 2:
+            raise ShapesRefused("ill-formed sh:path: an alternative path lists at least two paths")
+        return "(" + " | ".join(sparql_path(graph, m, seen) for m in members) + ")"
+    if form in _REPEATS:
+        return "(" + sparql_path(graph, inner, seen) + ")" + _REPEATS[form]
+    raise ShapesRefused(f"ill-formed sh:path: {form} is not a path form")
+
+
+def same_path(first: Graph, a, second: Graph, b) -> bool:
+    try:
+        return sparql_path(first, a) == sparql_path(second, b)
+    except ShapesRefused:
+        return False

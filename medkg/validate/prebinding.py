@@ -1,0 +1,91 @@
+"""SHACL-SPARQL pre-binding (SHACL 5.2.1 and Appendix A), on the query text.
+
+SHACL binds $this (and $shapesGraph, $currentShape) by substitution: every occurrence of the
+variable in the query becomes the value, in every nested group, and bound($this) is true.
+pyoxigraph's `substitutions` binds the variable at the top only, so a FILTER in a nested group saw
+it unbound (the W3C suite's pre-binding-003 and -005). Here the value is written into the text.
+SHACL also says which queries a processor must refuse, since pre-binding cannot be defined for
+them: those with MINUS, VALUES or SERVICE, with `AS ?this` (any pre-bound variable), or with a
+subquery that does not return the pre-bound variables.
+"""
+
+import re
+
+from medkg.errors import ShapesRefused
+from medkg.rdf.sparql_text import mask
+
+PRE_BOUND = ("this", "shapesGraph", "currentShape")
+_FORBIDDEN = {"MINUS": "MINUS", "VALUES": "VALUES", "SERVICE": "SERVICE (a federated query)"}
+
+
+def refuse_unsupported(query: str, where: str) -> None:
+    """ShapesRefused where SHACL 5.2.1 forbids the query; `where` names the constraint."""
+    code = mask(query)
+    for word, name in _FORBIDDEN.items():
+        if re.search(rf"\b{word}\b", code, re.IGNORECASE):
+            raise ShapesRefused(f"{where}: a SHACL-SPARQL query may not use {name} (SHACL 5.2.1), since "
+                                f"$this could not be pre-bound in it; rewrite it without")
+    for name in PRE_BOUND:
+        if re.search(rf"\bAS\s+[?$]{name}\b", code, re.IGNORECASE):
+            raise ShapesRefused(f"{where}: a SHACL-SPARQL query may not assign the pre-bound ${name} "
+                                "(AS ?{name}; SHACL 5.2.1)")
+    used = [name for name in PRE_BOUND if _mentions(code, name)]
+    for start in [m.start() for m in re.finditer(r"\bSELECT\b", code, re.IGNORECASE)][1:]:
+        projection = code[start + 6:_where(code, start)]
+        body = _group(code, _where(code, start))
+        for name in used:
+            if name != "this":
+                continue  # $shapesGraph and $currentShape are optional (SHACL 5.2.1)
+            if "*" in projection:
+                returned = _mentions(re.sub(r"\bFILTER\s*\([^{}]*\)", " ", body, flags=re.IGNORECASE), name)
+            else:
+                returned = _mentions(projection, name)
+            if not returned:
+                raise ShapesRefused(f"{where}: a subquery must return ${name} (SHACL 5.2.1); "
+                                    f"add ?{name} to its SELECT")
+
+
+def substitute(query: str, values: dict[str, str]) -> str:
+    """The query with each variable named in `values` replaced by that SPARQL term text,
+    bound(?var) by (true), and the variable left out of every SELECT's projection (SELECT * where
+    nothing is left: the outer query's and each subquery's)."""
+    code = mask(query)
+    edits = []  # (start, end, replacement), applied from the end
+    projections = [(m.end(), _where(code, m.start())) for m in re.finditer(r"\bSELECT\b", code, re.IGNORECASE)]
+    for name, text in values.items():
+        for m in re.finditer(rf"\bbound\s*\(\s*[?$]{name}\s*\)", code, re.IGNORECASE):
+            edits.append((m.start(), m.end(), "(true)"))  # FILTER bound($this) stays valid
+        for m in re.finditer(rf"[?$]{name}\b", code):
+            if any(s <= m.start() < e for s, e, _ in edits):
+                continue
+            projected = any(s <= m.start() < e for s, e in projections)
+            edits.append((m.start(), m.end(), "" if projected else text))
+    for start, end in projections:
+        words = [w for w in code[start:end].split() if w.upper() not in ("DISTINCT", "REDUCED")]
+        if words and all(re.fullmatch(rf"[?$]({'|'.join(values)})", w) for w in words):
+            edits.append((end, end, " * "))
+    result = query
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        result = result[:start] + replacement + result[end:]
+    return result
+
+
+def _mentions(code: str, name: str) -> bool:
+    return re.search(rf"[?$]{name}\b", code) is not None
+
+
+def _where(code: str, select_at: int) -> int:
+    """Where a SELECT's projection ends: at its WHERE, or its group's opening brace."""
+    m = re.compile(r"\bWHERE\b|\{", re.IGNORECASE).search(code, select_at)
+    return m.start() if m else len(code)
+
+
+def _group(code: str, at: int) -> str:
+    """The text of the brace group opening at or after `at`."""
+    start = code.find("{", at)
+    depth = 0
+    for i in range(start, len(code)):
+        depth += {"{": 1, "}": -1}.get(code[i], 0)
+        if depth == 0:
+            return code[start:i + 1]
+    return code[start:]

@@ -1,0 +1,60 @@
+"""SHACL for any data graph and any shapes graph: the engine behind `medkg shacl`, and the one
+`medkg validate` runs on the project's own shapes.
+
+SHACL Core is compiled to SPARQL (medkg/validate/core.py) and node shapes' SHACL-SPARQL
+constraints run as SPARQL (medkg/validate/sparql.py), both on a pyoxigraph store that keeps every
+literal as written (medkg/rdf/as_written.py). Whatever the compiler does not understand is
+not skipped: the Core shapes then go, with a note saying why, to pySHACL, the reference engine.
+"""
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from medkg.io.load import to_rdflib
+from medkg.rdf import as_written
+from medkg.validate import reference, sparql
+from medkg.validate.core import CoreShapes, Unsupported
+from medkg.validate.model import ConstraintResult
+
+
+@dataclass
+class Outcome:
+    results: list[ConstraintResult]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.results  # SHACL: any result, whatever its severity, means "does not conform"
+
+
+def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Outcome:
+    """Validate `data` against `shapes` (both already parsed; the shapes graph as rdflib reads it)."""
+    if engine == "pyshacl":
+        return Outcome(reference.results(_graph(data), shapes))
+    notes = []
+    core_shapes, taken = sparql.split_shapes(shapes)
+    store, written = as_written.build(data)
+    try:
+        compiled = CoreShapes(core_shapes)
+    except Unsupported as e:
+        notes.append(f"SHACL Core left to pySHACL (the shapes use {e})")
+        results = reference.results(_graph(data), core_shapes)
+    else:
+        results = compiled.run(store)
+    # SPARQL compares literals by value: "05" is 5 there, as in any SPARQL engine.
+    with as_written.by_value(store, written) as originals:
+        results += sparql.evaluate(shapes, taken, store, originals=originals)
+    return Outcome(sorted(set(results), key=_order), notes)
+
+
+def _graph(data: list[ox.Triple]) -> Graph:
+    graph = Graph()
+    for t in data:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def _order(r: ConstraintResult):
+    return (str(r.focus), str(r.path), str(r.value), str(r.shape), str(r.component), r.messages)

@@ -1,0 +1,122 @@
+"""Reading the W3C SHACL test suite (../shared/w3c/shacl/tests) and comparing reports as its README
+says: sh:conforms, and the set of results as (focusNode, resultPath, sourceShape,
+sourceConstraintComponent, value, resultSeverity), blank nodes compared by their structure,
+messages not compared."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal, Namespace
+
+from medkg.io.load import to_rdflib
+from medkg.validate.paths import sparql_path
+from medkg.validate.shacl import Outcome
+
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+SHT = Namespace("http://www.w3.org/ns/shacl-test#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass
+class Case:
+    name: str  # e.g. core/node/hasValue-001
+    file: Path
+    data: list[ox.Triple]
+    shapes: Graph
+    world: Graph  # every triple of the files involved, to read blank nodes' structure
+    failure: bool  # the suite expects the processor to refuse the input
+    conforms: bool | None
+    expected: set
+
+
+def cases(root: Path) -> list[Case]:
+    found = []
+    for manifest in _manifests(root / "manifest.ttl"):
+        graph = _graph(_parse(manifest))
+        for entry in graph.subjects(RDF.type, SHT.Validate):
+            found.append(_case(root, manifest, graph, entry))
+    return sorted(found, key=lambda c: c.name)
+
+
+def _manifests(path: Path) -> list[Path]:
+    graph = _graph(_parse(path))
+    included = [Path(str(i).removeprefix("file://")) for i in graph.objects(None, MF.include)]
+    if not included:
+        return [path]
+    return [m for i in sorted(included) for m in _manifests(i)]
+
+
+def _parse(path: Path) -> list[ox.Triple]:
+    return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+
+
+def _graph(triples: list[ox.Triple]) -> Graph:
+    graph = Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def _case(root: Path, manifest: Path, graph: Graph, entry) -> Case:
+    action = graph.value(entry, MF.action)
+    files = {name: Path(str(graph.value(action, getattr(SHT, name))).removeprefix("file://"))
+             for name in ("dataGraph", "shapesGraph")}
+    triples = {name: _parse(path) for name, path in files.items()}
+    world = _graph(triples["dataGraph"] + triples["shapesGraph"] + _parse(manifest))
+    result = graph.value(entry, MF.result)
+    failure = result == SHT.Failure
+    expected, conforms = set(), None
+    if not failure:
+        conforms = graph.value(result, SH.conforms).toPython() is True
+        for r in graph.objects(result, SH.result):
+            expected.add(key(graph, graph.value(r, SH.focusNode), graph.value(r, SH.resultPath),
+                             graph.value(r, SH.sourceShape), graph.value(r, SH.sourceConstraintComponent),
+                             graph.value(r, SH.value), graph.value(r, SH.resultSeverity), world))
+    name = str(manifest.relative_to(root).with_suffix("")) if manifest.name != "manifest.ttl" else str(entry)
+    return Case(name, manifest, triples["dataGraph"], _graph(triples["shapesGraph"]), world, failure, conforms, expected)
+
+
+def key(graph: Graph, focus, path, shape, component, value, severity, world: Graph) -> tuple:
+    return (_structure(world, focus), _path(graph, path), _structure(world, shape), component,
+            _structure(world, value), severity)
+
+
+def actual(case: Case, outcome: Outcome) -> set:
+    return {key(case.shapes, r.focus, r.path, r.shape, r.component, r.value, r.severity, case.world)
+            for r in outcome.results}
+
+
+def _path(graph: Graph, path):
+    if path is None:
+        return None
+    try:
+        return sparql_path(graph, path)
+    except Exception:  # noqa: BLE001 - an unreadable path compares as itself
+        return str(path)
+
+
+def _structure(graph: Graph, term, depth: int = 4):
+    """A blank node as what it says (its outgoing triples, a few levels down); other terms as themselves."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        return ("literal", str(term), str(term.datatype or ""), (term.language or "").lower())
+    if not isinstance(term, BNode):
+        return term
+    if depth == 0:
+        return "_"
+    return ("_", tuple(sorted((str(p), repr(_structure(graph, o, depth - 1))) for p, o in graph.predicate_objects(term))))
+
+
+def mismatch(case: Case, outcome: Outcome) -> str:
+    """Empty when the outcome is the expected report; else what differs."""
+    got = actual(case, outcome)
+    lines = []
+    if outcome.conforms != case.conforms:
+        lines.append(f"conforms: expected {case.conforms}, got {outcome.conforms}")
+    for missing in sorted(case.expected - got, key=repr):
+        lines.append(f"missing {missing}")
+    for extra in sorted(got - case.expected, key=repr):
+        lines.append(f"extra   {extra}")
+    return "\n".join(lines)
