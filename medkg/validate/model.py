@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from medkg.io.load import Source
@@ -108,6 +108,9 @@ def compactor():
             return "-"
         if isinstance(node, URIRef):
             return compact_iri(str(node))
+        if isinstance(node, Literal) and node.datatype is not None:
+            # As Turtle writes it, with the datatype compacted: "1"^^xsd:int.
+            return f"{Literal(str(node)).n3()}^^{compact_iri(str(node.datatype))}"
         return node.n3() if hasattr(node, "n3") else str(node)
 
     return compact

@@ -76,7 +76,7 @@ def evaluate(
 def _solutions(shapes: Graph, shape, constraint, store: ox.Store, only: set[str] | None, originals: dict):
     """Each result row as {variable: rdflib term}, with "this" always bound."""
     select = str(shapes.value(constraint, SH.select))
-    where = f"the SPARQL constraint {constraint} of {shape}"
+    where = f"the SPARQL constraint {constraint if isinstance(constraint, URIRef) else '[ ]'} of {shape}"
     refuse_unsupported(select, where)
     constants = {}
     if re.search(r"[?$]shapesGraph\b", select):

@@ -1,0 +1,152 @@
+"""`medkg shacl`: read any RDF files as a data graph and a shapes graph, and write the standard
+SHACL validation report (or a text or JSON reading of it)."""
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+
+from medkg.errors import InputError
+from medkg.io.load import parse_file, to_rdflib
+from medkg.paths import relative
+from medkg.rdf.namespaces import RDFS, SH
+from medkg.rdf.prefixes import compact
+from medkg.validate.core import COMPONENTS
+from medkg.validate.paths import sparql_path
+from medkg.validate.shacl import Outcome
+
+_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
+_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+            ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+            ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
+# Which parameter of a shape each component checks, for a message where the shape gives none.
+_PARAMETER = {SH[name]: parameter for parameter, component in COMPONENTS.items() for name in component.names}
+
+
+def read(paths: list[Path], prefixes: dict | None = None) -> list[ox.Triple]:
+    """Every triple of the files (any named graphs merged into one graph), or InputError. The
+    Turtle files' prefixes go into `prefixes`, to name things in the text report as the files do."""
+    triples = []
+    for path in paths:
+        fmt = _FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(f"{relative(path)}: unknown RDF format {path.suffix!r}; use one of "
+                             f"{', '.join(sorted(_FORMATS))}")
+        if not path.is_file():
+            raise InputError(f"{relative(path)}: no such file")
+        base = path.resolve().as_uri()  # relative IRIs, as the W3C suite's files use, resolve against the file
+        if fmt == ox.RdfFormat.TURTLE:
+            parsed, source = parse_file(path, base_iri=base)
+            triples += parsed
+            if prefixes is not None:
+                prefixes.update((m.group(1), m.group(2)) for m in _PREFIX.finditer(source))
+            continue
+        try:
+            triples += [q.triple for q in ox.parse(path=str(path), format=fmt, base_iri=base)]
+        except (SyntaxError, ValueError) as e:
+            line = f":{e.lineno}" if getattr(e, "lineno", None) else ""
+            raise InputError(f"{relative(path)}{line}: not valid {fmt.name} ({e}); fix the file") from None
+        except OSError as e:
+            raise InputError(f"{relative(path)}: cannot read ({e.strerror})") from None
+    return triples
+
+
+def graph(triples: list[ox.Triple], prefixes: dict | None = None) -> Graph:
+    result = Graph()
+    for prefix, namespace in (prefixes or {}).items():
+        if prefix:
+            result.bind(prefix, namespace, override=True)
+    for t in triples:
+        result.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return result
+
+
+def turtle(outcome: Outcome, shapes: Graph, data: Graph) -> str:
+    """One standard sh:ValidationReport: sourceShape as the shapes graph names it; a blank-node
+    path, shape or value written out with its structure (its triples, and theirs)."""
+    report = Graph()
+    report.bind("sh", SH)
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, Literal(outcome.conforms)))
+    for r in outcome.results:
+        result = BNode()
+        report.add((node, SH.result, result))
+        report.add((result, RDF.type, SH.ValidationResult))
+        for prop, term, source in ((SH.focusNode, r.focus, data), (SH.resultPath, r.path, shapes),
+                                   (SH.value, r.value, data), (SH.sourceShape, r.shape, shapes),
+                                   (SH.sourceConstraintComponent, r.component, None), (SH.resultSeverity, r.severity, None)):
+            if term is not None:
+                report.add((result, prop, term))
+                if isinstance(term, BNode) and source is not None:
+                    _copy(source, term, report, set())
+        for message in r.messages:
+            report.add((result, SH.resultMessage, Literal(message)))
+    return report.serialize(format="turtle")
+
+
+def _copy(source: Graph, node: BNode, into: Graph, seen: set) -> None:
+    if node in seen:
+        return
+    seen.add(node)
+    for p, o in source.predicate_objects(node):
+        into.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy(source, o, into, seen)
+
+
+def text(outcome: Outcome, shapes: Graph) -> str:
+    if outcome.conforms:
+        return "Conforms\n"
+    lines = [f"Does not conform: {len(outcome.results)} result{'s' if len(outcome.results) != 1 else ''}"]
+    for r in outcome.results:
+        path = f" {_name(r.path, shapes)}" if r.path is not None else ""
+        value = f" (value: {_name(r.value, shapes)})" if r.value is not None else ""
+        lines.append(f"{_name(r.severity, shapes).removeprefix('sh:').upper()} {_name(r.focus, shapes)}{path}: "
+                     f"{_message(r, shapes)}{value} [{_name(r.shape, shapes)}, {_name(r.component, shapes)}]")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(outcome: Outcome, shapes: Graph) -> str:
+    return json.dumps({
+        "conforms": outcome.conforms,
+        "results": [{"severity": _name(r.severity, shapes), "focusNode": _name(r.focus, shapes),
+                     "resultPath": _name(r.path, shapes) if r.path is not None else None,
+                     "value": _name(r.value, shapes) if r.value is not None else None,
+                     "sourceShape": _name(r.shape, shapes), "sourceConstraintComponent": _name(r.component, shapes),
+                     "messages": list(r.messages) or [_message(r, shapes)]} for r in outcome.results],
+        "notes": outcome.notes,
+    }, indent=2, ensure_ascii=False) + "\n"
+
+
+def _message(r, shapes: Graph) -> str:
+    """The shape's sh:message, or what the constraint asks (sh:datatype xsd:integer)."""
+    if r.messages:
+        return " ".join(r.messages)
+    parameter = _PARAMETER.get(r.component)
+    if parameter is not None and r.shape is not None:
+        values = [_name(v, shapes) for v in shapes.objects(r.shape, parameter)]
+        return f"fails {compact(str(parameter))} {', '.join(values)}".rstrip()
+    return f"fails {_name(r.component, shapes)}"
+
+
+def _name(term, shapes: Graph) -> str:
+    """Compact for people: prefixed names where the shapes graph or medkg binds one, a blank-node
+    path as a SPARQL path, a blank-node shape by its label or as [ ]."""
+    if term is None:
+        return "-"
+    if isinstance(term, URIRef):
+        for prefix, namespace in shapes.namespaces():
+            if prefix and str(term).startswith(str(namespace)) and str(term) != str(namespace):
+                return f"{prefix}:{str(term)[len(str(namespace)):]}"
+        return compact(str(term))
+    if isinstance(term, Literal):
+        if term.datatype is not None:
+            return f"{Literal(str(term)).n3()}^^{_name(term.datatype, shapes)}"
+        return term.n3()
+    if (None, SH.path, term) in shapes:
+        return sparql_path(shapes, term)
+    label = shapes.value(term, SH.name) or shapes.value(term, RDFS.label)
+    return f"[{label}]" if label else "[ ]"
