@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test quick validate export serve bench bench-peers clean
+.PHONY: help run test quick fuzz validate export serve bench bench-peers clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ $(BIN)/medkg: pyproject.toml
 
 run: $(BIN)/medkg ## validate the embedded graph and summarise what it holds
 	$(BIN)/medkg run
+
+fuzz: $(BIN)/medkg ## compare the SHACL engine with pySHACL on many random graphs (FUZZ_CASES, default 20000: ~4 min)
+	FUZZ_CASES=$${FUZZ_CASES:-20000} $(BIN)/python -m pytest -q tests/test_shacl_differential.py
 
 validate: $(BIN)/medkg ## validate data/ (same as python validate.py)
 	$(BIN)/python validate.py

@@ -27,3 +27,35 @@ def test_w3c_case(case):
         return
     outcome = shacl.check(case.data, case.shapes)
     assert mismatch(case, outcome) == ""
+
+
+def test_every_predicate_on_a_shape_is_compiled_or_sent_on():
+    """Nothing in a shapes graph is skipped silently: over the whole suite, each sh: predicate on a
+    shape is one the compiler knows (a component, or a target, path, message ...), or the shapes
+    graph goes to pySHACL with a note."""
+    if not CASES:
+        pytest.skip(f"{SUITE} is absent: ../shared/ is only beside the project in development and CI")
+    from medkg.validate import sparql
+    from medkg.validate.core import COMPONENTS, QUIET, CoreShapes, Unsupported
+    from medkg.validate.model import SH
+
+    compiled, sent_on, seen = 0, 0, set()
+    for case in CASES:
+        if case.failure:
+            continue
+        core, _ = sparql.split_shapes(case.shapes)
+        try:
+            shapes = CoreShapes(core)
+        except Unsupported:
+            sent_on += 1
+            assert shacl.check(case.data, case.shapes).notes, f"{case.name}: sent to pySHACL without a note"
+            continue
+        compiled += 1
+        nodes = {check.shape for check in shapes.checks} | set(core.objects(None, SH.node))
+        for node in nodes:
+            for p in core.predicates(node, None):
+                if str(p).startswith(str(SH)):
+                    seen.add(p)
+                    assert p in COMPONENTS or p in QUIET, f"{case.name}: {p} on {node} is neither compiled nor sent on"
+    assert compiled >= 60 and sent_on >= 20, (compiled, sent_on)
+    assert len(seen & set(COMPONENTS)) >= 12

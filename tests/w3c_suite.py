@@ -32,10 +32,12 @@ class Case:
 
 def cases(root: Path) -> list[Case]:
     found = []
+    root = root.resolve()
     for manifest in _manifests(root / "manifest.ttl"):
-        graph = _graph(_parse(manifest))
+        parsed = {manifest: _parse(manifest)}  # one parse per file: blank nodes keep their labels across uses
+        graph = _graph(parsed[manifest])
         for entry in graph.subjects(RDF.type, SHT.Validate):
-            found.append(_case(root, manifest, graph, entry))
+            found.append(_case(root, manifest, graph, entry, parsed))
     return sorted(found, key=lambda c: c.name)
 
 
@@ -58,12 +60,15 @@ def _graph(triples: list[ox.Triple]) -> Graph:
     return graph
 
 
-def _case(root: Path, manifest: Path, graph: Graph, entry) -> Case:
+def _case(root: Path, manifest: Path, graph: Graph, entry, parsed: dict) -> Case:
     action = graph.value(entry, MF.action)
     files = {name: Path(str(graph.value(action, getattr(SHT, name))).removeprefix("file://"))
              for name in ("dataGraph", "shapesGraph")}
-    triples = {name: _parse(path) for name, path in files.items()}
-    world = _graph(triples["dataGraph"] + triples["shapesGraph"] + _parse(manifest))
+    for path in files.values():
+        if path not in parsed:
+            parsed[path] = _parse(path)
+    triples = {name: parsed[path] for name, path in files.items()}
+    world = _graph([t for path in {manifest, *files.values()} for t in parsed[path]])
     result = graph.value(entry, MF.result)
     failure = result == SHT.Failure
     expected, conforms = set(), None

@@ -24,12 +24,12 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from medkg.io.load import to_rdflib
 from medkg.rdf.namespaces import RDFS, XSD
 from medkg.validate.model import ConstraintResult
-from medkg.validate.paths import sparql_path
+from medkg.validate.paths import may_be_empty, sparql_path
 from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
 
 # Shape terms that say nothing to check by themselves. (sh:sparql is not among them: the
 # validator hands this module the shapes without the SPARQL constraints it runs itself.)
-_QUIET = {SH[n] for n in ("path", "property", "severity", "message", "name", "description", "order", "group",
+QUIET = {SH[n] for n in ("path", "property", "severity", "message", "name", "description", "order", "group",
                           "deactivated", "targetClass", "targetSubjectsOf", "targetObjectsOf",
                           "targetNode", "qualifiedMinCount", "qualifiedMaxCount", "flags")}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -103,7 +103,7 @@ class CoreShapes:
     def _vet(self, shape) -> None:
         """Unsupported for anything on the shape the compiler does not understand: nothing is skipped."""
         for p in self.shapes.predicates(shape, None):
-            if str(p).startswith(str(SH)) and p not in _QUIET and p not in COMPONENTS:
+            if str(p).startswith(str(SH)) and p not in QUIET and p not in COMPONENTS:
                 raise Unsupported(f"{p} on {shape}")
             if p in self.custom_parameters:
                 raise Unsupported(f"the constraint component parameter {p} on {shape}")
@@ -115,6 +115,8 @@ class CoreShapes:
             return []  # reached only through sh:node or sh:qualifiedValueShape: see _conforms
         path = self.shapes.value(shape, SH.path)
         if path is not None:
+            if may_be_empty(self.shapes, path):
+                raise Unsupported(f"a path that may be empty on {shape}")
             path = sparql_path(self.shapes, path)  # "<p>", "^<p>", "(<p> / <q>)" ...
         value = f"?this {path} ?v ." if path is not None else "BIND(?this AS ?v)"
         checks = []
@@ -139,7 +141,7 @@ class CoreShapes:
             raise Unsupported(f"sh:sparql inside nested shape {shape}")
         parts = []
         for p, o in self.shapes.predicate_objects(shape):
-            if p in _QUIET or not str(p).startswith(str(SH)):
+            if p in QUIET or not str(p).startswith(str(SH)):
                 continue
             nested = COMPONENTS[p].nested if p in COMPONENTS else None
             expression = nested(self, shape, var, o) if nested else None
@@ -148,9 +150,12 @@ class CoreShapes:
             parts.append(expression)
         for prop in self.shapes.objects(shape, SH.property):
             self._vet(prop)
-            path = sparql_path(self.shapes, self.shapes.value(prop, SH.path))
+            path = self.shapes.value(prop, SH.path)
+            if may_be_empty(self.shapes, path):
+                raise Unsupported(f"a path that may be empty on {prop}")
+            path = sparql_path(self.shapes, path)
             for p, o in self.shapes.predicate_objects(prop):
-                if p in _QUIET or not str(p).startswith(str(SH)):
+                if p in QUIET or not str(p).startswith(str(SH)):
                     continue
                 nested = COMPONENTS[p].nested_property if p in COMPONENTS else None
                 expression = nested(var, path, o) if nested else None
@@ -404,6 +409,8 @@ def _is_less(v, w) -> bool:
             return term.value, True
         return term, False
 
+    if isinstance(v, BNode) or isinstance(w, BNode):
+        return False  # not comparable, so a result (SHACL 4.5.3); pySHACL 0.40 stops with an error here
     (a, a_string), (b, b_string) = plain(v), plain(w)
     if a_string != b_string:
         return False

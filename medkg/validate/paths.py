@@ -49,3 +49,21 @@ def same_path(first: Graph, a, second: Graph, b) -> bool:
         return sparql_path(first, a) == sparql_path(second, b)
     except ShapesRefused:
         return False
+
+
+
+def may_be_empty(graph: Graph, path) -> bool:
+    """Whether the path can match zero steps ((p)*, (p)?, and sequences or alternatives of them).
+    Oxigraph gives no zero-length match from a node that is not in the graph (a literal target
+    node, say), where SPARQL and SHACL give the node itself, so the compiler leaves those paths
+    to pySHACL."""
+    if not isinstance(path, BNode):
+        return False
+    if (path, RDF.first, None) in graph:
+        return all(may_be_empty(graph, m) for m in graph.items(path))
+    if (path, SH.zeroOrMorePath, None) in graph or (path, SH.zeroOrOnePath, None) in graph:
+        return True
+    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
+        return any(may_be_empty(graph, m) for m in graph.items(alternatives))
+    inner = graph.value(path, SH.inversePath) or graph.value(path, SH.oneOrMorePath)
+    return may_be_empty(graph, inner)

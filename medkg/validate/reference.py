@@ -40,9 +40,9 @@ def results(data_graph: Graph, shapes_graph: Graph) -> list[ConstraintResult]:
                 data_graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True, allow_infos=True
             )
     except (ValidationFailure, ShapeLoadError, ReportableRuntimeError) as e:
-        raise ShapesRefused(f"the shapes graph cannot be used: {getattr(e, 'message', e)}") from None
+        raise ShapesRefused(f"pySHACL cannot validate this: {getattr(e, 'message', e)}") from None
     if not isinstance(report, Graph):  # pySHACL returns a ValidationFailure instead of raising, at times
-        raise ShapesRefused(f"the shapes graph cannot be used: {getattr(report, 'message', report)}")
+        raise ShapesRefused(f"pySHACL cannot validate this: {getattr(report, 'message', report)}")
     found = []
     # Top-level results only: those nested under sh:detail explain a parent result already reported.
     for result in report.objects(None, SH.result):

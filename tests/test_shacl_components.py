@@ -1,0 +1,23 @@
+"""One small case per compiled SHACL Core component (tests/fixtures/shacl/, in the W3C suite's
+format, the expected results written from the specification), on both engines."""
+
+import pytest
+
+from medkg.validate import shacl
+from medkg.validate.core import COMPONENTS
+from tests.paths import FIXTURES
+from tests.w3c_suite import cases, mismatch
+
+CASES = cases(FIXTURES / "shacl")
+
+
+def test_every_compiled_component_has_a_case_of_its_own():
+    names = {str(parameter).rsplit("#", 1)[1] for parameter in COMPONENTS}
+    assert names == {case.name for case in CASES}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_component_case(case, engine):
+    assert case.expected or case.conforms, "each case expects at least one result"
+    assert mismatch(case, shacl.check(case.data, case.shapes, engine)) == ""
