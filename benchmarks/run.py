@@ -2,6 +2,7 @@
 
     make bench                      # or: python benchmarks/run.py [--sizes 10k,100k,1M] [--runs 3]
     python benchmarks/run.py --only diff --sizes 100k,1M   # one group, merged into the last results
+    python benchmarks/run.py --only validation --sizes 100k,1M --baseline REV   # and the code at REV, same run
 
 Every measurement is a whole process where a user would run one (a cold CLI), at least --runs
 times, reporting median, min, max and peak memory (the process's maximum resident set); query
@@ -209,10 +210,27 @@ def _diff(record, size: str, folder: Path, runs: int) -> None:
            measure([PY, "-m", "medkg.cli", "diff", str(folder), str(edited)], runs))
 
 
-def bench_only(group: str, sizes: list[str], runs: int) -> dict:
-    """One group of measurements, merged into the last full run's results (the rest kept as they were)."""
-    if group != "diff":
-        raise SystemExit(f"--only {group}: only 'diff' can be measured on its own")
+def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "") -> None:
+    """Full validation and `--changed` after one drug's edit, with the medkg of `code` (a checkout:
+    `python validate.py` there imports its own medkg first)."""
+    script = str(code / "validate.py")
+    record("validation", f"python validate.py{label}", size, measure([PY, script, str(folder)], runs, cwd=code))
+    changed = [PY, script, str(folder), "--changed"]
+    shutil.rmtree(folder / ".medkg_cache", ignore_errors=True)
+    record("validation", f"validate --changed, first run (fills .medkg_cache){label}", size, measure(changed, 1, cwd=code))
+    edit, undo = edit_one_drug(folder)
+    try:
+        record("validation", f"validate --changed (one drug){label}", size, measure(changed, runs, before=edit, cwd=code))
+    finally:
+        undo()
+        shutil.rmtree(folder / ".medkg_cache", ignore_errors=True)  # the two versions' caches differ
+
+
+def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = None) -> dict:
+    """One group of measurements, merged into the last full run's results (the rest kept as they were).
+    With `baseline` (validation only), the code at that git revision is measured too, in the same run."""
+    if group not in ("diff", "validation"):
+        raise SystemExit(f"--only {group}: only 'diff' and 'validation' can be measured on their own")
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
 
@@ -220,9 +238,24 @@ def bench_only(group: str, sizes: list[str], runs: int) -> dict:
         fresh.append({"group": group, "name": name, "size": size, **value, **extra})
         print(f"{group:<14} {name:<34} {size:>7}  {value.get('median')}", flush=True)
 
-    for size in sizes:
-        folder = prepare(size)
-        _diff(record, size, folder, runs)
+    with tempfile.TemporaryDirectory() as work:
+        code = None
+        if baseline:
+            code = Path(work) / "baseline"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(code), baseline],
+                           check=True, capture_output=True)
+        try:
+            for size in sizes:
+                folder = prepare(size)
+                if group == "diff":
+                    _diff(record, size, folder, runs)
+                    continue
+                if code:
+                    _validation(record, size, folder, runs, code, f" (at {baseline})")
+                _validation(record, size, folder, runs)
+        finally:
+            if code:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(code)], capture_output=True)
     keys = {(m["group"], m["name"], m["size"]) for m in fresh}
     results["measurements"] = [m for m in results["measurements"] if (m["group"], m["name"], m["size"]) not in keys] + fresh
     earlier = [r for r in results.get("partial_runs", []) if r["only"] != group]  # the latest run of a group stands
@@ -284,12 +317,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10k,100k,1M")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", metavar="GROUP", help="measure one group (diff) and merge it into results.json")
+    parser.add_argument("--only", metavar="GROUP", help="measure one group (diff, validation) and merge it into results.json")
+    parser.add_argument("--baseline", metavar="REV", help="with --only validation: measure the code at REV too, in the same run")
     args = parser.parse_args()
     started = time.perf_counter()
     sizes = [s for s in args.sizes.split(",") if s]
     if args.only:
-        results = bench_only(args.only, sizes, args.runs)
+        results = bench_only(args.only, sizes, args.runs, args.baseline)
     else:
         results = {**environment(), **bench(sizes, args.runs)}
         results["total_seconds"] = round(time.perf_counter() - started)

@@ -2,6 +2,7 @@
 the ontology merged into one data graph, against the released shapes. One deliberate mistake in
 the merged graph must be the only result each processor reports."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,15 @@ def test_jena_shacl_validate_agrees(release, tmp_path):
                                        str(merged(release, drop=f"{CLAIM} {CERTAINTY} "))],
                             capture_output=True, text=True, timeout=300)
     assert broken.stdout.count("Node=") == 1 and CLAIM in broken.stdout, broken.stdout
+
+
+def test_medkg_shacl_takes_the_release_files_as_they_are(release, capsys):
+    from medkg.cli import main
+
+    shapes = str(release / "medkg-shapes.ttl")
+    assert main(["shacl", "--shapes", shapes, str(release / "medkg-ontology.nt"), str(release / "medkg-data.ttl")]) == 0
+    assert capsys.readouterr().out == "Conforms\n"
+    broken = merged(release, drop=f"{CLAIM} {CERTAINTY} ")
+    assert main(["shacl", "--shapes", shapes, "--format", "json", str(broken)]) == 1
+    [result] = json.loads(capsys.readouterr().out)["results"]
+    assert result["focusNode"] == "claim:baclofen-starting-dose" and result["sourceShape"] == "mkgsh:ClaimShape-certainty"

@@ -1,0 +1,106 @@
+"""`medkg shacl`: any data, any shapes; exit 0 conforms, 1 does not, 2 cannot be validated; the
+turtle format is a standard sh:ValidationReport another SHACL tool can read."""
+
+import json
+
+import pyoxigraph as ox
+import rdflib
+
+from medkg.cli import main
+from medkg.io.load import to_rdflib
+from medkg.validate.paths import sparql_path
+from tests.paths import FIXTURES
+
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+CASES = FIXTURES / "shacl"
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main(["shacl", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_names_what_fails_and_exit_1(capsys):
+    case = CASES / "datatype.ttl"
+    code, out, _ = run(capsys, "--shapes", case, case)
+    assert code == 1
+    assert out.splitlines()[0] == "Does not conform: 3 results"
+    assert 'VIOLATION ex:a ex:p: fails sh:datatype xsd:integer (value: "1"^^xsd:int) [ex:S, sh:DatatypeConstraintComponent]' in out
+
+
+def test_conforming_data_exits_0(capsys, tmp_path):
+    data = tmp_path / "data.ttl"
+    data.write_text("@prefix ex: <http://example.org/> . ex:a ex:p 1 .\n", encoding="utf-8")
+    assert run(capsys, "--shapes", CASES / "datatype.ttl", data)[:2] == (0, "Conforms\n")
+
+
+def test_turtle_is_a_standard_report_with_blank_node_paths_written_out(capsys):
+    case = FIXTURES / "shacl-found" / "zero-length-path.ttl"
+    code, out, _ = run(capsys, "--shapes", case, "--format", "turtle", case)
+    assert code == 1
+    report = rdflib.Graph()  # read by pyoxigraph: rdflib's Turtle parser reads the number 05 as 5
+    for q in ox.parse(out, format=ox.RdfFormat.TURTLE):
+        report.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    [node] = report.subjects(rdflib.RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms).toPython() is False
+    results = list(report.objects(node, SH.result))
+    assert len(results) == 2
+    for result in results:
+        assert sparql_path(report, report.value(result, SH.resultPath)) == "(<http://example.org/r>)*"
+        assert report.value(result, SH.sourceShape) == rdflib.URIRef("http://example.org/S"), "the shape itself, as SHACL says"
+    assert {str(report.value(r, SH.value)) for r in results} == {"05", "http://example.org/a"}
+
+
+def test_any_rdf_format_and_several_files_make_one_graph(capsys, tmp_path):
+    shapes = tmp_path / "shapes.nt"
+    shapes.write_text("<http://example.org/S> <http://www.w3.org/ns/shacl#targetNode> <http://example.org/a> .\n"
+                      "<http://example.org/S> <http://www.w3.org/ns/shacl#property> _:p .\n"
+                      "_:p <http://www.w3.org/ns/shacl#path> <http://example.org/p> .\n"
+                      "_:p <http://www.w3.org/ns/shacl#minCount> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n",
+                      encoding="utf-8")
+    one = tmp_path / "one.jsonld"
+    one.write_text('{"@id": "http://example.org/a", "http://example.org/p": 1}', encoding="utf-8")
+    two = tmp_path / "two.ttl"
+    two.write_text("<http://example.org/a> <http://example.org/p> 2 .\n", encoding="utf-8")
+    assert run(capsys, "--shapes", shapes, one)[0] == 1
+    assert run(capsys, "--shapes", shapes, one, two)[:2] == (0, "Conforms\n")
+
+
+def test_both_engines_give_the_same_json(capsys):
+    case = CASES / "in.ttl"
+    answers = []
+    for engine in ("oxigraph", "pyshacl"):
+        code, out, _ = run(capsys, "--shapes", case, "--format", "json", "--engine", engine, case)
+        assert code == 1
+        answers.append(sorted((r["focusNode"], r["value"]) for r in json.loads(out)["results"]))
+    assert answers[0] == answers[1] == [("ex:b", '"05"^^xsd:integer'), ("ex:c", '"a"@en')]
+
+
+def test_input_that_cannot_be_validated_exits_2_with_file_and_line(capsys, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:p \"unclosed .\n", encoding="utf-8")
+    code, out, err = run(capsys, "--shapes", CASES / "in.ttl", bad)
+    assert code == 2 and out == "" and "bad.ttl:2:" in err and "Traceback" not in err
+    odd = tmp_path / "data.xyz"
+    odd.write_text("", encoding="utf-8")
+    code, _, err = run(capsys, "--shapes", CASES / "in.ttl", odd)
+    assert code == 2 and "unknown RDF format '.xyz'" in err
+    code, _, err = run(capsys, "--shapes", CASES / "in.ttl", tmp_path / "missing.ttl")
+    assert code == 2 and "no such file" in err
+
+
+def test_a_shapes_graph_shacl_says_to_refuse_exits_2(capsys, tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n'
+                      'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select """\n'
+                      '  SELECT $this WHERE { $this ?p ?o . MINUS { $this ?p 1 } }""" ] .\n', encoding="utf-8")
+    code, out, err = run(capsys, "--shapes", shapes, shapes)
+    assert code == 2 and out == "" and "may not use MINUS" in err
+
+
+def test_a_file_not_utf8_is_refused_cleanly(capsys, tmp_path):
+    data = tmp_path / "latin1.nt"
+    data.write_bytes('<http://example.org/a> <http://example.org/p> "caf\xe9" .\n'.encode("latin-1"))
+    code, _, err = run(capsys, "--shapes", CASES / "in.ttl", data)
+    assert code == 2 and "latin1.nt" in err and "Traceback" not in err
