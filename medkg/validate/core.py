@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.io.load import to_rdflib
+from medkg.rdf.as_written import PRIVATE
 from medkg.rdf.namespaces import RDFS, XSD
 from medkg.validate.model import ConstraintResult
 from medkg.validate.paths import may_be_empty, sparql_path
@@ -217,7 +218,11 @@ def _pattern(c, shape, path, value, pattern, check):
 def _minimum(component: str, strict: bool):
     def compile_(c, shape, path, value, limit, check):
         op = ">" if strict else ">="
-        sure = f"isNumeric(?v) && ?v {op} {sparql_term(limit)}" if _numeric(limit) else "false"
+        # A number kept as written ("5.0") is compared through its written digits (medkg/rdf/as_written.py).
+        written = " || ".join(f"DATATYPE(?v) = <{PRIVATE}{d}>" for d in _SURE_LEXICAL)
+        sure = (f"(isNumeric(?v) && ?v {op} {sparql_term(limit)}) || (isLiteral(?v) && ({written}) "
+                f"&& REGEX(STR(?v), \"^[+-]?[0-9]+(\\\\.[0-9]*)?$\") && <{XSD.decimal}>(STR(?v)) {op} {sparql_term(limit)})") \
+            if _numeric(limit) else "false"
         check(component, f"{value} FILTER(!({sure}))", lambda v, row, m=limit, s=strict: not _at_least(v, m, s))
     return compile_
 
@@ -317,7 +322,9 @@ def _maybe_datatype(dtype) -> str:
     if dtype == XSD.string:
         return f"isLiteral(?v) && DATATYPE(?v) = <{XSD.string}>"
     if dtype in _SURE_LEXICAL:
-        return f'isLiteral(?v) && DATATYPE(?v) = <{dtype}> && REGEX(STR(?v), "{_SURE_LEXICAL[dtype]}")'
+        # Also as the store keeps a non-canonical form ("5.0", "05"): under the private datatype.
+        return (f'isLiteral(?v) && (DATATYPE(?v) = <{dtype}> || DATATYPE(?v) = <{PRIVATE}{dtype}>) '
+                f'&& REGEX(STR(?v), "{_SURE_LEXICAL[dtype]}")')
     return "false"
 
 

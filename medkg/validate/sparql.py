@@ -25,7 +25,7 @@ from medkg.io.load import to_ox, to_rdflib
 from medkg.rdf.namespaces import OWL
 from medkg.rdf.sparql_text import mask, open_where, optional_as_not_exists
 from medkg.validate.model import ConstraintResult
-from medkg.validate.prebinding import refuse_unsupported, substitute
+from medkg.validate.prebinding import Template, refuse_unsupported, substitute
 from medkg.validate.targets import SH, deactivated, target_group
 
 _THIS = re.compile(r"\$this\b")
@@ -98,7 +98,8 @@ def _solutions(shapes: Graph, shape, constraint, store: ox.Store, only: set[str]
         runs = [(None, _query(store, prologue + open_where(select, targets), where))]
     else:
         focus = [row["this"] for row in store.query(f"SELECT ?this WHERE {{ {targets} }}")]
-        runs = [(f, _query(store, prologue + substitute(select, {"this": str(f)}), where)
+        template = Template(select, ("this",))
+        runs = [(f, _query(store, prologue + template.fill({"this": str(f)}), where)
                  if not isinstance(f, ox.BlankNode)
                  # A blank node cannot be written in a query: bound at the top only.
                  else _query(store, prologue + select, where, {ox.Variable("this"): f}))

@@ -54,8 +54,8 @@ def _branches(shapes: Graph, shape, seen: frozenset) -> list[str]:
             continue
         union = " UNION ".join("{ " + b + " }" for b in sorted(set(inner)))
         path = shapes.value(holder, SH.path)
-        if path is None:  # a node shape: its focus nodes are the property shape's
-            branches.append(f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}")
+        if path is None:  # a node shape: its focus nodes are the property shape's (its branches, as they are)
+            branches += inner
         else:  # a property shape: the values of its path are
             from medkg.validate.paths import sparql_path
 
