@@ -57,6 +57,21 @@ def encoded(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(t.subject, t.predicate, _private(t.object)) if t.object in changed else t for t in triples]
 
 
+def near(store: ox.Store, written: list[ox.Quad], focus: set[str], steps: int = 2) -> list[ox.Quad]:
+    """The quads of `written` whose subject is a focus node or within `steps` links of one: what a
+    focused run (validate --changed) swaps, instead of every such literal of the graph (10,000 at
+    ~1 M triples, a third of a one-drug run's time on the persistent store)."""
+    if not written:
+        return written
+    reached = {ox.NamedNode(iri) for iri in focus}
+    frontier = set(reached)
+    for _ in range(steps):
+        frontier = {q.object for node in frontier for q in store.quads_for_pattern(node, None, None, ox.DefaultGraph())
+                    if isinstance(q.object, (ox.NamedNode, ox.BlankNode))} - reached
+        reached |= frontier
+    return [q for q in written if q.subject in reached]
+
+
 @contextmanager
 def by_value(store: ox.Store, written: list[ox.Quad] | None = None):
     """Within: the store holds the literals by value, as it would by itself; yields
@@ -73,19 +88,22 @@ def by_value(store: ox.Store, written: list[ox.Quad] | None = None):
     for original in plain_of.values():
         stored = _stored_form(original)
         originals[stored] = original if originals.get(stored, original) == original else None
-    added = []
+    plain = [ox.Quad(q.subject, q.predicate, plain_of[q.object]) for q in written]
+    added = [q for q in plain if q not in store]  # a plain twin the data also holds stays afterwards
+    # One update each way: on the persistent store (validate --changed) a remove or add is a
+    # transaction of its own, and 1,000 of them took 0.4 s.
+    _update(store, "DELETE DATA", written)
+    _update(store, "INSERT DATA", added)
     try:
-        for quad in written:
-            store.remove(quad)
-            plain = ox.Quad(quad.subject, quad.predicate, plain_of[quad.object])
-            if plain not in store:
-                store.add(plain)
-                added.append(plain)
         yield originals
     finally:
-        for plain in added:
-            store.remove(plain)
-        store.extend(written)
+        _update(store, "DELETE DATA", added)
+        _update(store, "INSERT DATA", written)
+
+
+def _update(store: ox.Store, operation: str, quads: list[ox.Quad]) -> None:
+    if quads:
+        store.update(f"{operation} {{ " + " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads) + " }")
 
 
 def _stored_form(literal: ox.Literal) -> ox.Literal:

@@ -160,6 +160,8 @@ class Validator:
             if self.compiled is not None else []
         results = [r for rs in _in_parallel(core_jobs) for r in rs]
         qc_checks = qc.checks()
+        if focus is not None and written is not None:
+            written = as_written.near(store, written, focus)
         with as_written.by_value(store, written) as originals:
             jobs = [partial(sparql.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
             jobs += [partial(qc.run, check, store, focus) for check in qc_checks]
