@@ -57,19 +57,17 @@ def encoded(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(t.subject, t.predicate, _private(t.object)) if t.object in changed else t for t in triples]
 
 
-def near(store: ox.Store, written: list[ox.Quad], focus: set[str], steps: int = 2) -> list[ox.Quad]:
-    """The quads of `written` whose subject is a focus node or within `steps` links of one: what a
-    focused run (validate --changed) swaps, instead of every such literal of the graph (10,000 at
-    ~1 M triples, a third of a one-drug run's time on the persistent store)."""
-    if not written:
-        return written
+def reach(store: ox.Store, focus: set[str], steps: int = 2) -> set:
+    """The focus nodes and the nodes within `steps` links of them: whose literals a focused run
+    (validate --changed) swaps in by_value, instead of every such literal of the graph (10,000
+    at ~1 M triples, a third of a one-drug run's time on the persistent store)."""
     reached = {ox.NamedNode(iri) for iri in focus}
     frontier = set(reached)
     for _ in range(steps):
         frontier = {q.object for node in frontier for q in store.quads_for_pattern(node, None, None, ox.DefaultGraph())
                     if isinstance(q.object, (ox.NamedNode, ox.BlankNode))} - reached
         reached |= frontier
-    return [q for q in written if q.subject in reached]
+    return reached
 
 
 @contextmanager

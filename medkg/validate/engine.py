@@ -98,7 +98,8 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes
             # pySHACL checks the focus nodes' neighbourhood from the data's own triples.
             raise CacheUnavailable("the persistent store serves the compiled engine, and these shapes need pySHACL")
         store = cache.refresh(files + validator.ontology.files)
-        written = cache.written()
+        focus = with_referrers(store, touched)
+        written = cache.written(as_written.reach(store, focus))
         data = Source(files=files)
         data.locations.resolver = cache.file_of
         # The store holds the ontology too; the report counts the data, as a full run does.
@@ -107,9 +108,11 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes
         notes.append(f"{e}; reading every file instead")
         data = load_data(paths)
         store, written = as_written.build(data.triples + validator.ontology.triples)
+        focus = with_referrers(store, touched)
+        reached = as_written.reach(store, focus)
+        written = [q for q in written if q.subject in reached]
         triples = len(data.triples)
     try:
-        focus = with_referrers(store, touched)
         report = validator.run(data, focus, store=store, triples=triples, written=written)
     finally:
         cache.close()  # the lock is held until the last query on the store has run
@@ -160,8 +163,6 @@ class Validator:
             if self.compiled is not None else []
         results = [r for rs in _in_parallel(core_jobs) for r in rs]
         qc_checks = qc.checks()
-        if focus is not None and written is not None:
-            written = as_written.near(store, written, focus)
         with as_written.by_value(store, written) as originals:
             jobs = [partial(sparql.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
             jobs += [partial(qc.run, check, store, focus) for check in qc_checks]

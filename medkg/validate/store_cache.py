@@ -173,10 +173,12 @@ class StoreCache:
         shutil.rmtree(self.folder / "store", ignore_errors=True)
         self.relabelled = None
 
-    def written(self) -> list[ox.Quad]:
-        """The default graph's literals under the private datatype (as_written.by_value needs them):
-        copied into a graph of their own, so finding them is a lookup, not a scan."""
-        return [ox.Quad(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, WRITTEN)]
+    def written(self, subjects: set | None = None) -> list[ox.Quad]:
+        """The default graph's literals under the private datatype (as_written.by_value needs them),
+        of `subjects` only if given: copied into a graph of their own, so finding them is a lookup."""
+        found = self.store.quads_for_pattern(None, None, None, WRITTEN) if subjects is None else \
+            (q for s in subjects for q in self.store.quads_for_pattern(s, None, None, WRITTEN))
+        return [ox.Quad(q.subject, q.predicate, q.object) for q in found]
 
     def file_of(self, iri: str) -> Path | None:
         """A file in which `iri` is a subject (for the line numbers of findings)."""
