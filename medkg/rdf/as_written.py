@@ -100,8 +100,14 @@ def by_value(store: ox.Store, written: list[ox.Quad] | None = None):
 
 
 def _update(store: ox.Store, operation: str, quads: list[ox.Quad]) -> None:
-    if quads:
-        store.update(f"{operation} {{ " + " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads) + " }")
+    """One SPARQL update for the quads without blank nodes; those with one quad by quad (a blank
+    node in DELETE DATA is an error, and in INSERT DATA a fresh node)."""
+    named = [q for q in quads if not isinstance(q.subject, ox.BlankNode)]
+    for quad in quads:
+        if isinstance(quad.subject, ox.BlankNode):
+            (store.remove if operation == "DELETE DATA" else store.add)(quad)
+    if named:
+        store.update(f"{operation} {{ " + " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in named) + " }")
 
 
 def _stored_form(literal: ox.Literal) -> ox.Literal:
