@@ -1,0 +1,158 @@
+"""Realistic curator mistakes: each a small text edit of a shipped file (old -> new, the first
+occurrence) and the rule whose finding it must produce (a substring of a finding's shape or
+component). Written from the kinds of mistake curators make (issue 13), not from the shapes:
+misspelt terms, the right predicate at the wrong kind of thing, a claim whose kind, certainty or
+source contradicts its own words, a copied quote, a number that disagrees with its quote, an
+entity that contradicts itself, an IRI that left the project's namespaces."""
+
+from typing import NamedTuple
+
+
+class Mistake(NamedTuple):
+    name: str
+    file: str  # under data/
+    old: str
+    new: str
+    expect: str  # in a finding's shape or component
+
+
+STARTING_DOSE = "claim:baclofen-starting-dose a medkg:DosageClaim ;"
+
+MISTAKES = [
+    # A misspelt term: the graph would silently gain a new one.
+    Mistake("predicate misspelt", "drug.ttl", 'rdfs:label "baclofen"@en', 'rdfs:lable "baclofen"@en', "ClosedVocabulary"),
+    Mistake("direct-layer predicate in lower case", "claims/classification.ttl",
+            "kg:baclofen schema:drugClass kg:muscle-relaxant .", "kg:baclofen schema:drugclass kg:muscle-relaxant .",
+            "ClosedVocabulary"),
+    Mistake("class misspelt", "conditions.ttl", "a schema:MedicalCondition", "a schema:MedicalConditon", "ClosedVocabulary"),
+    Mistake("qualifier misspelt", "claims/uses.ttl", "medkg:statedScope", "medkg:statedscope", "ClosedVocabulary"),
+    Mistake("certainty property misspelt", "claims/uses.ttl", "medkg:certainty medkg:certainty-established",
+            "medkg:certanty medkg:certainty-established", "ClosedVocabulary"),
+    Mistake("evidence property misspelt", "claims/risks.ttl", "medkg:evidenceType", "medkg:evidencetype", "ClosedVocabulary"),
+    Mistake("mapping property misspelt", "conditions.ttl", "skos:exactMatch", "skos:exactmatch", "ClosedVocabulary"),
+    Mistake("schema:url capitalised", "sources.ttl", "schema:url", "schema:URL", "ClosedVocabulary"),
+    Mistake("schema:about capitalised", "curator-notes.ttl", "schema:about", "schema:About", "ClosedVocabulary"),
+    Mistake("claim kind misspelt", "claims/uses.ttl", "a medkg:StatedUseClaim", "a medkg:StatedUseclaim", "ClosedVocabulary"),
+    Mistake("quote text property misspelt", "claims/risks.ttl", "oa:exact", "oa:exacts", "ClosedVocabulary"),
+    Mistake("provenance property misspelt", "claims/study.ttl", "prov:wasDerivedFrom", "prov:wasDerivedfrom", "ClosedVocabulary"),
+    Mistake("alternative label misspelt", "conditions.ttl", "skos:altLabel", "skos:altlabel", "ClosedVocabulary"),
+    Mistake("drug class type misspelt", "drug.ttl", "kg:anticonvulsant a schema:DrugClass", "kg:anticonvulsant a schema:Drugclass",
+            "ClosedVocabulary"),
+    Mistake("selector class misspelt", "claims/forms-and-dosage.ttl", "a oa:TextPositionSelector", "a oa:TextPositionSelecter",
+            "ClosedVocabulary"),
+    Mistake("language tag typo", "drug.ttl", '"baclofen"@en', '"baclofen"@em', "ClosedVocabulary"),
+    Mistake("three-letter language tag", "conditions.ttl", '"alcoholism"@en', '"alcoholism"@eng', "ClosedVocabulary"),
+    Mistake("language region tag", "claims/risks.ttl", '"moderately safe"@en .', '"moderately safe"@en-us .', "ClosedVocabulary"),
+    Mistake("language tag of another language", "substances.ttl", '"tranquilizers"@en', '"tranquilizers"@fr', "ClosedVocabulary"),
+    Mistake("schema prefix rebound to http", "substances.ttl", "@prefix schema: <https://schema.org/> .",
+            "@prefix schema: <http://schema.org/> .", "ClosedVocabulary"),
+    Mistake("kg prefix rebound", "substances.ttl", "@prefix kg: <https://w3id.org/medkg/id/> .",
+            "@prefix kg: <https://w3id.org/medkg/ids/> .", "ProjectNamespace"),
+    Mistake("claim prefix rebound to the entity namespace", "claims/study.ttl", "@prefix claim: <https://w3id.org/medkg/claim/> .",
+            "@prefix claim: <https://w3id.org/medkg/claims/> .", "ProjectNamespace"),
+
+    # The right predicate pointing at the wrong kind of thing.
+    Mistake("interaction with a condition, both layers", "claims/risks.ttl", "kg:ethanol", "kg:epilepsy", "InteractionClaimShape"),
+    Mistake("interaction's second layer too", "claims/risks.ttl", "rdf:object kg:cns-depressants", "rdf:object kg:spasticity",
+            "InteractionClaimShape"),
+    Mistake("'not an opioid' at a condition", "claims/classification.ttl", "rdf:object kg:opioid", "rdf:object kg:epilepsy",
+            "NegativeClaimShape"),
+    Mistake("historical use at a drug class", "claims/uses.ttl", "medkg:historicallyUsedFor kg:epilepsy",
+            "medkg:historicallyUsedFor kg:anticonvulsant", "HistoricalUseClaimShape"),
+    Mistake("interaction subject and object swapped, both layers", "claims/risks.ttl",
+            'kg:baclofen schema:interactingDrug kg:ethanol .\n\nclaim:baclofen-interacts-with-alcohol a medkg:InteractionClaim ;\n'
+            '    rdfs:label "mixing baclofen with alcohol is a danger"@en ;\n    rdf:subject kg:baclofen ;\n'
+            '    rdf:predicate schema:interactingDrug ;\n    rdf:object kg:ethanol ;',
+            'kg:ethanol schema:interactingDrug kg:baclofen .\n\nclaim:baclofen-interacts-with-alcohol a medkg:InteractionClaim ;\n'
+            '    rdfs:label "mixing baclofen with alcohol is a danger"@en ;\n    rdf:subject kg:ethanol ;\n'
+            '    rdf:predicate schema:interactingDrug ;\n    rdf:object kg:baclofen ;',
+            "ClaimSubjectShape"),
+    Mistake("risk claim about the risk", "claims/risks.ttl", "rdf:subject kg:baclofen ;\n    rdf:predicate biolink:has_adverse_event",
+            "rdf:subject kg:euphoria ;\n    rdf:predicate biolink:has_adverse_event", "ClaimSubjectShape"),
+    Mistake("dosage claim about the dose", "claims/forms-and-dosage.ttl", "rdf:subject kg:baclofen ;\n    rdf:predicate schema:doseSchedule",
+            "rdf:subject kg:dose-starting-5mg-tid ;\n    rdf:predicate schema:doseSchedule", "ClaimSubjectShape"),
+
+    # A claim whose kind, certainty or credited source contradicts its own quote.
+    Mistake("off-label quote on a labelled-use claim", "claims/uses.ttl",
+            "claim:baclofen-off-label-for-addiction a medkg:OffLabelUseClaim", "claim:baclofen-off-label-for-addiction a medkg:LabelledUseClaim",
+            "CueShape-offLabel"),
+    Mistake("off-label quote on a stated-use claim", "claims/uses.ttl",
+            "claim:baclofen-off-label-for-addiction a medkg:OffLabelUseClaim", "claim:baclofen-off-label-for-addiction a medkg:StatedUseClaim",
+            "CueShape-offLabel"),
+    Mistake("early promise stated as established", "claims/uses.ttl", "medkg:certainty medkg:certainty-preliminary",
+            "medkg:certainty medkg:certainty-established", "CueShape-hedge"),
+    Mistake("inconclusive stated as established", "claims/uses.ttl", "medkg:certainty medkg:certainty-inconclusive",
+            "medkg:certainty medkg:certainty-established", "CueShape-hedge"),
+    Mistake("a report stated as established", "claims/risks.ttl", "medkg:certainty medkg:certainty-reported ;\n    medkg:evidenceType obo:ECO_0000303 ;\n    medkg:quote quote:baclofen-mild-euphoria-reported",
+            "medkg:certainty medkg:certainty-established ;\n    medkg:evidenceType obo:ECO_0000303 ;\n    medkg:quote quote:baclofen-mild-euphoria-reported",
+            "CueShape-hedge"),
+    Mistake("a possibility stated as established", "claims/risks.ttl", "medkg:certainty medkg:certainty-qualified",
+            "medkg:certainty medkg:certainty-established", "CueShape-hedge"),
+    Mistake("'according to MedicineNet' without a credited source", "claims/forms-and-dosage.ttl",
+            "    medkg:creditedSource kg:medicinenet ;\n", "", "CueShape-accordingTo"),
+    Mistake("'according to WebMD' without a credited source", "claims/forms-and-dosage.ttl",
+            "    medkg:creditedSource kg:webmd ;\n", "", "CueShape-accordingTo"),
+    Mistake("credited source with the no-source evidence type", "claims/forms-and-dosage.ttl",
+            "medkg:evidenceType obo:ECO_0000304", "medkg:evidenceType obo:ECO_0000303", "CueShape-creditedEvidence"),
+    Mistake("a source credited on an uncredited claim", "claims/risks.ttl",
+            "    medkg:quote quote:baclofen-moderately-safe ;", "    medkg:creditedSource kg:webmd ;\n    medkg:quote quote:baclofen-moderately-safe ;",
+            "CueShape-creditedEvidence"),
+
+    # A claim pointing at another claim's quote (a copy-paste slip).
+    Mistake("spasticity claim quotes the pain claim's quote", "claims/uses.ttl", "medkg:quote quote:baclofen-stated-for-spasticity ;",
+            "medkg:quote quote:baclofen-stated-for-pain ;", "QuoteOwnerShape"),
+    Mistake("addiction risk quotes another risk's quote", "claims/risks.ttl", "medkg:quote quote:baclofen-fairly-addictive ;",
+            "medkg:quote quote:baclofen-possible-addiction ;", "QuoteOwnerShape"),
+    Mistake("drug class claim quotes the mechanism", "claims/classification.ttl", "medkg:quote quote:baclofen-is-muscle-relaxant ;",
+            "medkg:quote quote:baclofen-acts-on-cns ;", "QuoteOwnerShape"),
+    Mistake("study claim quotes a neighbour", "claims/study.ttl", "medkg:quote quote:study-from-2003 ;",
+            "medkg:quote quote:study-published-by-nih ;", "QuoteOwnerShape"),
+
+    # A number that disagrees with its quote.
+    Mistake("dose of 50 where the quote says 5", "claims/forms-and-dosage.ttl", "schema:doseValue 5.0 ;", "schema:doseValue 50.0 ;",
+            "DoseNumberShape-value"),
+    Mistake("dose of 0.5 where the quote says 5", "claims/forms-and-dosage.ttl", "schema:doseValue 5.0 ;", "schema:doseValue 0.5 ;",
+            "DoseNumberShape-value"),
+    Mistake("dose of 15 (three doses added up)", "claims/forms-and-dosage.ttl", "schema:doseValue 5.0 ;", "schema:doseValue 15.0 ;",
+            "DoseNumberShape-value"),
+    Mistake("twice daily for three times daily", "claims/forms-and-dosage.ttl", "medkg:timesPerDay 3 ;", "medkg:timesPerDay 2 ;",
+            "DoseNumberShape-timesPerDay"),
+    Mistake("once daily for three times daily", "claims/forms-and-dosage.ttl", "medkg:timesPerDay 3 ;", "medkg:timesPerDay 1 ;",
+            "DoseNumberShape-timesPerDay"),
+
+    # Contradictions between entities.
+    Mistake("DrugBank identifier on a condition", "conditions.ttl", "kg:opioid-dependence a schema:MedicalCondition ;",
+            "kg:opioid-dependence a schema:MedicalCondition ;\n    skos:closeMatch <https://go.drugbank.com/drugs/DB00181> ;",
+            "EntityConsistencyShape-schemeForType"),
+    Mistake("MONDO identifier on a substance", "substances.ttl", '"tranquilizers"@en ;',
+            '"tranquilizers"@en ;\n    skos:closeMatch <http://purl.obolibrary.org/obo/MONDO_0005027> ;',
+            "EntityConsistencyShape-schemeForType"),
+    Mistake("mapped and marked unmapped", "drug.ttl", 'rdfs:label "anticonvulsant"@en ;',
+            'rdfs:label "anticonvulsant"@en ;\n    skos:broadMatch <http://id.nlm.nih.gov/mesh/D000927> ;',
+            "EntityConsistencyShape-mappedAndUnmapped"),
+    Mistake("a substance also typed as a condition", "substances.ttl", "a schema:Substance", "a schema:Substance, schema:MedicalCondition",
+            "EntityConsistencyShape-disjointTypes"),
+    Mistake("a condition also typed as a drug class", "conditions.ttl", "kg:opioid-withdrawal a schema:MedicalCondition ;",
+            "kg:opioid-withdrawal a schema:MedicalCondition, schema:DrugClass ;", "EntityConsistencyShape-disjointTypes"),
+    Mistake("a second entity named by another's alternative label", "conditions.ttl", "kg:opioid-dependence a schema:MedicalCondition ;",
+            'kg:ms a schema:MedicalCondition ; rdfs:label "MS"@en ; medkg:unmappedReason "added in a hurry"@en .\n\n'
+            "kg:opioid-dependence a schema:MedicalCondition ;", "EntityConsistencyShape-labelIsAnothersAlternative"),
+    Mistake("an alternative label that is another entity's label", "substances.ttl", 'skos:altLabel "ethanol"@en',
+            'skos:altLabel "ethanol"@en, "opioid"@en', "EntityConsistencyShape-labelIsAnothersAlternative"),
+    Mistake("a condition named by a drug's alternative label", "conditions.ttl", 'skos:altLabel "MS"@en',
+            'skos:altLabel "MS"@en, "baclofen"@en', "EntityConsistencyShape-labelIsAnothersAlternative"),
+    Mistake("an identifier scheme for substances on a condition", "conditions.ttl", "kg:opioid-withdrawal a schema:MedicalCondition ;",
+            "kg:opioid-withdrawal a schema:MedicalCondition ;\n    skos:exactMatch <http://purl.obolibrary.org/obo/CHEBI_2972> ;",
+            "EntityConsistencyShape-schemeForType"),
+    Mistake("a drug typed as a condition as well", "drug.ttl", "kg:baclofen a schema:Drug", "kg:baclofen a schema:Drug, schema:MedicalCondition",
+            "EntityConsistencyShape-disjointTypes"),
+    Mistake("note prefix rebound", "curator-notes.ttl", "@prefix note: <https://w3id.org/medkg/note/> .",
+            "@prefix note: <https://w3id.org/medkg/notes/> .", "ProjectNamespace"),
+
+    # A sentence marked claim-free although claims quote it; the article text edited alone.
+    Mistake("quoted sentence marked claim-free", "claim-free.ttl", 'sent:s01 medkg:claimFreeReason "The article\'s title."@en .',
+            'sent:s01 medkg:claimFreeReason "The article\'s title."@en .\nsent:s03 medkg:claimFreeReason "Background."@en .',
+            "ClaimFreeSentenceShape-notQuoted"),
+    Mistake("article text edited without regenerating the graph's copy", "source/baclofen-article.txt",
+            "muscle relaxant", "muscle-relaxing", "ArticleCopy"),
+]

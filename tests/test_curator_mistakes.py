@@ -1,0 +1,40 @@
+"""Each realistic curator mistake (tests/curator_mistakes.py), made in a copy of data/, gives the
+finding it must: the mistakes that keep the Turtle well formed and the two layers in step but
+change what the graph means (issue 13). The shipped data conforming is tested elsewhere
+(tests/test_data.py), so each finding here is the edit's."""
+
+import shutil
+
+import pytest
+
+from medkg.paths import DATA_DIR
+from medkg.validate.engine import Validator, validate
+from tests.curator_mistakes import MISTAKES
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return Validator()
+
+
+def test_the_corpus_covers_every_kind_of_mistake():
+    assert len(MISTAKES) >= 60
+    assert len({m.name for m in MISTAKES}) == len(MISTAKES)
+    kinds = {m.expect.split("-")[0] for m in MISTAKES}
+    assert {"ClosedVocabulary", "ProjectNamespace", "ClaimSubjectShape", "CueShape", "QuoteOwnerShape",
+            "DoseNumberShape", "EntityConsistencyShape", "ArticleCopy", "ClaimFreeSentenceShape"} <= kinds
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])
+def test_mistake_is_caught(mistake, tmp_path, validator):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    path = copy / mistake.file
+    text = path.read_text(encoding="utf-8")
+    assert mistake.old in text, f"the edit no longer applies to {mistake.file}"
+    path.write_text(text.replace(mistake.old, mistake.new, 1), encoding="utf-8")
+    report = validate([copy], validator=validator)
+    fired = {f"{f.shape} {f.component}" for f in report.findings}
+    assert any(mistake.expect in rule for rule in fired), f"{mistake.name}: found only {sorted(fired)}"
+    caught = [f for f in report.findings if mistake.expect in f.shape or mistake.expect in f.component]
+    assert all(f.severity == "violation" for f in caught), "a contradiction is a violation, not a warning"
