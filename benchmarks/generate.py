@@ -54,7 +54,7 @@ def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
     times = rng.choice([("twice daily", 2), ("three times daily", 3), ("once daily", 1)])
     sentences = [
         f"Synthetic drug {i} is used to treat synthetic condition {i}.",
-        f"Some people taking synthetic drug {i} report synthetic effect {i}.",
+        f"Some people taking synthetic drug {i} report synthetic effect {i}.",  # a report: certainty-reported
         f"The starting dose of synthetic drug {i} is {dose} milligrams {times[0]}.",
     ]
     text = " ".join(sentences)
@@ -111,7 +111,7 @@ claim:{c} a medkg:{kind} ;
     rdf:subject kg:syn-drug-{i} ;
     rdf:predicate {predicate} ;
     rdf:object {obj} ;
-    medkg:certainty medkg:certainty-established ;
+    medkg:certainty medkg:certainty-{"reported" if name == "risk" else "established"} ;
     medkg:evidenceType obo:ECO_0000303 ;{quote}
     prov:wasDerivedFrom kg:syn-article-{i} .
 quote:{c} a oa:SpecificResource ;

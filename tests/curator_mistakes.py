@@ -1,5 +1,5 @@
 """Realistic curator mistakes: each a small text edit of a shipped file (old -> new, the first
-occurrence) and the rule whose finding it must produce (a substring of a finding's shape or
+occurrence, or every one where the mistake is made in both layers) and the rule whose finding it must produce (a substring of a finding's shape or
 component). Written from the kinds of mistake curators make (issue 13), not from the shapes:
 misspelt terms, the right predicate at the wrong kind of thing, a claim whose kind, certainty or
 source contradicts its own words, a copied quote, a number that disagrees with its quote, an
@@ -14,6 +14,7 @@ class Mistake(NamedTuple):
     old: str
     new: str
     expect: str  # in a finding's shape or component
+    everywhere: bool = False  # replace every occurrence (both layers), not only the first
 
 
 STARTING_DOSE = "claim:baclofen-starting-dose a medkg:DosageClaim ;"
@@ -52,13 +53,20 @@ MISTAKES = [
             "@prefix claim: <https://w3id.org/medkg/claims/> .", "ProjectNamespace"),
 
     # The right predicate pointing at the wrong kind of thing.
-    Mistake("interaction with a condition, both layers", "claims/risks.ttl", "kg:ethanol", "kg:epilepsy", "InteractionClaimShape"),
+    Mistake("interaction with a condition, both layers", "claims/risks.ttl", "kg:ethanol", "kg:epilepsy", "InteractionClaimShape",
+            everywhere=True),
     Mistake("interaction's second layer too", "claims/risks.ttl", "rdf:object kg:cns-depressants", "rdf:object kg:spasticity",
             "InteractionClaimShape"),
     Mistake("'not an opioid' at a condition", "claims/classification.ttl", "rdf:object kg:opioid", "rdf:object kg:epilepsy",
             "NegativeClaimShape"),
-    Mistake("historical use at a drug class", "claims/uses.ttl", "medkg:historicallyUsedFor kg:epilepsy",
-            "medkg:historicallyUsedFor kg:anticonvulsant", "HistoricalUseClaimShape"),
+    Mistake("historical use at a drug class, both layers", "claims/uses.ttl",
+            "kg:baclofen medkg:historicallyUsedFor kg:epilepsy .\n\nclaim:baclofen-historically-for-epilepsy a medkg:HistoricalUseClaim ;\n"
+            '    rdfs:label "epilepsy was one of the original uses of baclofen"@en ;\n    rdf:subject kg:baclofen ;\n'
+            "    rdf:predicate medkg:historicallyUsedFor ;\n    rdf:object kg:epilepsy ;",
+            "kg:baclofen medkg:historicallyUsedFor kg:anticonvulsant .\n\nclaim:baclofen-historically-for-epilepsy a medkg:HistoricalUseClaim ;\n"
+            '    rdfs:label "epilepsy was one of the original uses of baclofen"@en ;\n    rdf:subject kg:baclofen ;\n'
+            "    rdf:predicate medkg:historicallyUsedFor ;\n    rdf:object kg:anticonvulsant ;",
+            "HistoricalUseClaimShape-objectKind"),
     Mistake("interaction subject and object swapped, both layers", "claims/risks.ttl",
             'kg:baclofen schema:interactingDrug kg:ethanol .\n\nclaim:baclofen-interacts-with-alcohol a medkg:InteractionClaim ;\n'
             '    rdfs:label "mixing baclofen with alcohol is a danger"@en ;\n    rdf:subject kg:baclofen ;\n'
@@ -90,8 +98,8 @@ MISTAKES = [
             "medkg:certainty medkg:certainty-established", "CueShape-hedge"),
     Mistake("'according to MedicineNet' without a credited source", "claims/forms-and-dosage.ttl",
             "    medkg:creditedSource kg:medicinenet ;\n", "", "CueShape-accordingTo"),
-    Mistake("'according to WebMD' without a credited source", "claims/forms-and-dosage.ttl",
-            "    medkg:creditedSource kg:webmd ;\n", "", "CueShape-accordingTo"),
+    Mistake("a source dropped from a claim the article credits", "claims/forms-and-dosage.ttl",
+            "    medkg:creditedSource kg:webmd ;\n", "", "CueShape-traceableWithoutSource"),
     Mistake("credited source with the no-source evidence type", "claims/forms-and-dosage.ttl",
             "medkg:evidenceType obo:ECO_0000304", "medkg:evidenceType obo:ECO_0000303", "CueShape-creditedEvidence"),
     Mistake("a source credited on an uncredited claim", "claims/risks.ttl",
