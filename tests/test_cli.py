@@ -11,6 +11,7 @@ import pytest
 
 from medkg.cli import main
 from medkg.paths import ROOT
+from medkg.rdf.namespaces import MKGSH, SH
 from tests.paths import FIXTURES
 
 LINE = re.compile(r"^(VIOLATION|WARNING|INFO) (\S+):(\d+) (\S+)( \S+)?: .+ \((mkgsh|medkg):\S+(; also qc:\S+)*\)$")
@@ -49,7 +50,17 @@ def test_findings_are_grouped_by_file(capsys):
     assert files == sorted(files, key=lambda f: (f == "-", f))
 
 
-def test_warning_exits_0_unless_fail_on_warning(capsys):
+def test_warning_exits_0_unless_fail_on_warning(capsys, monkeypatch):
+    # No shipped shape is a warning now (a quoted claim-free sentence became a violation): make one so.
+    import pyoxigraph as ox
+
+    from medkg.validate import engine
+
+    shapes = engine.load_shapes()
+    shape, severity = ox.NamedNode(str(MKGSH.ClaimFreeSentenceShape)), ox.NamedNode(str(SH.severity))
+    shapes.triples = [t for t in shapes.triples if not (t.subject == shape and t.predicate == severity)] + [
+        ox.Triple(shape, severity, ox.NamedNode(str(SH.Warning)))]
+    monkeypatch.setattr(engine, "load_shapes", lambda: shapes)
     fixture = str(FIXTURES / "invalid" / "claim-free-sentence-quoted.ttl")
     assert main(["validate", "data", fixture]) == 0
     assert "WARNING data/sentences.ttl:" in capsys.readouterr().out
