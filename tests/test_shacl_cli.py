@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import rdflib
 
 from medkg.cli import main
-from medkg.io.load import to_rdflib
+from medkg.io.load import rdflib_graph
 from medkg.validate.paths import sparql_path
 from tests.paths import FIXTURES
 
@@ -39,9 +39,8 @@ def test_turtle_is_a_standard_report_with_blank_node_paths_written_out(capsys):
     case = FIXTURES / "shacl-found" / "zero-length-path.ttl"
     code, out, _ = run(capsys, "--shapes", case, "--format", "turtle", case)
     assert code == 1
-    report = rdflib.Graph()  # read by pyoxigraph: rdflib's Turtle parser reads the number 05 as 5
-    for q in ox.parse(out, format=ox.RdfFormat.TURTLE):
-        report.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    # Read by pyoxigraph: rdflib's Turtle parser reads the number 05 as 5.
+    report = rdflib_graph([q.triple for q in ox.parse(out, format=ox.RdfFormat.TURTLE)])
     [node] = report.subjects(rdflib.RDF.type, SH.ValidationReport)
     assert report.value(node, SH.conforms).toPython() is False
     results = list(report.objects(node, SH.result))

@@ -6,10 +6,9 @@ tests/fixtures/shacl-found/, with the results the standard expects."""
 import os
 
 import pytest
-import rdflib
 
 from medkg.errors import ShapesRefused
-from medkg.io.load import to_rdflib
+from medkg.io.load import rdflib_graph as _graph
 from medkg.validate import shacl
 from tests import shacl_fuzz
 from tests.paths import FIXTURES
@@ -22,13 +21,6 @@ FOUND = cases(FIXTURES / "shacl-found")
 def _keys(outcome, shapes, world) -> set:
     return {(_structure(world, r.focus), _path(shapes, r.path), _structure(world, r.shape), r.component,
              _structure(world, r.value), r.severity) for r in outcome.results}
-
-
-def _graph(triples) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return graph
 
 
 def test_the_default_engine_agrees_with_pyshacl_on_random_graphs():

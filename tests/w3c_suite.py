@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace
 
-from medkg.io.load import to_rdflib
+from medkg.io.load import rdflib_graph as _graph
 from medkg.validate.paths import sparql_path
 from medkg.validate.shacl import Outcome
 
@@ -51,13 +51,6 @@ def _manifests(path: Path) -> list[Path]:
 
 def _parse(path: Path) -> list[ox.Triple]:
     return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
-
-
-def _graph(triples: list[ox.Triple]) -> Graph:
-    graph = Graph()
-    for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return graph
 
 
 def _case(root: Path, manifest: Path, graph: Graph, entry, parsed: dict) -> Case:

@@ -43,10 +43,7 @@ class Source:
     notes: list[str] = field(default_factory=list)  # warnings for the person reading (an empty file)
 
     def rdflib_graph(self) -> rdflib.Graph:
-        graph = rdflib.Graph()
-        for t in self.triples:
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return graph
+        return rdflib_graph(self.triples)
 
     def store(self) -> ox.Store:
         store = ox.Store()
@@ -177,6 +174,14 @@ def to_rdflib(term):
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"unexpected RDF term {term!r}")
+
+
+def rdflib_graph(triples: list[ox.Triple]) -> rdflib.Graph:
+    """The triples as an rdflib graph (for pySHACL and the shapes compiler), literals as written."""
+    graph = rdflib.Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
 
 
 def to_ox(term):

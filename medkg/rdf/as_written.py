@@ -22,11 +22,6 @@ from medkg.rdf.namespaces import XSD
 PRIVATE = "urn:medkg:as-written:"
 
 
-def store(triples: list[ox.Triple]) -> ox.Store:
-    """A store of the triples, every literal kept as written."""
-    return build(triples)[0]
-
-
 def build(triples: list[ox.Triple]) -> tuple[ox.Store, list[ox.Quad]]:
     """A store of the triples, every literal kept as written, and the quads it holds under the
     private datatype (for by_value, which otherwise looks for them)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Graph
 
-from medkg.io.load import to_rdflib
+from medkg.io.load import rdflib_graph
 from medkg.rdf import as_written
 from medkg.validate import reference, sparql
 from medkg.validate.core import CoreShapes, Unsupported
@@ -32,7 +32,7 @@ class Outcome:
 def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Outcome:
     """Validate `data` against `shapes` (both already parsed; the shapes graph as rdflib reads it)."""
     if engine == "pyshacl":
-        return Outcome(reference.results(_graph(data), shapes))
+        return Outcome(reference.results(rdflib_graph(data), shapes))
     notes = []
     core_shapes, taken = sparql.split_shapes(shapes)
     store, written = as_written.build(data)
@@ -40,20 +40,13 @@ def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Out
         compiled = CoreShapes(core_shapes)
     except Unsupported as e:
         notes.append(f"SHACL Core left to pySHACL (the shapes use {e})")
-        results = reference.results(_graph(data), core_shapes)
+        results = reference.results(rdflib_graph(data), core_shapes)
     else:
         results = compiled.run(store)
     # SPARQL compares literals by value: "05" is 5 there, as in any SPARQL engine.
     with as_written.by_value(store, written) as originals:
         results += sparql.evaluate(shapes, taken, store, originals=originals)
     return Outcome(sorted(set(results), key=_order), notes)
-
-
-def _graph(data: list[ox.Triple]) -> Graph:
-    graph = Graph()
-    for t in data:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return graph
 
 
 def _order(r: ConstraintResult):

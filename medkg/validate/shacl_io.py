@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.errors import InputError
-from medkg.io.load import parse_file, to_rdflib
+from medkg.io.load import parse_file, rdflib_graph
 from medkg.paths import relative
 from medkg.rdf.namespaces import RDFS, SH
 from medkg.rdf.prefixes import compact
@@ -54,12 +54,11 @@ def read(paths: list[Path], prefixes: dict | None = None) -> list[ox.Triple]:
 
 
 def graph(triples: list[ox.Triple], prefixes: dict | None = None) -> Graph:
-    result = Graph()
+    """The triples as an rdflib graph, with the files' prefixes bound for naming things in reports."""
+    result = rdflib_graph(triples)
     for prefix, namespace in (prefixes or {}).items():
         if prefix:
             result.bind(prefix, namespace, override=True)
-    for t in triples:
-        result.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return result
 
 
