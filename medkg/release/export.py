@@ -12,9 +12,7 @@ target, each parsed back, and then exchanged with the old release in one atomic 
 instant. Staging folders a killed export left behind are removed by the next export.
 """
 
-import ctypes
 import datetime
-import fcntl
 import glob
 import hashlib
 import json
@@ -27,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.errors import InputError
+from medkg.io.folders import exclusive, swap
 from medkg.io.load import Source, load_data, load_ontology, load_shapes
 from medkg.paths import ROOT
 from medkg.rdf.namespaces import GRAPHS
@@ -76,7 +75,7 @@ def export(
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
-    with _exclusive(target):
+    with exclusive(target):
         _remove_leftovers(target)
         staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
         try:
@@ -84,7 +83,7 @@ def export(
             _parse_back(written)
             staging.chmod(0o755)  # mkdtemp makes it private; a release is for reading
             _refuse_unless_replaceable(target)  # again: it may have changed while we wrote
-            _swap(staging, target)
+            swap(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -177,23 +176,6 @@ def _remove_leftovers(target: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
-class _exclusive:
-    """One export at a time beside a folder: a lock on the parent folder itself, so no lock file is
-    left behind (removing another export's staging folder, or swapping at once, would lose one)."""
-
-    def __init__(self, target: Path):
-        self.folder = target.parent
-
-    def __enter__(self):
-        self.fd = os.open(self.folder, os.O_RDONLY)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)  # an export takes seconds: the second one waits
-        return self
-
-    def __exit__(self, *exc):
-        os.close(self.fd)  # releases the lock
-        return False
-
-
 def _write_release(folder: Path, sources, quads, formats, version, date) -> list[Path]:
     written = []
     registry = prefixes()
@@ -240,42 +222,3 @@ def _parse_back(written: list[Path]) -> None:
                     pass
             except (SyntaxError, ValueError) as e:
                 raise InputError(f"{path.name}: the release file does not parse ({e}); nothing was replaced") from None
-
-
-_RENAME_EXCHANGE = 2  # linux/fs.h
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2); False where the system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd = -100
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    return False  # EINVAL/ENOSYS: a file system without the exchange; fall back to two renames
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Put the new release in place so that a reader sees the old release or the new one, whole.
-
-    With an old release: exchanged in one atomic step where the system can, else two renames with
-    an instant between them when `target` is absent (the README says so). Without one: one rename.
-    """
-    if not target.exists():
-        staging.rename(target)
-        return
-    if target.is_dir() and not any(target.iterdir()):
-        target.rmdir()
-        staging.rename(target)
-        return
-    if _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the old release
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.medkg-old-", dir=target.parent))
-    old.rmdir()
-    target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
