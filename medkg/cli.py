@@ -5,6 +5,7 @@ import contextlib
 import math
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from medkg import __version__, errors
@@ -141,7 +142,12 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("--target", default="http://127.0.0.1:7878/query", help="the endpoint the queries are for (schema:target)")
     catalog.set_defaults(run=_catalog)
 
-    serve = commands.add_parser("serve", help="serve the whole graph from a read-only Oxigraph SPARQL server on 127.0.0.1")
+    serve = commands.add_parser(
+        "serve", help="serve the whole graph from a read-only Oxigraph SPARQL server on 127.0.0.1, with the site's pages",
+        description="Serve the graph read-only on 127.0.0.1: the SPARQL endpoint at /query, Oxigraph's query editor "
+        "at /, and the site's pages (built afresh, as `medkg site` would) at the paths of the graph's IRIs, "
+        "negotiated on Accept: /id/baclofen answers text/html, text/turtle or application/ld+json.",
+    )
     serve.add_argument("--port", type=int, default=7878, help="port on 127.0.0.1 (default 7878; 0 picks a free one)")
     serve.add_argument("--timeout", type=lambda s: max(1, round(_seconds(s))), default=60,
                        help="seconds a query may run before the server stops it (default 60)")
@@ -159,6 +165,16 @@ def _parser() -> argparse.ArgumentParser:
                         help="replace the store's default graph instead: everything in it is lost")
     load.add_argument("--timeout", type=_seconds, default=60, help="seconds the whole upload may take (default 60)")
     load.set_defaults(run=_load)
+
+    site = commands.add_parser(
+        "site", help="write a static site from the graph: the annotated article, a page per IRI, vocabulary, checks, queries",
+        description="Write the graph as a static site (default site/), byte-stable, with relative links so it works "
+        "from any static host or from disk: every IRI the project mints gets a page (.html) and its RDF (.ttl, "
+        ".jsonld). The folder is replaced whole; a folder that is not a medkg site is never replaced.",
+    )
+    site.add_argument("-o", "--output", type=Path, default=None, help="the site folder (default: site/)")
+    site.add_argument("--data", type=Path, action="append", metavar="PATH", help="data files or folders (default: data/)")
+    site.set_defaults(run=_site)
 
     export = commands.add_parser(
         "export", help="write the release files: Turtle, N-Triples, JSON-LD, TriG, metadata, canonical hash",
@@ -309,6 +325,7 @@ def _serve(args) -> int:
     from medkg.query.gateway import Gateway
     from medkg.query.run import ntriples
     from medkg.query.server import ReadOnlyServer
+    from medkg.site.build import build
 
     # Stop cleanly on Ctrl-C and on `kill` alike, even when started in the background
     # (where a shell may have set SIGINT to be ignored).
@@ -317,17 +334,21 @@ def _serve(args) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    server = ReadOnlyServer(ntriples(), timeout_s=args.timeout)  # on an internal port, behind the gateway
-    gateway = Gateway(args.port, server.port)  # binds the user's port first: a taken port is said at once
-    with gateway, server:
-        print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)
-        print(f"Query editor:    http://127.0.0.1:{gateway.port}/", flush=True)
-        print(f"Read-only, no SERVICE, queries stop after {args.timeout} s; Ctrl-C stops it.", flush=True)
-        try:
-            server.process.wait()
-        except KeyboardInterrupt:
-            print("stopping", file=sys.stderr)
-            return errors.OK
+    # The pages are built afresh into a temporary folder, removed when the server stops.
+    with tempfile.TemporaryDirectory(prefix="medkg-site-") as pages:
+        site = build(Path(pages) / "site").folder
+        server = ReadOnlyServer(ntriples(), timeout_s=args.timeout)  # on an internal port, behind the gateway
+        gateway = Gateway(args.port, server.port, site)  # binds the user's port first: a taken port is said at once
+        with gateway, server:
+            print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)
+            print(f"Query editor:    http://127.0.0.1:{gateway.port}/", flush=True)
+            print(f"Pages:           http://127.0.0.1:{gateway.port}/index.html (every IRI's path, negotiated on Accept)", flush=True)
+            print(f"Read-only, no SERVICE, queries stop after {args.timeout} s; Ctrl-C stops it.", flush=True)
+            try:
+                server.process.wait()
+            except KeyboardInterrupt:
+                print("stopping", file=sys.stderr)
+                return errors.OK
     last = f": {server.errors[-1]}" if server.errors else ""
     print(f"the server stopped unexpectedly (exit {server.process.returncode}){last}", file=sys.stderr)
     return errors.ENDPOINT
@@ -356,6 +377,15 @@ def _export(args) -> int:
     written = export.export(target, formats, args.release_version, args.date, args.data)
     for path in written:
         print(relative(path))
+    return errors.OK
+
+
+def _site(args) -> int:
+    from medkg.site.build import SITE, build
+
+    built = build(args.output or SITE, args.data)
+    print(f"{relative(built.folder)}: {built.pages} pages, {built.files} files, {built.bytes / 1e6:.1f} MB; "
+          f"open {relative(built.folder / 'index.html')}")
     return errors.OK
 
 

@@ -5,15 +5,21 @@ page the user opens can send a GET to a server on localhost: so queries are read
 one that uses SERVICE is refused (403) before Oxigraph sees it. Only reads pass: GET and HEAD
 anywhere (the query editor and its assets at `/`), POST to /query; anything else gets 405.
 Answers are streamed through, not held in memory.
+
+With a site folder (`medkg site`), the gateway also serves its pages at the paths of the graph's
+IRIs (/id/baclofen, /claim/..., /article.html): a node's path without a suffix is negotiated on the
+Accept header (medkg/site/negotiate.py), and the answer says `Vary: Accept`.
 """
 
 import http.client
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from medkg.errors import InputError
 from medkg.query.catalogue import uses_service
+from medkg.site import negotiate
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
                "proxy-authorization", "proxy-authenticate", "host", "content-length"}
@@ -22,8 +28,8 @@ _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer",
 class Gateway:
     """Listen on 127.0.0.1:`port` (0: a free one) and pass reads to the Oxigraph server at `upstream_port`."""
 
-    def __init__(self, port: int, upstream_port: int):
-        handler = type("Handler", (_Handler,), {"upstream_port": upstream_port})
+    def __init__(self, port: int, upstream_port: int, site: Path | None = None):
+        handler = type("Handler", (_Handler,), {"upstream_port": upstream_port, "site": site})
         try:
             self.httpd = _Server(("127.0.0.1", port), handler)
         except OSError as e:
@@ -52,6 +58,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     upstream_port: int
+    site: Path | None
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):  # noqa: N802 (http.server's naming)
@@ -59,10 +66,38 @@ class _Handler(BaseHTTPRequestHandler):
             query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("query", [""])[0]
             if self._refused(query):
                 return
+        elif self._page():
+            return
         self._forward(None)
 
     def do_HEAD(self):  # noqa: N802
-        self._forward(None)
+        if self._path() == "/query" or not self._page():
+            self._forward(None)
+
+    def _page(self) -> bool:
+        """Answer from the site folder if it has this path; False to pass the request on."""
+        if self.site is None:
+            return False
+        path = urllib.parse.unquote(self._path())
+        try:
+            found = negotiate.resolve(self.site, path, self.headers.get("Accept"))
+        except negotiate.NotAcceptable as e:
+            self._answer(406, f"{path} is available as {e}; ask for one of them in Accept, or add .html, .ttl or .jsonld\n")
+            return True
+        if found is None:
+            return False
+        file, negotiated = found
+        data = file.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", negotiate.MEDIA_TYPES.get(file.suffix, "application/octet-stream"))
+        self.send_header("Content-Length", str(len(data)))
+        if negotiated:
+            self.send_header("Vary", "Accept")
+            self.send_header("Content-Location", path + file.suffix)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        return True
 
     def do_POST(self):  # noqa: N802
         if self._path() != "/query":

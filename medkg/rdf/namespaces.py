@@ -25,6 +25,7 @@ MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
 SHACL_SPEC = "https://www.w3.org/TR/shacl/"  # the compiler's registry cites its sections
+SVG = "http://www.w3.org/2000/svg"  # the XML namespace of the site's drawings, not an RDF one
 
 # The registry is read with SH above (medkg/rdf/prefixes.py imports it from here).
 from medkg.rdf.prefixes import prefixes  # noqa: E402

@@ -1,0 +1,312 @@
+"""`medkg site`: a static site from the graph, for people: the annotated article, a page per entity,
+claim, curator note and every other IRI the project mints (each with its RDF beside it as .ttl and
+.jsonld), the vocabulary, what the validator checks, the query catalogue and an index.
+
+Byte-stable like the releases: no clock, every list sorted, the release files written with the
+release date rule (SOURCE_DATE_EPOCH, else the last commit's date). Links are relative, so the
+site works from any static host or straight from disk. Written beside the target and swapped in
+whole (medkg/io/folders.py); a folder that is not a medkg site is never replaced."""
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import pyoxigraph as ox
+from markupsafe import Markup
+
+from medkg import __version__
+from medkg.errors import InputError
+from medkg.io.folders import exclusive, swap
+from medkg.io.load import Source, load, load_data, load_ontology
+from medkg.paths import ROOT, SHAPES_DIR
+from medkg.query import catalogue, summary
+from medkg.query.vocab import KINDS
+from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS, SCHEMA, SH, SKOS
+from medkg.rdf.prefixes import compact
+from medkg.release import export
+from medkg.site import article, chart, describe
+from medkg.site.claims import FAMILY_LABELS, all_claims, link, note, notes_about
+from medkg.site.graph import SiteGraph, page_path
+
+HERE = Path(__file__).parent
+SITE = ROOT / "site"
+MARKER = ".medkg-site"  # what makes a folder one this command may replace
+LICENCE = "Data CC BY 4.0, ontology and shapes CC0 1.0, medkg contributors. The article's words remain its publisher's."
+MATCHES = {str(SKOS.exactMatch): "exact match", str(SKOS.closeMatch): "close match",
+           str(SKOS.broadMatch): "broader term", str(SKOS.narrowMatch): "narrower term"}
+# Properties an entity page shows in its list of names and identifiers, not again among its facts.
+SHOWN = {str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(SKOS.hiddenLabel), str(SKOS.definition),
+         str(MEDKG.unmappedReason), *MATCHES}
+
+
+@dataclass
+class Built:
+    folder: Path
+    pages: int  # HTML pages
+    files: int  # every file written
+    bytes: int
+
+
+def build(target: Path = SITE, data_paths: list[Path] | None = None) -> Built:
+    target = Path(os.path.abspath(target))
+    _refuse_unless_site(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
+    data, ontology = load_data(data_paths), load_ontology()
+    with exclusive(target):
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.medkg-staging-", dir=target.parent))
+        try:
+            built = _write(staging, data, ontology, data_paths)
+            staging.chmod(0o755)
+            _refuse_unless_site(target)
+            swap(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return Built(target, built.pages, built.files, built.bytes)
+
+
+def _refuse_unless_site(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputError(f"{target}: not a folder; choose a new or empty folder with -o")
+    if target.exists() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise InputError(f"{target}: refusing to replace a folder that is not a medkg site (it has no {MARKER}); "
+                         "choose a new or empty folder with -o")
+
+
+class _Writer:
+    def __init__(self, folder: Path):
+        self.folder, self.pages, self.files, self.bytes = folder, 0, 0, 0
+
+    def write(self, path: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        out = self.folder / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+        self.pages += path.endswith(".html")
+
+
+def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
+    g = SiteGraph(data.triples, ontology.triples)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    out = _Writer(folder)
+    claims = all_claims(g)
+    by_node = {c.node: c for c in claims}
+    numbers = {c.slug: i for i, c in enumerate(claims, start=1)}
+    drug = next(iter(sorted((s for s in g.data_subjects if str(SCHEMA.Drug) in g.types(s)), key=str)), None)
+    common = {"licence_line": LICENCE, "drug_href": page_path(drug.value) if drug else "index.html"}
+
+    def page(path: str, template: str, iri: str = "", **values) -> None:
+        depth = path.count("/")
+        root = "../" * depth
+        rdf = path.rsplit("/", 1)[-1].removesuffix(".html") if iri else ""
+        html = env.get_template(template).render(root=root, iri=iri, rdf=rdf, **common, **values)
+        out.write(path, html)
+
+    levels = _levels(g)
+    art = next(iter(sorted((s for s in g.data_subjects if str(MEDKG.SourceArticle) in g.types(s)), key=str)), None)
+    if art is not None:
+        text = g.text(art, MEDKG.fullText)
+        pieces = article.pieces(text, [c for c in claims if c.start >= 0], _claim_free(g))
+        page("article.html", "article.html", title=g.text(art, DCTERMS.title) or g.label(art),
+             publisher=g.label(g.value(art, DCTERMS.publisher)) if g.value(art, DCTERMS.publisher) else "its publisher",
+             text_html=Markup(article.html(pieces, numbers)), claims=claims, families=list(FAMILY_LABELS.items()),
+             levels=[(rank, label, definition) for rank, (label, definition) in sorted(levels.items(), reverse=True)])
+    for node in g.minted():
+        path = page_path(node.value)
+        if path is None:
+            continue
+        if node in by_node:
+            c = by_node[node]
+            page(path, "claim.html", node.value, title=c.label, claim=c, number=numbers[c.slug], total=len(claims))
+        elif g.is_note(node):
+            n = note(g, node)
+            s, p, o = (g.value(node, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+            statement = (link(g, s), link(g, p), link(g, o)) if None not in (s, p, o) else None
+            page(path, "note.html", node.value, title=n.label, note=n, statement=statement,
+                 about=[link(g, a) for a in g.values(node, SCHEMA.about)])
+        elif g.value(node, RDFS.label) is not None:
+            page(path, "entity.html", node.value, **_entity(g, node, by_node, drug, levels))
+        else:
+            page(path, "node.html", node.value, **_node(g, node))
+        described = describe.description(g, node)
+        base = path.removesuffix(".html")
+        out.write(base + ".ttl", describe.turtle(described))
+        out.write(base + ".jsonld", describe.json_ld(described))
+    page("vocab.html", "vocab.html", title="The vocabulary", namespace=str(MEDKG), groups=_vocabulary(g))
+    page("checks.html", "checks.html", title="What the validator checks", families=_checks())
+    page("queries.html", "queries.html", title="Example queries", queries=_queries())
+    files, canonical = _release(folder / "release", data_paths)
+    out.files += len(files)
+    out.bytes += sum(size for _, size, _ in files)
+    page("index.html", "index.html", title="medkg", **_index(g, data, ontology, drug, art), files=files,
+         canonical=canonical, version=__version__)
+    for asset in sorted((HERE / "static").iterdir()):
+        out.write("static/" + asset.name, asset.read_bytes())
+    out.write(MARKER, "A site written by `medkg site`: the command replaces this folder whole.\n")
+    return out
+
+
+def _levels(g: SiteGraph) -> dict[int, tuple[str, str]]:
+    found = {}
+    for t in g.triples:
+        if t.predicate.value == str(MEDKG.rank):
+            found[int(t.object.value)] = (g.label(t.subject), g.text(t.subject, SKOS.definition))
+    return found
+
+
+def _claim_free(g: SiteGraph) -> list[article.Sentence]:
+    out = []
+    for t in g.data:
+        if t.predicate.value == str(MEDKG.claimFreeReason):
+            start, end = g.value(t.subject, OA.start), g.value(t.subject, OA.end)
+            if start is not None and end is not None:
+                out.append(article.Sentence(int(start.value), int(end.value), t.object.value))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _entity(g: SiteGraph, node, by_node: dict, drug, levels) -> dict:
+    label = g.label(node)
+    roles = {str(RDF.subject): "subject", str(RDF.object): "object"}
+    about: dict[ox.NamedNode, str] = {}
+    for t in g.into[node]:
+        if t.subject in by_node:
+            about.setdefault(t.subject, roles.get(t.predicate.value, compact(t.predicate.value)))
+    groups: dict[str, list] = {}
+    for c in sorted((by_node[n] for n in about), key=lambda c: (c.start, c.slug)):
+        groups.setdefault(c.kind, []).append((c, about[c.node]))
+    notes = notes_about(g, node)
+    facts: dict[str, list] = {}
+    for t in sorted(g.out[node], key=str):
+        if t.predicate.value not in SHOWN and t in g.data_set:
+            facts.setdefault(g.label(t.predicate), []).append(link(g, t.object))
+    referrers = [(link(g, t.subject), g.label(t.predicate)) for t in g.referrers(node)
+                 if t.subject not in by_node and t in g.data_set]
+    drawing = ""
+    if drug is not None and node == drug:
+        drawing = Markup(chart.drawing([c for c in by_node.values() if c.subject.iri == node.value], "../",
+                                       {rank: label for rank, (label, _) in levels.items()}))
+    return {
+        "title": label, "label": label, "types": sorted(g.label(ox.NamedNode(t)) for t in g.types(node)),
+        "alt_labels": [v.value for v in g.values(node, SKOS.altLabel)],
+        "definition": g.text(node, SKOS.definition),
+        "identifiers": [(MATCHES[p], link(g, v)) for p in MATCHES for v in g.values(node, p)],
+        "unmapped": g.text(node, MEDKG.unmappedReason), "facts": sorted(facts.items()),
+        "groups": sorted(groups.items(), key=lambda kv: (_FAMILY_ORDER.index(kv[1][0][0].family) if kv[1][0][0].family in _FAMILY_ORDER else 99, kv[0])), "notes": notes, "referrers": referrers, "chart": drawing,
+    }
+
+
+_FAMILY_ORDER = list(FAMILY_LABELS)
+
+
+def _node(g: SiteGraph, node) -> dict:
+    types = sorted(g.label(ox.NamedNode(t)) for t in g.types(node))
+    rows = [(g.label(t.predicate), link(g, t.object)) for t in sorted(g.out[node], key=str)
+            if t.predicate.value != str(RDF.type) and t in g.data_set]
+    referrers = [(link(g, t.subject), g.label(t.predicate)) for t in g.referrers(node) if t in g.data_set]
+    exact = g.text(node, OA.exact)
+    name = f"“{exact[:80]}{'…' if len(exact) > 80 else ''}”" if exact else compact(node.value)
+    return {"title": name, "label": name, "types": types or ["resource"], "rows": rows, "referrers": referrers,
+            "lead": f"{', '.join(types)} {compact(node.value)}." if types else ""}
+
+
+def _vocabulary(g: SiteGraph) -> list:
+    groups = []
+    for kind, heading in KINDS.items():
+        rows = []
+        for t in sorted(g.triples, key=str):
+            if t.predicate.value == str(RDF.type) and t.object.value == kind and isinstance(t.subject, ox.NamedNode):
+                iri = t.subject.value
+                definition = g.text(t.subject, SKOS.definition)
+                if not definition or not g.text(t.subject, RDFS.label):
+                    continue
+                anchor = iri[len(str(MEDKG)):] if iri.startswith(str(MEDKG)) else ""
+                rows.append((anchor, compact(iri), g.text(t.subject, RDFS.label), definition))
+        groups.append((heading, sorted(set(rows), key=lambda r: r[1])))
+    return groups
+
+
+def _checks() -> list:
+    families = []
+    for path in sorted(SHAPES_DIR.glob("*.ttl")):
+        shapes = load([path])
+        about = " ".join(line.lstrip("# ").rstrip() for line in _head_comment(path))
+        index = {}
+        for t in shapes.triples:
+            index.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+        rows = []
+        for subject, props in index.items():
+            if not isinstance(subject, ox.NamedNode) or str(SH.message) not in props or str(RDFS.label) not in props:
+                continue
+            severity = props.get(str(SH.severity), [None])[0]
+            rows.append((subject.value.rsplit("#", 1)[-1], props[str(RDFS.label)][0].value,
+                         severity.value.rsplit("#", 1)[-1] if severity is not None else "",
+                         props[str(SH.message)][0].value))
+        families.append((path.stem, about, sorted(rows)))
+    return families
+
+
+def _head_comment(path: Path) -> list[str]:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return lines
+
+
+@dataclass
+class _Query:
+    name: str
+    summary: str
+    description: str
+    tags: list[str]
+    text: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+def _queries() -> list[_Query]:
+    out = []
+    for name, q in sorted(catalogue.catalogue().items()):
+        expected = q.path.with_suffix(".csv")
+        table = list(csv.reader(io.StringIO(expected.read_text(encoding="utf-8")))) if expected.exists() else [[]]
+        out.append(_Query(name, q.summary, q.description, q.tags, q.text, table[0], table[1:]))
+    return out
+
+
+def _release(folder: Path, data_paths) -> tuple[list[tuple[str, int, str]], str]:
+    written = export.export(folder, data_paths=data_paths)
+    files = [(p.name, p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(written)]
+    canonical = (folder / export.CHECKSUM).read_text(encoding="utf-8").split()[0]
+    return files, canonical
+
+
+def _index(g: SiteGraph, data: Source, ontology: Source, drug, art) -> dict:
+    store = data.store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology.triples)
+    totals = summary.run_query(store, "totals")[0]
+    line = (f"The graph holds {totals['claims']} claims from one article and {totals['notes']} curator notes about "
+            f"{totals['entities']} entities, {totals['mappedEntities']} of them mapped to {totals['identifiers']} external "
+            f"identifiers. Of the article's {totals['sentences']} sentences, "
+            f"{int(totals['sentences']) - int(totals['claimFreeSentences'])} are quoted by claims and "
+            f"{totals['claimFreeSentences']} carry none, each with its reason.")
+    return {
+        "drug_label": g.label(drug) if drug else "a drug", "totals_line": line,
+        "per_kind": [(r["kindLabel"], r["claims"]) for r in summary.run_query(store, "claims-per-kind")],
+        "sources": [(link(g, ox.NamedNode(r["source"])), r["claims"]) for r in summary.run_query(store, "credited-sources")],
+        "notes": [(r["kindLabel"], r["notes"]) for r in summary.run_query(store, "curator-notes-per-kind")],
+        "rights": g.text(art, DCTERMS.rights) if art is not None else "",
+    }
+

@@ -1,0 +1,81 @@
+"""Content negotiation for the site's pages, as `medkg serve` does it (and as the w3id.org rules in
+the README would): a node's path without a suffix answers with the page, the Turtle or the JSON-LD,
+whichever the Accept header prefers (RFC 9110 12.5.1: q-values, then specificity); an explicit
+suffix (.html, .ttl, .jsonld) answers with that file whatever the header says."""
+
+from pathlib import Path
+
+REPRESENTATIONS = {  # suffix -> media type, in the order a tie is broken
+    ".html": "text/html",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+}
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8", ".ttl": "text/turtle; charset=utf-8", ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples", ".trig": "application/trig; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".sha256": "text/plain; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+class NotAcceptable(Exception):
+    """The node exists but in none of the media types the client accepts."""
+
+
+def accepted(header: str | None) -> list[tuple[str, float]]:
+    """The Accept header's media ranges with their q-values, best first (a missing header: */*)."""
+    ranges = []
+    for order, part in enumerate((header or "*/*").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for f in fields[1:]:
+            name, _, value = f.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q, order))
+    return [(m, q) for m, q, _ in ranges]
+
+
+def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
+    """The q-value the most specific matching range gives a media type (0: not acceptable)."""
+    kind = media.split("/")[0]
+    best, specificity = 0.0, -1
+    for r, q in ranges:
+        s = 2 if r == media else 1 if r == f"{kind}/*" else 0 if r == "*/*" else -1
+        if s > specificity:
+            best, specificity = q, s
+    return best if specificity >= 0 else 0.0
+
+
+def choose(accept: str | None) -> str:
+    """The suffix of the representation to send; NotAcceptable when none is acceptable."""
+    ranges = accepted(accept)
+    scored = [(_quality(media, ranges), -i, suffix) for i, (suffix, media) in enumerate(REPRESENTATIONS.items())]
+    q, _, suffix = max(scored)
+    if q <= 0:
+        raise NotAcceptable(", ".join(REPRESENTATIONS.values()))
+    return suffix
+
+
+def resolve(site: Path, url_path: str, accept: str | None) -> tuple[Path, bool] | None:
+    """The file answering a GET of `url_path` (and whether it was negotiated), or None when the
+    site has nothing there. Never leaves the site folder."""
+    relative = url_path.lstrip("/")
+    if ".." in relative.split("/") or "\\" in relative:
+        return None
+    if relative == "":
+        return None  # `/` is the query editor's
+    if relative.endswith("/"):
+        relative += "index.html"
+    target = site / relative
+    if target.is_file():
+        return target, False
+    if Path(relative).suffix == "" and (site / (relative + ".html")).is_file():
+        return site / (relative + choose(accept)), True
+    return None
