@@ -54,7 +54,7 @@ def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
     times = rng.choice([("twice daily", 2), ("three times daily", 3), ("once daily", 1)])
     sentences = [
         f"Synthetic drug {i} is used to treat synthetic condition {i}.",
-        f"Some people taking synthetic drug {i} report synthetic effect {i}.",  # a report: certainty-reported
+        f"Some people taking synthetic drug {i} report side effects such as synthetic effect {i}.",  # a report: certainty-reported
         f"The starting dose of synthetic drug {i} is {dose} milligrams {times[0]}.",
     ]
     text = " ".join(sentences)
