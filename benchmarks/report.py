@@ -130,6 +130,8 @@ def write_markdown(results: dict, path: Path) -> None:
         rate = ""
         if m["group"] == "parse" and m["size"] in results["sizes"]:
             rate = f" ({results['sizes'][m['size']] / m['median']:,.0f} triples/s)"
+        if m["group"] == "site" and "ms_per_page" in m:
+            rate = f" ({m['pages']:,} pages, {m['ms_per_page']} ms a page, {m['mb']} MB)"
         lines.append(f"| {m['group']}: {name} | {m['size']} | {m['median']:.3f} s{rate} | {m['min']:.3f} to {m['max']:.3f} s "
                      f"| {m['peak_mb']} MB | {m['runs']} |")
     per_query = [m for m in results["measurements"] if "per_query" in m]

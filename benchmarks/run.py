@@ -3,6 +3,7 @@
     make bench                      # or: python benchmarks/run.py [--sizes 10k,100k,1M] [--runs 3]
     python benchmarks/run.py --only diff --sizes 100k,1M   # one group, merged into the last results
     python benchmarks/run.py --only validation --sizes 100k,1M --baseline REV   # and the code at REV, same run
+    python benchmarks/run.py --only site --sizes 1M   # the site of the shipped graph and of 10k drugs
 
 Every measurement is a whole process where a user would run one (a cold CLI), at least --runs
 times, reporting median, min, max and peak memory (the process's maximum resident set); query
@@ -147,6 +148,7 @@ def bench(sizes: list[str], runs: int) -> dict:
 
     # The shipped graph: the curator's command, cold, and every catalogue query on each engine.
     record("validate", "python validate.py (cold)", "shipped", measure([PY, "validate.py"], runs))
+    _site(record, "shipped", None, runs)
     _queries(record, "shipped", ROOT / "data", ("oxigraph", "rdflib", "server"))
 
     shapes = model_files()
@@ -195,6 +197,7 @@ def bench(sizes: list[str], runs: int) -> dict:
             record("export", "medkg export (all formats)", size,
                    measure([PY, "-m", "medkg.cli", "export", "--data", str(folder), "-o", out + "/dist"], runs))
         _diff(record, size, folder, runs)
+        _site(record, size, folder, runs)
     return results
 
 
@@ -208,6 +211,20 @@ def _diff(record, size: str, folder: Path, runs: int) -> None:
         edit(0)
     record("diff", "medkg diff (one drug edited)", size,
            measure([PY, "-m", "medkg.cli", "diff", str(folder), str(edited)], runs))
+
+
+def _site(record, size: str, folder: Path | None, runs: int) -> None:
+    """medkg site: the whole static site (a page, a .ttl and a .jsonld per minted IRI, and the release
+    files), cold CLI. The command prints its page count and size; the time per page is the median
+    over the pages."""
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [PY, "-m", "medkg.cli", "site", "-o", out + "/site"] + (["--data", str(folder)] if folder else [])
+        value = measure(cmd, runs)
+        words = value["stdout"].split()  # "<folder>: N pages, F files, S MB; open ..."
+        pages, files, megabytes = int(words[1]), int(words[3]), float(words[5])
+        record("site", "medkg site", size, value, pages=pages, files=files, mb=megabytes,
+               ms_per_page=round(1000 * value["median"] / pages, 2),
+               note=f"{pages} pages ({files} files), {megabytes} MB, {1000 * value['median'] / pages:.2f} ms a page")
 
 
 def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "") -> None:
@@ -229,8 +246,8 @@ def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, l
 def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = None) -> dict:
     """One group of measurements, merged into the last full run's results (the rest kept as they were).
     With `baseline` (validation only), the code at that git revision is measured too, in the same run."""
-    if group not in ("diff", "validation"):
-        raise SystemExit(f"--only {group}: only 'diff' and 'validation' can be measured on their own")
+    if group not in ("diff", "validation", "site"):
+        raise SystemExit(f"--only {group}: only 'diff', 'validation' and 'site' can be measured on their own")
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
 
@@ -238,6 +255,8 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
         fresh.append({"group": group, "name": name, "size": size, **value, **extra})
         print(f"{group:<14} {name:<34} {size:>7}  {value.get('median')}", flush=True)
 
+    if group == "site":
+        _site(record, "shipped", None, runs)
     with tempfile.TemporaryDirectory() as work:
         code = None
         if baseline:
@@ -249,6 +268,9 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
                 folder = prepare(size)
                 if group == "diff":
                     _diff(record, size, folder, runs)
+                    continue
+                if group == "site":
+                    _site(record, size, folder, runs)
                     continue
                 if code:
                     _validation(record, size, folder, runs, code, f" (at {baseline})")

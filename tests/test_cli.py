@@ -101,7 +101,8 @@ def test_usage_error_exits_2(capsys):
 
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["run"], ["summary"], ["anchor"], ["sync-article"], ["query"],
-                                     ["catalog"], ["serve"], ["load"], ["export"], ["diff"], ["mutate"], ["vocab"]])
+                                     ["catalog"], ["serve"], ["load"], ["export"], ["diff"], ["mutate"], ["vocab"], ["site"],
+                                     ["shacl"]])
 def test_every_command_prints_help_and_exits_0(command, capsys):
     assert main([*command, "--help"]) == 0
     assert "usage: medkg" in capsys.readouterr().out

@@ -90,7 +90,7 @@ def errors(browser) -> list[str]:
 
 
 def test_every_highlight_holds_exactly_its_quote(browser, site):
-    open_page(browser, (site / "article.html").as_uri())
+    open_page(browser, (site / "id" / "article.html").as_uri())
     shown = browser.execute_script("""
         const out = {};
         document.querySelectorAll('.hl').forEach(span => {
@@ -117,7 +117,7 @@ def card_of(browser) -> dict:
 
 
 def test_choosing_each_marker_opens_its_card_with_what_the_graph_says(browser, site):
-    open_page(browser, (site / "article.html").as_uri())
+    open_page(browser, (site / "id" / "article.html").as_uri())
     want = expected()
     markers = browser.find_elements(By.CSS_SELECTOR, "a.marker")
     assert len(markers) == len(want)
@@ -135,7 +135,7 @@ def test_choosing_each_marker_opens_its_card_with_what_the_graph_says(browser, s
 
 
 def test_clicking_an_overlap_opens_every_card_that_quotes_it(browser, site):
-    open_page(browser, (site / "article.html").as_uri())
+    open_page(browser, (site / "id" / "article.html").as_uri())
     span = browser.find_element(By.CSS_SELECTOR, ".hl.multi")
     slugs = span.get_attribute("data-claims").split()
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", span)
@@ -145,7 +145,7 @@ def test_clicking_an_overlap_opens_every_card_that_quotes_it(browser, site):
 
 
 def test_the_keyboard_opens_and_closes_a_card(browser, site):
-    open_page(browser, (site / "article.html").as_uri())
+    open_page(browser, (site / "id" / "article.html").as_uri())
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.TAB)
     for _ in range(40):  # past the skip link and the navigation, to the first claim's marker
@@ -164,12 +164,12 @@ def test_the_keyboard_opens_and_closes_a_card(browser, site):
 
 def test_without_javascript_the_markers_lead_to_the_cards(site):
     """The cards are sections of the page: each marker's link names one, with its claim."""
-    html = (site / "article.html").read_text(encoding="utf-8")
+    html = (site / "id" / "article.html").read_text(encoding="utf-8")
     for slug in expected():
         assert f'href="#card-{slug}"' in html and f'id="card-{slug}"' in html
 
 
-PAGES = ["index.html", "article.html", "id/baclofen.html", "id/spasticity.html", "claim/baclofen-starting-dose.html",
+PAGES = ["index.html", "id/article.html", "id/baclofen.html", "id/spasticity.html", "claim/baclofen-starting-dose.html",
          "note/epilepsy-use-abandoned.html", "quote/baclofen-pill-form-text.html", "sentence/s03.html",
          "vocab.html", "checks.html", "queries.html"]
 
@@ -189,7 +189,7 @@ def test_no_serious_accessibility_violation_and_no_console_error(browser, site, 
 def test_an_open_card_is_accessible_too(browser, site):
     from axe_core_python.selenium import Axe
 
-    open_page(browser, (site / "article.html").as_uri())
+    open_page(browser, (site / "id" / "article.html").as_uri())
     browser.find_element(By.CSS_SELECTOR, "a.marker").click()
     results = Axe().run(browser, "#card-dialog")
     assert [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")] == []
@@ -209,7 +209,7 @@ def served(site):
 def test_served_pages_work_like_the_files(browser, served):
     open_page(browser, served + "/id/baclofen")  # negotiated: a browser asks for HTML
     assert browser.find_element(By.TAG_NAME, "h1").text == "baclofen"
-    open_page(browser, served + "/article.html")
+    open_page(browser, served + "/id/article")
     marker = browser.find_element(By.CSS_SELECTOR, "a.marker")
     marker.click()
     assert card_of(browser)["claim"] == marker.get_attribute("data-claim")

@@ -12,6 +12,7 @@ term for term. The parts of a quote (the oa:SpecificResource and its two selecto
 nodes are nested in the one node that points at them, as JSON-LD framing would embed them.
 """
 
+import functools
 import json
 import re
 from collections import Counter, defaultdict
@@ -158,10 +159,21 @@ def _local(iri: str) -> str:
 
 
 def _curie(iri: str, registry: dict) -> str:
-    for prefix, namespace in sorted(registry.items(), key=lambda kv: -len(kv[1])):
+    return _compact(iri, tuple(registry.items()))
+
+
+@functools.lru_cache(maxsize=1 << 18)  # an IRI is compacted once per document, not once per use
+def _compact(iri: str, items: tuple) -> str:
+    for prefix, namespace in _longest_first(items):
         if iri.startswith(namespace) and ":" not in iri[len(namespace):] and iri[len(namespace):]:
             return f"{prefix}:{iri[len(namespace):]}"
     return iri
+
+
+@functools.lru_cache(maxsize=8)
+def _longest_first(items: tuple) -> tuple:
+    """The registry's namespaces, longest first (sorted once per registry, not once per IRI)."""
+    return tuple(sorted(items, key=lambda kv: -len(kv[1])))
 
 
 def _ref(term, registry: dict) -> str:

@@ -25,14 +25,14 @@ from medkg.errors import InputError
 from medkg.io.folders import exclusive, swap
 from medkg.io.load import Source, load, load_data, load_ontology
 from medkg.paths import ROOT, SHAPES_DIR
-from medkg.query import catalogue, summary
-from medkg.query.vocab import KINDS
+from medkg.query import catalogue, summary, vocab
 from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS, SCHEMA, SH, SKOS
 from medkg.rdf.prefixes import compact
 from medkg.release import export
 from medkg.site import article, chart, describe
 from medkg.site.claims import FAMILY_LABELS, all_claims, link, note, notes_about
 from medkg.site.graph import SiteGraph, page_path
+from medkg.validate import qc
 
 HERE = Path(__file__).parent
 SITE = ROOT / "site"
@@ -85,11 +85,14 @@ def _refuse_unless_site(target: Path) -> None:
 class _Writer:
     def __init__(self, folder: Path):
         self.folder, self.pages, self.files, self.bytes = folder, 0, 0, 0
+        self.made: set[Path] = set()
 
     def write(self, path: str, content: str | bytes) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
         out = self.folder / path
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.parent not in self.made:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(out.parent)
         out.write_bytes(data)
         self.files += 1
         self.bytes += len(data)
@@ -98,12 +101,11 @@ class _Writer:
 
 def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
     g = SiteGraph(data.triples, ontology.triples)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     out = _Writer(folder)
     claims = all_claims(g)
     by_node = {c.node: c for c in claims}
-    numbers = {c.slug: i for i, c in enumerate(claims, start=1)}
     drug = next(iter(sorted((s for s in g.data_subjects if str(SCHEMA.Drug) in g.types(s)), key=str)), None)
     common = {"licence_line": LICENCE, "drug_href": page_path(drug.value) if drug else "index.html"}
 
@@ -115,42 +117,57 @@ def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
         out.write(path, html)
 
     levels = _levels(g)
-    art = next(iter(sorted((s for s in g.data_subjects if str(MEDKG.SourceArticle) in g.types(s)), key=str)), None)
-    if art is not None:
-        text = g.text(art, MEDKG.fullText)
-        pieces = article.pieces(text, [c for c in claims if c.start >= 0], _claim_free(g))
-        page("article.html", "article.html", title=g.text(art, DCTERMS.title) or g.label(art),
-             publisher=g.label(g.value(art, DCTERMS.publisher)) if g.value(art, DCTERMS.publisher) else "its publisher",
-             text_html=Markup(article.html(pieces, numbers)), claims=claims, families=list(FAMILY_LABELS.items()),
-             levels=[(rank, label, definition) for rank, (label, definition) in sorted(levels.items(), reverse=True)])
+    articles = sorted((s for s in g.data_subjects if str(MEDKG.SourceArticle) in g.types(s)), key=str)
+    by_article: dict = {}
+    for c in claims:
+        by_article.setdefault(c.article, []).append(c)
+    numbers = {c.slug: i for mine in by_article.values() for i, c in enumerate(mine, start=1)}  # in article order
+    free = _claim_free(g)
+    common["article_href"] = page_path(articles[0].value) if articles else "index.html"
+    annotated = {}  # an article's page is its annotated text
+    for art in articles:
+        mine = by_article.get(art.value, [])
+        pieces = article.pieces(g.text(art, MEDKG.fullText), [c for c in mine if c.start >= 0], free.get(art.value, []))
+        publisher = g.value(art, DCTERMS.publisher)
+        annotated[art] = dict(
+            title=g.text(art, DCTERMS.title) or g.label(art), publisher=g.label(publisher) if publisher else "its publisher",
+            text_html=Markup(article.html(pieces, numbers)), claims=mine, families=list(FAMILY_LABELS.items()),
+            levels=[(rank, label, definition) for rank, (label, definition) in sorted(levels.items(), reverse=True)])
+    about: dict = {}  # entity -> [(claim, role)], so that an entity's page does not scan every claim
+    for c in claims:
+        for role, end in (("subject", c.subject), ("object", c.obj)):
+            if end.iri:
+                about.setdefault(end.iri, []).append((c, role))
     for node in g.minted():
         path = page_path(node.value)
         if path is None:
             continue
         if node in by_node:
             c = by_node[node]
-            page(path, "claim.html", node.value, title=c.label, claim=c, number=numbers[c.slug], total=len(claims))
+            page(path, "claim.html", node.value, title=c.label, claim=c, number=numbers[c.slug], total=len(by_article[c.article]))
         elif g.is_note(node):
             n = note(g, node)
             s, p, o = (g.value(node, x) for x in (RDF.subject, RDF.predicate, RDF.object))
             statement = (link(g, s), link(g, p), link(g, o)) if None not in (s, p, o) else None
             page(path, "note.html", node.value, title=n.label, note=n, statement=statement,
                  about=[link(g, a) for a in g.values(node, SCHEMA.about)])
+        elif node in annotated:
+            page(path, "article.html", node.value, **annotated[node])
         elif g.value(node, RDFS.label) is not None:
-            page(path, "entity.html", node.value, **_entity(g, node, by_node, drug, levels))
+            page(path, "entity.html", node.value, **_entity(g, node, about.get(node.value, []), str(SCHEMA.Drug) in g.types(node), levels))
         else:
             page(path, "node.html", node.value, **_node(g, node))
         described = describe.description(g, node)
         base = path.removesuffix(".html")
         out.write(base + ".ttl", describe.turtle(described))
         out.write(base + ".jsonld", describe.json_ld(described))
-    page("vocab.html", "vocab.html", title="The vocabulary", namespace=str(MEDKG), groups=_vocabulary(g))
+    page("vocab.html", "vocab.html", title="The vocabulary", namespace=str(MEDKG), groups=_vocabulary())
     page("checks.html", "checks.html", title="What the validator checks", families=_checks())
     page("queries.html", "queries.html", title="Example queries", queries=_queries())
     files, canonical = _release(folder / "release", data_paths)
     out.files += len(files)
     out.bytes += sum(size for _, size, _ in files)
-    page("index.html", "index.html", title="medkg", **_index(g, data, ontology, drug, art), files=files,
+    page("index.html", "index.html", title="medkg", **_index(g, data, ontology, drug, articles), files=files,
          canonical=canonical, version=__version__)
     for asset in sorted((HERE / "static").iterdir()):
         out.write("static/" + asset.name, asset.read_bytes())
@@ -166,36 +183,32 @@ def _levels(g: SiteGraph) -> dict[int, tuple[str, str]]:
     return found
 
 
-def _claim_free(g: SiteGraph) -> list[article.Sentence]:
-    out = []
+def _claim_free(g: SiteGraph) -> dict[str, list[article.Sentence]]:
+    """Each article's claim-free sentences (by the article's IRI), with their reasons."""
+    out: dict = {}
     for t in g.data:
         if t.predicate.value == str(MEDKG.claimFreeReason):
-            start, end = g.value(t.subject, OA.start), g.value(t.subject, OA.end)
-            if start is not None and end is not None:
-                out.append(article.Sentence(int(start.value), int(end.value), t.object.value))
-    return sorted(out, key=lambda s: s.start)
+            start, end, article_iri = g.value(t.subject, OA.start), g.value(t.subject, OA.end), g.value(t.subject, DCTERMS.isPartOf)
+            if start is not None and end is not None and article_iri is not None:
+                out.setdefault(article_iri.value, []).append(article.Sentence(int(start.value), int(end.value), t.object.value))
+    return {k: sorted(v, key=lambda s: s.start) for k, v in out.items()}
 
 
-def _entity(g: SiteGraph, node, by_node: dict, drug, levels) -> dict:
+def _entity(g: SiteGraph, node, about: list, is_drug: bool, levels) -> dict:
     label = g.label(node)
-    roles = {str(RDF.subject): "subject", str(RDF.object): "object"}
-    about: dict[ox.NamedNode, str] = {}
-    for t in g.into[node]:
-        if t.subject in by_node:
-            about.setdefault(t.subject, roles.get(t.predicate.value, compact(t.predicate.value)))
     groups: dict[str, list] = {}
-    for c in sorted((by_node[n] for n in about), key=lambda c: (c.start, c.slug)):
-        groups.setdefault(c.kind, []).append((c, about[c.node]))
-    notes = notes_about(g, node)
+    for c, role in sorted(about, key=lambda cr: (cr[0].start, cr[0].slug, cr[1])):
+        groups.setdefault(c.kind, []).append((c, role))
     facts: dict[str, list] = {}
     for t in sorted(g.out[node], key=str):
         if t.predicate.value not in SHOWN and t in g.data_set:
             facts.setdefault(g.label(t.predicate), []).append(link(g, t.object))
+    claim_nodes = {c.node for c, _ in about}
     referrers = [(link(g, t.subject), g.label(t.predicate)) for t in g.referrers(node)
-                 if t.subject not in by_node and t in g.data_set]
+                 if t.subject not in claim_nodes and not g.is_claim(t.subject) and t in g.data_set]
     drawing = ""
-    if drug is not None and node == drug:
-        drawing = Markup(chart.drawing([c for c in by_node.values() if c.subject.iri == node.value], "../",
+    if is_drug:
+        drawing = Markup(chart.drawing([c for c, role in about if role == "subject"], "../",
                                        {rank: label for rank, (label, _) in levels.items()}))
     return {
         "title": label, "label": label, "types": sorted(g.label(ox.NamedNode(t)) for t in g.types(node)),
@@ -203,7 +216,8 @@ def _entity(g: SiteGraph, node, by_node: dict, drug, levels) -> dict:
         "definition": g.text(node, SKOS.definition),
         "identifiers": [(MATCHES[p], link(g, v)) for p in MATCHES for v in g.values(node, p)],
         "unmapped": g.text(node, MEDKG.unmappedReason), "facts": sorted(facts.items()),
-        "groups": sorted(groups.items(), key=lambda kv: (_FAMILY_ORDER.index(kv[1][0][0].family) if kv[1][0][0].family in _FAMILY_ORDER else 99, kv[0])), "notes": notes, "referrers": referrers, "chart": drawing,
+        "groups": sorted(groups.items(), key=lambda kv: (_FAMILY_ORDER.index(kv[1][0][0].family) if kv[1][0][0].family in _FAMILY_ORDER else 99, kv[0])),
+        "notes": notes_about(g, node), "referrers": referrers, "chart": drawing,
     }
 
 
@@ -221,20 +235,13 @@ def _node(g: SiteGraph, node) -> dict:
             "lead": f"{', '.join(types)} {compact(node.value)}." if types else ""}
 
 
-def _vocabulary(g: SiteGraph) -> list:
-    groups = []
-    for kind, heading in KINDS.items():
-        rows = []
-        for t in sorted(g.triples, key=str):
-            if t.predicate.value == str(RDF.type) and t.object.value == kind and isinstance(t.subject, ox.NamedNode):
-                iri = t.subject.value
-                definition = g.text(t.subject, SKOS.definition)
-                if not definition or not g.text(t.subject, RDFS.label):
-                    continue
-                anchor = iri[len(str(MEDKG)):] if iri.startswith(str(MEDKG)) else ""
-                rows.append((anchor, compact(iri), g.text(t.subject, RDFS.label), definition))
-        groups.append((heading, sorted(set(rows), key=lambda r: r[1])))
-    return groups
+def _vocabulary() -> list:
+    """`medkg vocab`'s terms (ontology/medkg.ttl), grouped by kind; the project's own have anchors,
+    so that their IRIs (vocab#Claim) lead to their definition."""
+    rows = vocab.terms()
+    return [(heading, [("" if not term.startswith("medkg:") else term.removeprefix("medkg:"), term, label, definition)
+                       for kind, term, label, definition in rows if kind == heading])
+            for heading in vocab.KINDS.values()]
 
 
 def _checks() -> list:
@@ -254,6 +261,9 @@ def _checks() -> list:
                          severity.value.rsplit("#", 1)[-1] if severity is not None else "",
                          props[str(SH.message)][0].value))
         families.append((path.stem, about, sorted(rows)))
+    # The project's own checks, SPARQL queries beside the shapes (queries/qc/): the same report.
+    families.append(("qc", "Checks across the whole graph that shapes cannot say, one SPARQL query each (queries/qc/).",
+                     [(f"qc-{c.name}", c.name.replace("-", " "), "Violation", f"{c.problem} {c.fix}") for c in qc.checks()]))
     return families
 
 
@@ -293,7 +303,8 @@ def _release(folder: Path, data_paths) -> tuple[list[tuple[str, int, str]], str]
     return files, canonical
 
 
-def _index(g: SiteGraph, data: Source, ontology: Source, drug, art) -> dict:
+def _index(g: SiteGraph, data: Source, ontology: Source, drug, articles) -> dict:
+    art = articles[0] if articles else None
     store = data.store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology.triples)
     totals = summary.run_query(store, "totals")[0]

@@ -74,6 +74,8 @@ class Claim:
     end: int
     notes: list[Note] = field(default_factory=list)
     sparql: str = ""
+    article: str = ""  # the IRI of the document it is derived from
+    article_href: str = ""  # its annotated page
 
     @property
     def corrected(self) -> bool:
@@ -141,6 +143,7 @@ def claim(g: SiteGraph, node) -> Claim:
         evidence=Link(compact(evidence.value), evidence.value, evidence.value) if evidence is not None else None,
         quote=exact, prefix=prefix, suffix=suffix, start=start, end=end,
         notes=notes_about(g, node), sparql=fetch_query(node),
+        article=g.text(node, PROV.wasDerivedFrom), article_href=page_path(g.text(node, PROV.wasDerivedFrom)) or "",
     )
 
 

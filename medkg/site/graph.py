@@ -97,6 +97,10 @@ def page_path(iri: str) -> str | None:
         return "vocab.html#" + rest[len("vocab#"):]
     if rest.startswith("shapes#"):
         return "checks.html#" + rest[len("shapes#"):]
+    if rest.startswith("qc/"):
+        return "checks.html#qc-" + rest[len("qc/"):]
+    if rest.startswith("query/"):
+        return "queries.html#" + rest[len("query/"):]
     if "#" in rest or not rest:
         return None
     return rest + ".html"
