@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help run test quick fuzz validate export serve bench bench-peers clean
+.PHONY: help run test quick fuzz validate export site serve bench bench-peers clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,10 @@ quick: $(BIN)/medkg ## the test suite without the slow pySHACL comparisons and m
 export: $(BIN)/medkg ## write the release files into dist/
 	$(BIN)/medkg export
 
-serve: $(BIN)/medkg ## serve the graph read-only at http://127.0.0.1:7878/query (Ctrl-C stops it)
+site: $(BIN)/medkg ## write the static site into site/ (open site/index.html)
+	$(BIN)/medkg site
+
+serve: $(BIN)/medkg ## serve the graph read-only at http://127.0.0.1:7878/query, with the site's pages (Ctrl-C stops it)
 	$(BIN)/medkg serve
 
 bench: $(BIN)/medkg ## run the benchmarks (about 25 minutes; Jena too if installed); writes benchmarks/RESULTS.md
@@ -41,5 +44,5 @@ bench: $(BIN)/medkg ## run the benchmarks (about 25 minutes; Jena too if install
 bench-peers: ## install Apache Jena (Debian packages; needs root) so that make bench measures it too
 	apt-get install -y default-jre-headless libapache-jena-java
 
-clean: ## remove the virtual environment, caches and dist/
-	rm -rf $(VENV) .pytest_cache .medkg_cache *.egg-info dist
+clean: ## remove the virtual environment, caches, dist/ and site/
+	rm -rf $(VENV) .pytest_cache .medkg_cache *.egg-info dist site

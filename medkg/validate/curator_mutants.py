@@ -319,7 +319,8 @@ def _typo(term: ox.NamedNode) -> ox.NamedNode:
     for i in range(1, len(name)):
         if name[i].isupper():
             return ox.NamedNode(iri[:cut] + name[:i] + name[i].lower() + name[i + 1:])
-    i = max(1, len(name) // 2)
+    # Two neighbouring letters that differ, from the middle on ("comment" must not swap its "mm").
+    i = next((k for k in range(max(1, len(name) // 2), len(name)) if name[k] != name[k - 1]), 1)
     return ox.NamedNode(iri[:cut] + name[:i - 1] + name[i] + name[i - 1] + name[i + 1:])
 
 

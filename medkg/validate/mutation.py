@@ -2,7 +2,7 @@
 that validation catches each one.
 
 Operators that break the form (each a kind of mistake a curator makes):
-  remove-required   drop a triple whose property a shape requires of its subject's class
+  remove-required   drop the only triple of a property a shape requires of its subject's class
                     (sh:minCount or sh:qualifiedMinCount >= 1)
   wrong-datatype    give a typed or language-tagged literal the wrong datatype
   dangling-object   point an object at a medkg IRI that nothing defines (a typo)
@@ -17,6 +17,7 @@ A mutant is caught when validation reports any finding: the shipped data conform
 """
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -68,13 +69,15 @@ def mutants(data: Source, shapes, ontology, per_property: int | None = None, see
     required = _required(shapes)
     triples = sorted(data.triples, key=str)
     classes = _classes(triples, ontology)
+    values = Counter((t.subject, t.predicate) for t in triples)
     claims_of = {}
     for t in triples:
         if t.predicate.value == RDF_TYPE and t.object.value in (MEDKG + "LabelledUseClaim", MEDKG + "OffLabelUseClaim"):
             claims_of[t.subject] = t.object.value
     for t in triples:
         p = t.predicate.value
-        if any((c, p) in required for c in classes.get(t.subject, ())):
+        if any((c, p) in required for c in classes.get(t.subject, ())) and values[(t.subject, t.predicate)] == 1:
+            # Only the last value: removing one of several leaves the minimum met, and no shape could catch it.
             add("remove-required", p, Mutant("remove-required", f"remove {_short(t)}", (t,), ()))
         if isinstance(t.object, ox.Literal) and (t.object.language or t.object.datatype != XSD_STRING):
             wrong = ox.Literal(t.object.value) if t.object.language else ox.Literal(t.object.value, datatype=XSD_STRING)
@@ -155,10 +158,6 @@ def harmless(outcome: Outcome, data: Source) -> str:
         return HARMLESS[mutant.description]
     if mutant.why:
         return mutant.why
-    if mutant.operator == "remove-required":
-        [t] = mutant.removed
-        if sum(1 for u in data.triples if u.subject == t.subject and u.predicate == t.predicate) > 1:
-            return "other values of this property remain, so the required minimum still holds"
     return ""
 
 
