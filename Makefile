@@ -38,7 +38,7 @@ site: $(BIN)/medkg ## write the static site into site/ (open site/index.html)
 serve: $(BIN)/medkg ## serve the graph read-only at http://127.0.0.1:7878/query, with the site's pages (Ctrl-C stops it)
 	$(BIN)/medkg serve
 
-bench: $(BIN)/medkg ## run the benchmarks (about 25 minutes; Jena too if installed); writes benchmarks/RESULTS.md
+bench: $(BIN)/medkg ## run the benchmarks (about 40 minutes; Jena too if installed); writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 
 bench-peers: ## install Apache Jena (Debian packages; needs root) so that make bench measures it too
