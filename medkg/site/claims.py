@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, PROV, RDF, RDFS, SCHEMA, SKOS
+from medkg.rdf.namespaces import MEDKG, OA, PROV, RDF, RDFS, SCHEMA, SKOS
 from medkg.rdf.prefixes import compact
 from medkg.site.graph import SiteGraph, page_path
 
@@ -162,7 +162,3 @@ def fetch_query(node: ox.NamedNode) -> str:
 def all_claims(g: SiteGraph) -> list[Claim]:
     nodes = [s for s in g.data_subjects if isinstance(s, ox.NamedNode) and g.is_claim(s)]
     return sorted((claim(g, n) for n in nodes), key=lambda c: (c.start, c.end, c.slug))
-
-
-def title(g: SiteGraph, article) -> str:
-    return g.text(article, DCTERMS.title) or g.label(article)
