@@ -105,6 +105,8 @@ def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
         c = f"syn-{i}-{name}"
         quote = "" if violation == "missing-quote" and name == "use" else f"\n    medkg:quote quote:{c} ;"
         qstart = start + 1 if violation == "shifted-offset" and name == "risk" else start
+        evidence = (f"medkg:evidenceBasis medkg:evidence-us-label ;\n    medkg:evidenceSource note:syn-{i}-label ;" if name == "use"
+                    else "medkg:evidenceBasis medkg:evidence-article-only ;")
         out.append(f"""kg:syn-drug-{i} {predicate} {obj} .
 claim:{c} a medkg:{kind} ;
     rdfs:label "synthetic claim {c}"@en ;
@@ -112,6 +114,7 @@ claim:{c} a medkg:{kind} ;
     rdf:predicate {predicate} ;
     rdf:object {obj} ;
     medkg:certainty medkg:certainty-{"reported" if name == "risk" else "established"} ;
+    {evidence}
     medkg:evidenceType obo:ECO_0000303 ;{quote}
     prov:wasDerivedFrom kg:syn-article-{i} .
 quote:{c} a oa:SpecificResource ;
@@ -155,7 +158,11 @@ kg:syn-oral-route a medkg:AdministrationRoute ;
     medkg:unmappedReason "Synthetic."@en .
 
 kg:syn-label a medkg:ReferenceSource ;
-    rdfs:label "synthetic drug label"@en .
+    rdfs:label "synthetic drug label"@en ;
+    dcterms:publisher kg:fda .
+
+kg:fda a schema:Organization, prov:Agent ;
+    rdfs:label "US Food and Drug Administration"@en .
 
 kg:medkg-curators a schema:Organization, prov:Agent ;
     rdfs:label "medkg curators"@en .

@@ -152,7 +152,7 @@ def test_run_validates_and_summarises(capsys):
     assert main(["run"]) == 0
     out = capsys.readouterr().out
     assert "conforms" in out
-    assert re.search(r"labelled use claim\s+2", out) and re.search(r"MedicineNet\s+1", out)
+    assert re.search(r"labelled use claim\s+3", out) and re.search(r"MedicineNet\s+1", out)
 
 
 def test_validate_py_as_a_real_subprocess():

@@ -101,14 +101,29 @@ def direct_triples_and_their_claims(store):
     return triples
 
 
+# What each direct-layer use predicate may stand on (issue 21): Biolink's reading of the predicate,
+# held against the evidence behind the claims that project to it.
+USE_EVIDENCE = {
+    "treats": {"US label", "US label: may be of some value"},  # what the US label indicates
+    "studied to treat": {"a cited trial"},  # a study in the record, not the article's mention of one
+}
+
+
 def test_every_direct_triple_reads_no_stronger_than_its_claims(store):
-    """Rendered in words, each direct triple must stand on a claim that holds without qualifiers."""
-    overstated = []
-    for (s, p, o), claims in direct_triples_and_their_claims(store).items():
-        if not any(not qualifiers for qualifiers in claims.values()):
-            said = "; ".join(f"{c.rsplit('/', 1)[1]} only with {', '.join(sorted(q))}" for c, q in claims.items())
-            overstated.append(f"{label(store, s)} {label(store, p)} {label(store, o)}: {said or 'no claim'}")
+    """Rendered in words, each direct use triple must stand on a claim whose evidence meets its predicate."""
+    found = rows(store, """
+        SELECT ?s ?p ?o ?claim ?evidence WHERE {
+            ?s ?p ?o . ?p a medkg:DirectPredicate .
+            ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; medkg:evidenceBasis/rdfs:label ?evidence .
+            FILTER NOT EXISTS { ?refutation medkg:refutes ?claim }
+        }""")
+    backing: dict[tuple, set[str]] = {}
+    for r in found:
+        backing.setdefault((label(store, r["s"]), label(store, r["p"]), label(store, r["o"])), set()).add(r["evidence"].value)
+    overstated = [f"{s} {p} {o}: {sorted(e)}" for (s, p, o), e in sorted(backing.items())
+                  if p in USE_EVIDENCE and not e & USE_EVIDENCE[p]]
     assert overstated == []
+    assert ("baclofen", "treats", "spasticity") in backing  # the indication is in the direct layer
 
 
 def test_the_three_overstated_triples_the_review_found_are_gone(store):
@@ -145,7 +160,9 @@ def test_the_pump_claim_says_intrathecal_baclofen_is_for_severe_refractory_spast
 
 
 def test_the_epilepsy_safety_claim_carries_the_label_s_seizure_warning(store):
-    assert "seizure control may worsen" in notes_about(store, "baclofen-not-unsafe-for-epilepsy").get("LabelFact", "")
+    # A correction, not a label fact: it contradicts "not considered to be unsafe", and refutes the claim.
+    assert "seizure control may worsen" in notes_about(store, "baclofen-not-unsafe-for-epilepsy").get("Correction", "")
+    assert bool(store.query(PREFIXES + "ASK { ?note medkg:refutes claim:baclofen-not-unsafe-for-epilepsy ; a medkg:Correction }"))
 
 
 def test_claims_state_their_own_triple_not_a_neighbour_s(store):
@@ -178,11 +195,12 @@ CUES = {
 
 def test_each_quote_holds_the_words_its_certainty_rests_on(store):
     table = rows(store, """SELECT ?claim ?level ?quote WHERE {
-        ?claim medkg:certainty/rdfs:label ?level ; medkg:quote/oa:hasSelector ?t .
+        ?claim medkg:certainty ?level ; medkg:quote/oa:hasSelector ?t .
         ?t a oa:TextQuoteSelector ; oa:exact ?quote } ORDER BY ?level ?claim""")
-    review = [f"{r['level'].value:<13} {r['claim'].value.rsplit('/', 1)[1]:<48} {r['quote'].value}" for r in table]
-    missing = [line for r, line in zip(table, review, strict=True)
-               if r["level"].value in CUES and not re.search(CUES[r["level"].value], r["quote"].value, re.I)]
+    level = [r["level"].value.rsplit("certainty-", 1)[-1] for r in table]  # the level's IRI: its label is for readers
+    review = [f"{lv:<13} {r['claim'].value.rsplit('/', 1)[1]:<48} {r['quote'].value}" for lv, r in zip(level, table, strict=True)]
+    missing = [line for lv, r, line in zip(level, table, review, strict=True)
+               if lv in CUES and not re.search(CUES[lv], r["quote"].value, re.I)]
     assert missing == [], "each claim's certainty with its quote:\n" + "\n".join(review)
 
 
@@ -213,4 +231,7 @@ def test_mappings_claim_no_more_than_they_know(store):
 
 def test_the_french_authorisation_says_what_it_is_for(store):
     text = notes_about(store, "baclofen-off-label-for-alcohol-dependence")["LabelFact"]
-    assert "reducing alcohol consumption" in text and "80 mg" in text and "unconfirmed" in text
+    assert "reducing alcohol consumption" in text and "80 mg" in text
+    # Every fact a note adds is in the article or the reference notes: "after other treatments have
+    # failed" and "alcohol-dependent adults" are not (issue 21).
+    assert "after other treatments" not in text and "alcohol-dependent" not in text

@@ -31,29 +31,7 @@ def test_shipped_data_conforms(report):
     assert len(report.files) >= 10
 
 
-NARROWING = "medkg:conditionContext|medkg:studyContext|medkg:doseContext|medkg:routeContext|medkg:statedScope"
-
-
-def test_every_unqualified_claim_is_asserted_in_the_direct_layer(store):
-    rows = select(store, f"""
-        SELECT ?claim WHERE {{
-            ?claim a/rdfs:subClassOf medkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-            FILTER NOT EXISTS {{ ?claim {NARROWING} ?q }}
-            FILTER NOT EXISTS {{ ?s ?p ?o }}
-        }}""")
-    assert rows == []
-
-
-def test_every_direct_triple_has_a_claim_that_holds_without_qualifiers(store):
-    rows = select(store, f"""
-        SELECT ?s ?p ?o WHERE {{
-            ?s ?p ?o . ?p a medkg:DirectPredicate .
-            FILTER NOT EXISTS {{
-                ?c a/rdfs:subClassOf medkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-                FILTER NOT EXISTS {{ ?c {NARROWING} ?q }}
-            }}
-        }}""")
-    assert rows == []
+# The two layers in step (the projection rule, both ways): tests/test_direct_layer.py.
 
 
 def test_direct_layer_is_not_empty(store):

@@ -195,6 +195,53 @@ def test_an_open_card_is_accessible_too(browser, site):
     assert [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")] == []
 
 
+# Issue 21: what a clinician opens first. The drug page answers "what is it used for" (labelled uses
+# first, each with its evidence and the article's wording) and "what are its risks" (the US boxed
+# warning on top), and every page fits a phone's 390 px without scrolling sideways.
+STATUS_ORDER = ["labelled use", "off-label use", "investigational use", "stated use", "historical use"]
+
+
+def test_the_drug_page_opens_with_its_uses_labelled_first_then_its_risks_boxed_warning_on_top(browser, site):
+    open_page(browser, (site / "id" / "baclofen.html").as_uri())
+    headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "main h2")]
+    assert headings[:2] == ["What it is used for", "Risks"]
+    uses = browser.find_elements(By.CSS_SELECTOR, "table.uses tbody tr")
+    statuses = [r.find_element(By.CSS_SELECTOR, "td[data-label=Status]").text for r in uses]
+    assert statuses == sorted(statuses, key=STATUS_ORDER.index) and statuses[0] == "labelled use"
+    first = uses[0]
+    assert first.find_element(By.CSS_SELECTOR, "th").text.startswith("spasticity")
+    assert first.find_element(By.CSS_SELECTOR, "td[data-label=Evidence]").text.startswith("US label")
+    addiction = next(r for r in uses if r.find_element(By.CSS_SELECTOR, "th").text.startswith("addiction"))
+    said = addiction.text
+    assert "the article's statement alone" in said and "many disagree" in said and "More studies need to be done" in said
+    risks = browser.find_elements(By.CSS_SELECTOR, "table.risks tbody tr")
+    top = risks[0].text
+    assert "US boxed warning" in top and "abrupt discontinuation" in top and "intrathecal baclofen" in top
+
+
+@pytest.mark.parametrize("page", ["id/baclofen.html", "index.html", "queries.html", "checks.html", "id/article.html",
+                                  "vocab.html", "claim/baclofen-off-label-for-addiction.html"])
+def test_every_page_fits_a_390_px_screen(browser, site, page):
+    # A headless window is never narrower than 500 px: the phone's screen is emulated instead.
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        open_page(browser, (site / page).as_uri())
+        # A mobile layout viewport grows to the content's width: both must stay at the screen's.
+        inner, scroll = browser.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]")
+        assert (inner, scroll) == (390, 390), f"{page} is {scroll} px wide on a 390 px screen"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_the_checks_page_shows_every_severity_and_no_placeholder(browser, site):
+    open_page(browser, (site / "checks.html").as_uri())
+    severities = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "dt .severity")]
+    assert severities and all(s.strip() for s in severities)
+    body = browser.find_element(By.TAG_NAME, "main").text
+    assert "{?" not in body and "{$" not in body
+
+
 @pytest.fixture(scope="module")
 def served(site):
     from medkg.query.gateway import Gateway

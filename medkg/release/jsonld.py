@@ -10,6 +10,11 @@ coerced to it, so most literals are bare strings. Integers written canonically a
 string ("5.0"^^xsd:decimal stays "5.0", "05"^^xsd:integer stays "05"), so the RDF reads back
 term for term. The parts of a quote (the oa:SpecificResource and its two selectors) and blank
 nodes are nested in the one node that points at them, as JSON-LD framing would embed them.
+
+A key that can hold several values is always an array (`"@container": "@set"` in the context), so
+a program reads `node.exactMatch` the same way whether a node has one identifier or three: `@type`
+and every property except those the shapes cap at one value wherever they constrain them
+(`sh:maxCount 1`: a claim's quote, a selector's offsets), which are always single values.
 """
 
 import functools
@@ -19,7 +24,7 @@ from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 
-from medkg.rdf.namespaces import MEDKG, OA, RDF, XSD
+from medkg.rdf.namespaces import MEDKG, OA, RDF, SH, XSD
 
 RDF_TYPE = str(RDF.type)
 XSD_STRING = str(XSD.string)
@@ -29,14 +34,39 @@ CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 NESTED_TYPES = {str(OA.SpecificResource), str(OA.TextPositionSelector), str(OA.TextQuoteSelector)}
 # Who keeps the plain key when two properties share a local name.
 PLAIN_NAME_FIRST = (str(MEDKG), str(OA))
+# Keys named for what they hold rather than by the IRI's local name: medkg:certainty rates the
+# article's wording, not the evidence (medkg:evidenceBasis), and a reader takes "certainty" for the latter.
+RENAMED = {str(MEDKG.certainty): "articleWording"}
 
 
-def context(triples: list[ox.Triple], registry: dict[str, str]) -> dict:
+@functools.cache
+def single_valued() -> frozenset[str]:
+    """The properties the shapes cap at one value (a property shape on the path says sh:maxCount 1,
+    none allows more). Everything else can hold several, and is written as an array."""
+    from medkg.io.load import load_shapes  # the shapes, once per process
+
+    triples = load_shapes().triples
+    cap = {t.subject: int(t.object.value) for t in triples if t.predicate.value == str(SH.maxCount)}
+    paths: dict[str, bool] = {}
+    for t in triples:
+        if t.predicate.value == str(SH.path) and isinstance(t.object, ox.NamedNode) and t.subject in cap:
+            paths[t.object.value] = paths.get(t.object.value, True) and cap[t.subject] == 1
+    return frozenset(iri for iri, one in paths.items() if one)
+
+
+def context(triples: list[ox.Triple], registry: dict[str, str], single: frozenset[str] | None = None) -> dict:
+    """`single`: the properties written as one value (default: single_valued(), from the shapes)."""
+    single = single_valued() if single is None else single
     ctx: dict = dict(sorted(registry.items()))
     kinds = defaultdict(set)
+    counts = Counter()
     for t in triples:
         if t.predicate.value != RDF_TYPE:
             kinds[t.predicate.value].add(_kind(t.object))
+            counts[(t.subject, t.predicate.value)] += 1
+    # A property capped at one value for some nodes (a claim's document) may hold several on others
+    # (a note's sources): where the data has a node with two, it is an array everywhere.
+    single = single - {p for (_, p), n in counts.items() if n > 1}
     names = _short_names(sorted(kinds), registry)
     for iri, key in names.items():
         definition = {"@id": _curie(iri, registry)}
@@ -47,6 +77,8 @@ def context(triples: list[ox.Triple], registry: dict[str, str]) -> dict:
             definition["@language"] = kind[1:]
         elif kind and kind != XSD_STRING:
             definition["@type"] = _curie(kind, registry)
+        if iri not in single:
+            definition["@container"] = "@set"
         ctx[key] = definition
     return ctx
 
@@ -65,7 +97,8 @@ def document(triples: list[ox.Triple], ctx: dict) -> str:
         key = keys[_curie(t.predicate.value, registry)]
         node.setdefault(key, []).append(_value(t.object, ctx[key], registry))
     nested = _nested(triples, registry)
-    graph = [_finish(nodes[node_id], nodes, nested, set()) for node_id in sorted(nodes) if node_id not in nested]
+    singles = frozenset(k for k, v in ctx.items() if isinstance(v, dict) and v.get("@container") != "@set")
+    graph = [_finish(nodes[node_id], nodes, nested, set(), singles) for node_id in sorted(nodes) if node_id not in nested]
     return json.dumps({"@context": ctx, "@graph": graph}, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
@@ -79,8 +112,9 @@ def _nested(triples: list[ox.Triple], registry: dict) -> set[str]:
     return {ref for ref in candidates if referrers[ref] == 1}
 
 
-def _finish(node: dict, nodes: dict, nested: set[str], open_: set[str]) -> dict:
-    """The node with sorted keys and values, and each nested node written in place of its reference."""
+def _finish(node: dict, nodes: dict, nested: set[str], open_: set[str], singles: frozenset[str]) -> dict:
+    """The node with sorted keys and values, and each nested node written in place of its reference.
+    `singles`: the keys written as one value; every other key (and @type) is an array."""
     open_ = open_ | {node["@id"]}  # a cycle of blank nodes stays a reference, never recursion
     out = {}
     for key in sorted(node):
@@ -88,10 +122,10 @@ def _finish(node: dict, nodes: dict, nested: set[str], open_: set[str]) -> dict:
         if not isinstance(values, list):
             out[key] = values
             continue
-        values = [_finish(nodes[ref], nodes, nested, open_) if (ref := _reference(v)) in nested and ref not in open_
+        values = [_finish(nodes[ref], nodes, nested, open_, singles) if (ref := _reference(v)) in nested and ref not in open_
                   else v for v in values]
         values = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        out[key] = values[0] if len(values) == 1 else values
+        out[key] = values[0] if len(values) == 1 and key in singles else values
     return out
 
 
@@ -137,7 +171,7 @@ def _short_names(iris: list[str], registry: dict) -> dict[str, str]:
         keeper = owners[0] if len(owners) == 1 else _plain_owner(owners)
         for iri in owners:
             plain = name and name not in registry and iri == keeper
-            names[iri] = name if plain else _curie(iri, registry).replace(":", "_")
+            names[iri] = RENAMED.get(iri) or (name if plain else _curie(iri, registry).replace(":", "_"))
     return names
 
 

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from medkg.query import catalogue, summary, vocab
 from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS, SCHEMA, SH, SKOS
 from medkg.rdf.prefixes import compact
 from medkg.release import export
-from medkg.site import article, chart, describe
+from medkg.site import answers, article, chart, describe
 from medkg.site.claims import FAMILY_LABELS, all_claims, link, note, notes_about
 from medkg.site.graph import SiteGraph, page_path
 from medkg.validate import qc
@@ -138,6 +139,7 @@ def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
         for role, end in (("subject", c.subject), ("object", c.obj)):
             if end.iri:
                 about.setdefault(end.iri, []).append((c, role))
+    answer_store = None  # the graph in a store, for the drug pages' answers (made for the first drug)
     for node in g.minted():
         path = page_path(node.value)
         if path is None:
@@ -154,7 +156,11 @@ def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
         elif node in annotated:
             page(path, "article.html", node.value, **annotated[node])
         elif g.value(node, RDFS.label) is not None:
-            page(path, "entity.html", node.value, **_entity(g, node, about.get(node.value, []), str(SCHEMA.Drug) in g.types(node), levels))
+            is_drug = str(SCHEMA.Drug) in g.types(node)
+            if is_drug and answer_store is None:
+                answer_store = answers.store(data, ontology)
+            page(path, "entity.html", node.value, **_entity(g, node, about.get(node.value, []), is_drug, levels),
+                 **(_answers(answer_store, node, about.get(node.value, [])) if is_drug else {"uses": [], "risks": []}))
         else:
             page(path, "node.html", node.value, **_node(g, node))
         described = describe.description(g, node)
@@ -224,6 +230,19 @@ def _entity(g: SiteGraph, node, about: list, is_drug: bool, levels) -> dict:
 _FAMILY_ORDER = list(FAMILY_LABELS)
 
 
+def _answers(store, node, about: list) -> dict:
+    """The drug page's two tables: what it is used for (labelled first) and its risks (the boxed
+    warning first), from the catalogue's uses and risks queries, for the articles that speak of it."""
+    articles = sorted({c.article for c, role in about if role == "subject" and c.article})
+    risks: dict[str, answers.Answer] = {}
+    for art in articles:
+        for a in answers.risks(store, art):
+            risks.setdefault(a.node, a)
+    order = {"US boxed warning": 0}
+    return {"uses": answers.uses(store, node.value),
+            "risks": sorted(risks.values(), key=lambda a: order.get(a.status, 1))}
+
+
 def _node(g: SiteGraph, node) -> dict:
     types = sorted(g.label(ox.NamedNode(t)) for t in g.types(node))
     rows = [(g.label(t.predicate), link(g, t.object)) for t in sorted(g.out[node], key=str)
@@ -252,19 +271,43 @@ def _checks() -> list:
         index = {}
         for t in shapes.triples:
             index.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+        # A constraint without its own severity reports with its shape's (SHACL: sh:sparql and
+        # sh:property constraints), and a shape without one with sh:Violation, the default.
+        holder = {o: s for s, props in index.items() for key in (str(SH.sparql), str(SH.property))
+                  for o in props.get(key, [])}
+
+        def severity(node):
+            while node is not None:
+                own = index.get(node, {}).get(str(SH.severity))
+                if own:
+                    return own[0].value.rsplit("#", 1)[-1]
+                node = holder.get(node)
+            return "Violation"
+
         rows = []
         for subject, props in index.items():
             if not isinstance(subject, ox.NamedNode) or str(SH.message) not in props or str(RDFS.label) not in props:
                 continue
-            severity = props.get(str(SH.severity), [None])[0]
-            rows.append((subject.value.rsplit("#", 1)[-1], props[str(RDFS.label)][0].value,
-                         severity.value.rsplit("#", 1)[-1] if severity is not None else "",
-                         props[str(SH.message)][0].value))
+            rows.append((subject.value.rsplit("#", 1)[-1], props[str(RDFS.label)][0].value, severity(subject),
+                         _readable_message(props[str(SH.message)][0].value)))
         families.append((path.stem, about, sorted(rows)))
     # The project's own checks, SPARQL queries beside the shapes (queries/qc/): the same report.
     families.append(("qc", "Checks across the whole graph that shapes cannot say, one SPARQL query each (queries/qc/).",
                      [(f"qc-{c.name}", c.name.replace("-", " "), "Violation", f"{c.problem} {c.fix}") for c in qc.checks()]))
     return families
+
+
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+_PLACEHOLDER_WORDS = {"this": "the node", "value": "the value", "path": "the property"}
+
+
+def _readable_message(message: str) -> str:
+    """A shape's message for a reader: its {?value} placeholders, filled in a report, named in words.
+
+    >>> _readable_message("The direct triple ({$this} {?path} {?value}) has no claim")
+    'The direct triple ([the node] [the property] [the value]) has no claim'
+    """
+    return _PLACEHOLDER.sub(lambda m: f"[{_PLACEHOLDER_WORDS.get(m.group(1), 'the ' + m.group(1))}]", message)
 
 
 def _head_comment(path: Path) -> list[str]:

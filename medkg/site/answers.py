@@ -1,0 +1,79 @@
+"""What the drug's page answers, read from the catalogue's own queries (uses, risks): the page
+and `medkg query` can never disagree, because they are the same query on the same graph.
+
+Rows are grouped per claim or note: the queries give one row per context, correction or note."""
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from medkg.io.load import Source
+from medkg.query import catalogue
+from medkg.query.run import run_local
+from medkg.site.graph import page_path
+
+
+@dataclass
+class Answer:
+    """One use or risk as a clinician reads it: a row of the drug page's tables."""
+    node: str  # the claim (or, for a boxed warning, the curator note) it comes from
+    href: str | None
+    what: str  # the condition or risk
+    what_href: str | None
+    status: str
+    evidence: str
+    evidence_source: str
+    wording: str  # how firmly the article words it; empty when the article does not say it
+    words: str  # the article's quote, or the label's words
+    contexts: list[str] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)
+    label_text: str = ""
+    disputed_by: list[str] = field(default_factory=list)  # the article's own words against the use
+    must_avoid: str = ""
+    for_whom: str = ""
+
+
+def store(data: Source, ontology: Source) -> ox.Store:
+    s = data.store()
+    s.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology.triples)
+    return s
+
+
+def _rows(store: ox.Store, name: str, params: dict[str, str]) -> list[dict[str, str]]:
+    found = run_local(catalogue.resolve(name), params, store)
+    return [{v: (t.value if t else "") for v, t in zip(found.variables, row, strict=True)} for row in found.rows]
+
+
+def uses(store: ox.Store, drug: str) -> list[Answer]:
+    """The `uses` answer for one drug, labelled uses first (the query's order)."""
+    out: dict[str, Answer] = {}
+    for r in _rows(store, "uses", {"drug": drug}):
+        a = out.get(r["claim"]) or out.setdefault(r["claim"], Answer(
+            node=r["claim"], href=page_path(r["claim"]), what=r["conditionLabel"], what_href=page_path(r["condition"]),
+            status=r["status"], evidence=r["evidence"], evidence_source=r["evidenceSource"],
+            wording=r["articleWording"], words=r["quote"], label_text=r["labelText"]))
+        for extra, into in ((r["context"], a.contexts), (r["route"], a.contexts), (r["scope"], a.contexts),
+                            (r["correction"], a.corrections)):
+            if extra and extra not in into:
+                into.append(extra)
+    # Where the article disputes or hedges an off-label or investigational use ("many disagree",
+    # "more studies need to be done"): the off-label-uses answer says so, and the page shows it.
+    for r in _rows(store, "off-label-uses", {}):
+        a = out.get(r["claim"])
+        if a is not None and r["disputedBy"] and r["disputedBy"] not in a.disputed_by:
+            a.disputed_by.append(r["disputedBy"])
+    return list(out.values())
+
+
+def risks(store: ox.Store, article: str) -> list[Answer]:
+    """The `risks` answer for one article: the US boxed warnings first, then the risks it states."""
+    out: dict[str, Answer] = {}
+    for r in _rows(store, "risks", {"article": article}):
+        a = out.get(r["source"]) or out.setdefault(r["source"], Answer(
+            node=r["source"], href=page_path(r["source"]), what=r["effectLabel"], what_href=page_path(r["effect"]),
+            status=r["status"], evidence=r["evidence"], evidence_source="", wording=r["articleWording"],
+            words=r["words"], must_avoid=r["mustAvoid"], for_whom=r["forWhom"]))
+        for extra, into in ((r["when"], a.contexts), (r["curatorNote"], a.corrections)):
+            if extra and extra not in into:
+                into.append(extra)
+    return list(out.values())
