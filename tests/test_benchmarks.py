@@ -23,7 +23,7 @@ def test_synthetic_graph_conforms_and_has_about_100_triples_per_drug(tmp_path):
     generator.generate(30, tmp_path / "g", seed=3)
     report = validate([tmp_path / "g"])
     assert report.findings == []
-    assert 95 <= report.triples / 30 <= 115
+    assert 95 <= report.triples / 30 <= 125  # 118 since each claim carries its evidence basis (issue 21)
 
 
 def test_generator_is_deterministic(tmp_path):

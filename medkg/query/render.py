@@ -22,7 +22,8 @@ FORMATS = {
     "md": ("text/markdown", "md"),
 }
 TABLE_WIDTH = 100  # the table's width where no terminal says otherwise
-MIN_COLUMN = 12  # a column is never wrapped narrower than this (or its header)
+MIN_COLUMN = 10  # a column is never wrapped narrower than this (or its header, or its longest word)
+MAX_WORD = 16  # ... unless that word is longer than this; an IRI (prefix:name) may be broken anywhere
 
 
 def format_name(name_or_media_type: str) -> str:
@@ -79,7 +80,11 @@ def _table(results: Results, width: int | None) -> str:
     cells = [[readable(t).replace("\n", " ") for t in row] for row in results.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(results.variables)]
     if width is not None:
-        widths = _fit(widths, [len(v) for v in results.variables], width)
+        # A column is never narrower than its longest word (up to MAX_WORD), so that wrapping breaks
+        # between words: "discontinuation" in a 12-character column would be cut in two.
+        longest = [min(MAX_WORD, max([0] + [len(w) for r in cells for w in r[i].split() if ":" not in w]))
+                   for i in range(len(widths))]
+        widths = _fit(widths, [max(len(v), n) for v, n in zip(results.variables, longest, strict=True)], width)
 
     def lines(values: list[str]) -> list[str]:
         wrapped = [textwrap.wrap(v, w, break_long_words=True) or [""] for v, w in zip(values, widths, strict=True)]

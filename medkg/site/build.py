@@ -276,25 +276,26 @@ def _checks() -> list:
         holder = {o: s for s, props in index.items() for key in (str(SH.sparql), str(SH.property))
                   for o in props.get(key, [])}
 
-        def severity(node):
-            while node is not None:
-                own = index.get(node, {}).get(str(SH.severity))
-                if own:
-                    return own[0].value.rsplit("#", 1)[-1]
-                node = holder.get(node)
-            return "Violation"
-
         rows = []
         for subject, props in index.items():
             if not isinstance(subject, ox.NamedNode) or str(SH.message) not in props or str(RDFS.label) not in props:
                 continue
-            rows.append((subject.value.rsplit("#", 1)[-1], props[str(RDFS.label)][0].value, severity(subject),
+            rows.append((subject.value.rsplit("#", 1)[-1], props[str(RDFS.label)][0].value, _severity(subject, index, holder),
                          _readable_message(props[str(SH.message)][0].value)))
         families.append((path.stem, about, sorted(rows)))
     # The project's own checks, SPARQL queries beside the shapes (queries/qc/): the same report.
     families.append(("qc", "Checks across the whole graph that shapes cannot say, one SPARQL query each (queries/qc/).",
                      [(f"qc-{c.name}", c.name.replace("-", " "), "Violation", f"{c.problem} {c.fix}") for c in qc.checks()]))
     return families
+
+
+def _severity(node, index: dict, holder: dict) -> str:
+    while node is not None:
+        own = index.get(node, {}).get(str(SH.severity))
+        if own:
+            return own[0].value.rsplit("#", 1)[-1]
+        node = holder.get(node)
+    return "Violation"
 
 
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
