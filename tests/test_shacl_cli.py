@@ -144,3 +144,28 @@ def test_a_parameter_shacl_s_syntax_rules_forbid_is_refused_in_one_line(capsys, 
     assert (code, out) == (2, ""), err
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert named in err and f"syntax rule {rule})" in err and "SHACL 4." in err
+
+
+VALIDATORS = {
+    "propertyValidator-select": 'sh:propertyValidator [ a sh:SPARQLSelectValidator ; sh:select """\n'
+                                '  SELECT $this WHERE { $this $PATH ?value . FILTER (STRLEN(STR(?value)) > $maxLen) }""" ]',
+    "validator-ask": 'sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (STRLEN(STR($value)) <= $maxLen) }" ]',
+}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("validator", VALIDATORS, ids=list(VALIDATORS))
+def test_a_sparql_based_component_on_a_property_shape_reports_each_value(capsys, tmp_path, validator, engine):
+    """SHACL 6.3: each result of a property shape's validator has its value node as sh:value (an ASK
+    validator's value node; a SELECT validator's ?value). pySHACL left sh:value out on property shapes
+    unless the SELECT projected ?value."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:MaxLenComponent a sh:ConstraintComponent ; sh:parameter [ sh:path ex:maxLen ] ;\n"
+                      f"  {VALIDATORS[validator]} .\n"
+                      "ex:S a sh:NodeShape ; sh:targetNode ex:a, ex:b ; sh:property [ sh:path ex:name ; ex:maxLen 3 ] .\n"
+                      'ex:a ex:name "abcdef", "ab" .\nex:b ex:name "xyzw", "x" .\n', encoding="utf-8")
+    code, out, _ = run(capsys, "--shapes", shapes, "--format", "json", "--engine", engine, shapes)
+    assert code == 1
+    found = sorted((r["focusNode"], r["value"], r["resultPath"]) for r in json.loads(out)["results"])
+    assert found == [("ex:a", '"abcdef"', "ex:name"), ("ex:b", '"xyzw"', "ex:name")]
