@@ -169,3 +169,18 @@ def test_a_sparql_based_component_on_a_property_shape_reports_each_value(capsys,
     assert code == 1
     found = sorted((r["focusNode"], r["value"], r["resultPath"]) for r in json.loads(out)["results"])
     assert found == [("ex:a", '"abcdef"', "ex:name"), ("ex:b", '"xyzw"', "ex:name")]
+
+
+def test_an_ill_typed_literal_is_reported_without_rdflib_s_noise_on_stderr(tmp_path):
+    import subprocess
+    import sys
+
+    case = tmp_path / "case.ttl"
+    case.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+                    "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:boolean ] .\n"
+                    'ex:a ex:p "none"^^xsd:boolean, "x"^^xsd:integer .\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", str(case), "--format", "turtle", str(case)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr == "", done.stderr
+    assert '"none"^^xsd:boolean' in done.stdout
