@@ -243,6 +243,23 @@ def _min_length(c, shape, path, value, n, check):
           lambda v, row, n=int(n): not (n == 0 or (not isinstance(v, BNode) and len(_string(v)) >= n)))
 
 
+def _max_length(c, shape, path, value, n, check):
+    check("MaxLengthConstraintComponent", f"{value} FILTER(isBlank(?v) || STRLEN(STR(?v)) > {int(n)})",
+          lambda v, row, n=int(n): isinstance(v, BNode) or len(_string(v)) > n)
+
+
+def _equals(c, shape, path, value, other, check):
+    # Each value node the other property lacks, and each value of it that is not a value node. RDF
+    # terms compared as written ("05" is not 5), as the store keeps them (medkg/rdf/as_written.py).
+    check("EqualsConstraintComponent", f"{value} FILTER NOT EXISTS {{ ?this <{other}> ?v }}")
+    mine = f"NOT EXISTS {{ ?this {path} ?v }}" if path is not None else "!sameTerm(?v, ?this)"
+    check("EqualsConstraintComponent", f"?this <{other}> ?v FILTER({mine})")
+
+
+def _disjoint(c, shape, path, value, other, check):
+    check("DisjointConstraintComponent", f"{value} ?this <{other}> ?v .")
+
+
 def _class(c, shape, path, value, cls, check):
     check("ClassConstraintComponent",
           f"{value} OPTIONAL {{ ?v {TYPE_OF} <{cls}> . BIND(true AS ?typed) }} FILTER(!BOUND(?typed))")
@@ -313,6 +330,7 @@ COMPONENTS: dict = {
     SH.minExclusive: Component(("MinExclusiveConstraintComponent",), "4.3.1 sh:minExclusive",
                                _minimum("MinExclusiveConstraintComponent", strict=True), value="literal", single=True),
     SH.minLength: Component(("MinLengthConstraintComponent",), "4.4.1 sh:minLength", _min_length, value="integer", single=True),
+    SH.maxLength: Component(("MaxLengthConstraintComponent",), "4.4.2 sh:maxLength", _max_length, value="integer", single=True),
     SH["class"]: Component(("ClassConstraintComponent",), "4.1.1 sh:class", _class, value="iri",
                            nested=lambda c, shape, var, cls: f"EXISTS {{ {var} {TYPE_OF} <{cls}> }}"),
     SH.node: Component(("NodeConstraintComponent",), "4.7.1 sh:node", _node),
@@ -324,6 +342,8 @@ COMPONENTS: dict = {
     SH.uniqueLang: Component(("UniqueLangConstraintComponent",), "4.4.5 sh:uniqueLang", _unique_lang, value="boolean",
                              single=True, property_only=True),
     SH.lessThan: Component(("LessThanConstraintComponent",), "4.5.3 sh:lessThan", _less_than, value="iri", property_only=True),
+    SH.equals: Component(("EqualsConstraintComponent",), "4.5.1 sh:equals", _equals, value="iri"),
+    SH.disjoint: Component(("DisjointConstraintComponent",), "4.5.2 sh:disjoint", _disjoint, value="iri"),
 }
 
 
