@@ -184,3 +184,14 @@ def test_an_ill_typed_literal_is_reported_without_rdflib_s_noise_on_stderr(tmp_p
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and done.stderr == "", done.stderr
     assert '"none"^^xsd:boolean' in done.stdout
+
+
+def test_a_malformed_parameter_is_refused_even_where_pyshacl_takes_the_shapes(capsys, tmp_path):
+    """sh:or sends the Core shapes to pySHACL, which takes sh:datatype "xsd:string" without a word."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:A sh:targetNode ex:a ; sh:or ( [ sh:class ex:C ] [ sh:class ex:D ] ) .\n"
+                      'ex:B sh:targetNode ex:a ; sh:datatype "xsd:string" .\n'
+                      "ex:a ex:p 1 .\n", encoding="utf-8")
+    code, out, err = run(capsys, "--shapes", shapes, shapes)
+    assert (code, out) == (2, "") and "syntax rule datatype-nodeKind" in err

@@ -68,6 +68,10 @@ class CoreShapes:
     def __init__(self, shapes: Graph):
         self.shapes = shapes
         self.checks: list[Check] = []
+        # Every subject of a parameter is a shape (SHACL 2.1), compiled or not: all are checked
+        # before anything else, so a shapes graph sent on to pySHACL is checked the same.
+        for shape in sorted({s for p in (*COMPONENTS, *_COMPANIONS) for s in shapes.subjects(p, None)}, key=str):
+            check_parameters(shapes, shape)
         # Parameters of SPARQL-based constraint components the shapes graph declares (SHACL 6).
         kinds_of_component = set(shapes.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
         self.custom_parameters = {shapes.value(parameter, SH.path)
