@@ -195,3 +195,15 @@ def test_a_malformed_parameter_is_refused_even_where_pyshacl_takes_the_shapes(ca
                       "ex:a ex:p 1 .\n", encoding="utf-8")
     code, out, err = run(capsys, "--shapes", shapes, shapes)
     assert (code, out) == (2, "") and "syntax rule datatype-nodeKind" in err
+
+
+def test_where_pyshacl_stops_the_reference_engine_says_so_in_one_line(capsys, tmp_path):
+    """pySHACL raises NotImplementedError for $shapesGraph (the W3C suite's shapesGraph-001) and
+    rdflib's bare Exception for an undeclared prefix (prefixes-001): both printed a traceback."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n'
+                      'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select """\n'
+                      '  SELECT $this WHERE { GRAPH $shapesGraph { $this ?p ?o } }""" ] .\nex:a ex:p 1 .\n', encoding="utf-8")
+    code, out, err = run(capsys, "--shapes", shapes, "--engine", "pyshacl", shapes)
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1 and "NotImplementedError" in err
+    assert run(capsys, "--shapes", shapes, shapes)[0] == 1, "the default engine binds $shapesGraph (ex:a is in it)"

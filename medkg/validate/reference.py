@@ -42,6 +42,11 @@ def results(data_graph: Graph, shapes_graph: Graph) -> list[ConstraintResult]:
             )
     except (ValidationFailure, ShapeLoadError, ReportableRuntimeError) as e:
         raise ShapesRefused(f"pySHACL cannot validate this: {getattr(e, 'message', e)}") from None
+    except Exception as e:  # noqa: BLE001 - pySHACL stops on what it does not support (NotImplementedError
+        # for $shapesGraph, rdflib's Exception for a prefix a query does not declare): one line, exit 2
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ShapesRefused(f"pySHACL stopped on these shapes ({type(e).__name__}: {first}); "
+                            "the default engine (--engine oxigraph) may validate them") from None
     if not isinstance(report, Graph):  # pySHACL returns a ValidationFailure instead of raising, at times
         raise ShapesRefused(f"pySHACL cannot validate this: {getattr(report, 'message', report)}")
     found = []
