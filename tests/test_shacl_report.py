@@ -73,11 +73,17 @@ def _check(outcome, shapes: Graph, data: Graph, world: Graph) -> None:
         assert not _ill_formed_paths(report), f"{parser}: {_ill_formed_paths(report)}\n{text}"
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
 @pytest.mark.parametrize("case", W3C, ids=[c.name for c in W3C])
-def test_the_turtle_report_of_every_w3c_case_reads_back(case):
+def test_the_turtle_report_of_every_w3c_case_reads_back(case, engine):
     if case.failure:
         pytest.skip("a shapes graph the processor refuses: no report")
-    _check(shacl.check(case.data, case.shapes), case.shapes, rdflib_graph(case.data), case.world)
+    try:
+        outcome = shacl.check(case.data, case.shapes, engine)
+    except ShapesRefused:
+        assert engine == "pyshacl", "the default engine validates every case the suite expects a report of"
+        pytest.skip("pySHACL stops on this case")
+    _check(outcome, case.shapes, rdflib_graph(case.data), case.world)
 
 
 def test_the_suite_is_there():
