@@ -42,7 +42,7 @@ def test_a_parameter_outside_the_registry_is_refused_not_skipped():
 def test_every_entry_says_what_its_parameter_s_values_must_be():
     """The syntax-rule check (check_parameters) reads each entry's value kind; the spec's own shapes
     graph for shapes (shacl-shacl.ttl) says which parameters are for property shapes only."""
-    from medkg.validate.core import _VALUE_KINDS
+    from medkg.validate.syntax_rules import KINDS as _VALUE_KINDS
 
     meta = Graph().parse(str(resources.files("pyshacl") / "assets" / "shacl-shacl.ttl"), format="turtle")
     node_shape_shape = URIRef("http://www.w3.org/ns/shacl-shacl#NodeShapeShape")
