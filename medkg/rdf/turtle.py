@@ -1,7 +1,8 @@
 """Writing Turtle: by hand where a person reads the layout (`medkg anchor`, the article's copy in
-data/, a term in a report's text), through pyoxigraph's serializer everywhere else (never rdflib's,
-which writes a literal's lexical form bare whenever its datatype is a number or boolean: an
-ill-typed "none"^^xsd:boolean came out as `none`); prefixes from the registry, or as given."""
+data/, a term in a report's text) and where every parser must read each term back as it was
+(SHACL reports: `document`), through pyoxigraph's serializer elsewhere. Never through rdflib's,
+which writes a literal's lexical form bare whenever its datatype is a number or boolean (an
+ill-typed "none"^^xsd:boolean came out as `none`). Prefixes from the registry, or as given."""
 
 import re
 
