@@ -63,6 +63,9 @@ def _constraint(rng: random.Random, on_property: bool) -> str:
         lambda: "sh:minInclusive " + rng.choice(['0', '5', '4.5', '"b"']),
         lambda: f"sh:minExclusive {rng.choice(['0', '5', '4.5'])}",
         lambda: f"sh:minLength {rng.randint(0, 3)}",
+        lambda: f"sh:maxLength {rng.randint(0, 3)}",
+        lambda: f"sh:equals {rng.choice(PROPERTIES)}",
+        lambda: f"sh:disjoint {rng.choice(PROPERTIES)}",
         lambda: f"sh:node [ sh:property [ sh:path {rng.choice(PROPERTIES)} ; sh:minCount 1 ] ]",
     ]
     if on_property:

@@ -352,3 +352,29 @@ def test_every_file_s_syntax_error_is_reported_at_once(tmp_path, capsys):
     assert main(["validate", "--syntax-only", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "a.ttl:1:" in err and "b.ttl:1:" in err
+
+
+def test_turtle_report_writes_literals_in_full_and_a_blank_node_path_out():
+    """rdflib's serializer wrote "none"^^xsd:boolean as `none` (not Turtle), and a blank-node
+    sh:resultPath (the shapes' [ sh:inversePath medkg:quote ]) was a node with nothing in it."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+
+    from medkg.validate.model import Finding, Report, Terms
+    from medkg.validate.paths import sparql_path
+    from medkg.validate.render import render
+
+    sh, xsd = Namespace("http://www.w3.org/ns/shacl#"), Namespace("http://www.w3.org/2001/XMLSchema#")
+    shapes = Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . <http://example.org/S> sh:path "
+                                "[ sh:inversePath <http://example.org/p> ] .", format="turtle")
+    path = shapes.value(URIRef("http://example.org/S"), sh.path)
+    value = Literal("none", datatype=xsd.boolean)
+    terms = Terms(sh.Violation, URIRef("http://example.org/a"), path, value, URIRef("http://example.org/S"),
+                  sh.MaxCountConstraintComponent)
+    finding = Finding("violation", "", 0, "ex:a", "", '"none"^^xsd:boolean', "m", "ex:S", "sh:MaxCount", terms=terms)
+    text = render(Report([finding], [], 1, 1, shapes_graph=shapes), "turtle")
+    report = Graph().parse(data=text, format="turtle")
+    assert [q.object for q in ox.parse(text, format=ox.RdfFormat.TURTLE) if q.predicate.value == str(sh.value)] == \
+        [ox.Literal("none", datatype=ox.NamedNode(str(xsd.boolean)))]
+    [written] = report.objects(None, sh.resultPath)
+    assert isinstance(written, BNode) and sparql_path(report, written) == "^<http://example.org/p>"

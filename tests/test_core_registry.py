@@ -4,7 +4,7 @@ parameter, each a real term of the SHACL vocabulary and citing its section of th
 import re
 from importlib import resources
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 
 from medkg.rdf.namespaces import SH
 from medkg.validate.core import COMPONENTS, CoreShapes, Unsupported
@@ -29,11 +29,24 @@ def test_a_parameter_outside_the_registry_is_refused_not_skipped():
     shapes = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property ex:P .
-        ex:P sh:path ex:p ; sh:maxLength 3 .
+        ex:P sh:path ex:p ; sh:maxInclusive 3 .
         """, format="turtle")
     try:
         CoreShapes(shapes)
     except Unsupported as e:
-        assert "maxLength" in str(e)
+        assert "maxInclusive" in str(e)
     else:
-        raise AssertionError("sh:maxLength is not compiled, so the shapes must go to the reference engine")
+        raise AssertionError("sh:maxInclusive is not compiled, so the shapes must go to the reference engine")
+
+
+def test_every_entry_says_what_its_parameter_s_values_must_be():
+    """The syntax-rule check (check_parameters) reads each entry's value kind; the spec's own shapes
+    graph for shapes (shacl-shacl.ttl) says which parameters are for property shapes only."""
+    from medkg.validate.syntax_rules import KINDS as _VALUE_KINDS
+
+    meta = Graph().parse(str(resources.files("pyshacl") / "assets" / "shacl-shacl.ttl"), format="turtle")
+    node_shape_shape = URIRef("http://www.w3.org/ns/shacl-shacl#NodeShapeShape")
+    forbidden_on_node_shapes = {meta.value(p, SH.path) for p in meta.objects(node_shape_shape, SH.property)} - {SH.path}
+    for parameter, entry in COMPONENTS.items():
+        assert entry.value in _VALUE_KINDS, parameter
+        assert entry.property_only == (parameter in forbidden_on_node_shapes), parameter

@@ -4,6 +4,7 @@ turtle format is a standard sh:ValidationReport another SHACL tool can read."""
 import json
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 
 from medkg.cli import main
@@ -103,3 +104,106 @@ def test_a_file_not_utf8_is_refused_cleanly(capsys, tmp_path):
     data.write_bytes('<http://example.org/a> <http://example.org/p> "caf\xe9" .\n'.encode("latin-1"))
     code, _, err = run(capsys, "--shapes", CASES / "in.ttl", data)
     assert code == 2 and "latin1.nt" in err and "Traceback" not in err
+
+
+MALFORMED = {  # the shape's statements -> what the one-line refusal names (shape, parameter, SHACL's syntax rule)
+    "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:minCount 1 .": ("ex:S: sh:minCount", "minCount-scope"),
+    "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:uniqueLang true .": ("ex:S: sh:uniqueLang", "uniqueLang-scope"),
+    "ex:S sh:targetNode ex:a ; sh:lessThan ex:q .": ("ex:S: sh:lessThan", "lessThan-scope"),
+    "ex:S sh:targetNode ex:a ; sh:qualifiedValueShape [ sh:class ex:C ] ; sh:qualifiedMinCount 1 .":
+        ("ex:S: sh:qualifiedValueShape", "qualifiedValueShape-scope"),
+    'ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:minCount "one" .': ('ex:S: sh:minCount "one"', "minCount-datatype"),
+    "ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:maxCount 1.5 .": ("ex:S: sh:maxCount", "maxCount-datatype"),
+    'ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:minLength "2"^^xsd:int .': ("ex:S: sh:minLength", "minLength-datatype"),
+    "ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:maxCount 1, 2 .": ("ex:S: 2 values of sh:maxCount", "maxCount-maxCount"),
+    'ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:uniqueLang "yes" .': ("ex:S: sh:uniqueLang", "uniqueLang-datatype"),
+    "ex:S sh:targetNode ex:a ; sh:in ex:notAList .": ("ex:S: sh:in ex:notAList", "in-node"),
+    'ex:S sh:targetNode ex:a ; sh:datatype "xsd:string" .': ("ex:S: sh:datatype", "datatype-nodeKind"),
+    "ex:S sh:targetNode ex:a ; sh:nodeKind sh:Thing .": ("ex:S: sh:nodeKind sh:Thing", "nodeKind-in"),
+    "ex:S sh:targetNode ex:a ; sh:pattern 5 .": ('ex:S: sh:pattern "5"^^xsd:integer', "pattern-datatype"),
+    'ex:S sh:targetNode ex:a ; sh:class "C" .': ('ex:S: sh:class "C"', "class-nodeKind"),
+    "ex:S sh:targetNode ex:a ; sh:minInclusive ex:b .": ("ex:S: sh:minInclusive ex:b", "minInclusive-nodeKind"),
+    'ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:C ] ; sh:qualifiedMaxCount "x" .':
+        ("ex:S: sh:qualifiedMaxCount", "qualifiedMaxCount-datatype"),
+    'ex:S sh:targetNode ex:a ; sh:pattern "^a" ; sh:flags true .': ("ex:S: sh:flags", "flags-datatype"),
+    "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:maxCount -1, 3 ] .":
+        ("ex:S's sh:property [sh:path ex:p]: 2 values of sh:maxCount", "maxCount-maxCount"),
+    "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:node [ sh:minCount 1 ] .": ("sh:minCount", "minCount-scope"),
+}
+
+
+@pytest.mark.parametrize("shape", MALFORMED, ids=[rule for _, rule in MALFORMED.values()])
+def test_a_parameter_shacl_s_syntax_rules_forbid_is_refused_in_one_line(capsys, tmp_path, shape):
+    """sh:minCount on a node shape printed a traceback (it compiled to a query that did not parse),
+    sh:minCount "one" too (int("one")): each component's parameters are checked as SHACL defines them."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+                      f"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n{shape}\nex:a ex:p 1 .\n", encoding="utf-8")
+    code, out, err = run(capsys, "--shapes", shapes, shapes)
+    named, rule = MALFORMED[shape]
+    assert (code, out) == (2, ""), err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert named in err and f"syntax rule {rule})" in err and "SHACL 4." in err
+
+
+VALIDATORS = {
+    "propertyValidator-select": 'sh:propertyValidator [ a sh:SPARQLSelectValidator ; sh:select """\n'
+                                '  SELECT $this WHERE { $this $PATH ?value . FILTER (STRLEN(STR(?value)) > $maxLen) }""" ]',
+    "validator-ask": 'sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (STRLEN(STR($value)) <= $maxLen) }" ]',
+}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("validator", VALIDATORS, ids=list(VALIDATORS))
+def test_a_sparql_based_component_on_a_property_shape_reports_each_value(capsys, tmp_path, validator, engine):
+    """SHACL 6.3: each result of a property shape's validator has its value node as sh:value (an ASK
+    validator's value node; a SELECT validator's ?value). pySHACL left sh:value out on property shapes
+    unless the SELECT projected ?value."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:MaxLenComponent a sh:ConstraintComponent ; sh:parameter [ sh:path ex:maxLen ] ;\n"
+                      f"  {VALIDATORS[validator]} .\n"
+                      "ex:S a sh:NodeShape ; sh:targetNode ex:a, ex:b ; sh:property [ sh:path ex:name ; ex:maxLen 3 ] .\n"
+                      'ex:a ex:name "abcdef", "ab" .\nex:b ex:name "xyzw", "x" .\n', encoding="utf-8")
+    code, out, _ = run(capsys, "--shapes", shapes, "--format", "json", "--engine", engine, shapes)
+    assert code == 1
+    found = sorted((r["focusNode"], r["value"], r["resultPath"]) for r in json.loads(out)["results"])
+    assert found == [("ex:a", '"abcdef"', "ex:name"), ("ex:b", '"xyzw"', "ex:name")]
+
+
+def test_an_ill_typed_literal_is_reported_without_rdflib_s_noise_on_stderr(tmp_path):
+    import subprocess
+    import sys
+
+    case = tmp_path / "case.ttl"
+    case.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+                    "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:boolean ] .\n"
+                    'ex:a ex:p "none"^^xsd:boolean, "x"^^xsd:integer .\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", str(case), "--format", "turtle", str(case)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr == "", done.stderr
+    assert '"none"^^xsd:boolean' in done.stdout
+
+
+def test_a_malformed_parameter_is_refused_even_where_pyshacl_takes_the_shapes(capsys, tmp_path):
+    """sh:or sends the Core shapes to pySHACL, which takes sh:datatype "xsd:string" without a word."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      "ex:A sh:targetNode ex:a ; sh:or ( [ sh:class ex:C ] [ sh:class ex:D ] ) .\n"
+                      'ex:B sh:targetNode ex:a ; sh:datatype "xsd:string" .\n'
+                      "ex:a ex:p 1 .\n", encoding="utf-8")
+    code, out, err = run(capsys, "--shapes", shapes, shapes)
+    assert (code, out) == (2, "") and "syntax rule datatype-nodeKind" in err
+
+
+def test_where_pyshacl_stops_the_reference_engine_says_so_in_one_line(capsys, tmp_path):
+    """pySHACL raises NotImplementedError for $shapesGraph (the W3C suite's shapesGraph-001) and
+    rdflib's bare Exception for an undeclared prefix (prefixes-001): both printed a traceback."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n'
+                      'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select """\n'
+                      '  SELECT $this WHERE { GRAPH $shapesGraph { $this ?p ?o } }""" ] .\nex:a ex:p 1 .\n', encoding="utf-8")
+    code, out, err = run(capsys, "--shapes", shapes, "--engine", "pyshacl", shapes)
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1 and "NotImplementedError" in err
+    assert run(capsys, "--shapes", shapes, shapes)[0] == 1, "the default engine binds $shapesGraph (ex:a is in it)"

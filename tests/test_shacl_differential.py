@@ -48,7 +48,10 @@ def test_the_generator_reaches_the_compiled_path_and_finds_results():
     compiled = with_results = 0
     for seed in range(100):
         data_text, shapes_text = shacl_fuzz.case(seed)
-        outcome = shacl.check(shacl_fuzz.triples(data_text), _graph(shacl_fuzz.triples(shapes_text)))
+        try:
+            outcome = shacl.check(shacl_fuzz.triples(data_text), _graph(shacl_fuzz.triples(shapes_text)))
+        except ShapesRefused:  # sent to pySHACL, which stopped (sh:lessThan on a blank node)
+            continue
         compiled += not outcome.notes
         with_results += bool(outcome.results)
     assert compiled >= 80 and with_results >= 60, (compiled, with_results)

@@ -9,6 +9,7 @@ rdflib Graph (what pySHACL validates), converted term by term rather than parsed
 import logging
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,8 @@ _XSD_STRING = str(XSD.string)
 # rdflib logs a traceback for every ill-typed literal ("1.5"^^xsd:integer) it converts; the
 # shapes report those literals with file and line, so the traceback is only noise.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+# Likewise its warning for an ill-typed boolean ("none"^^xsd:boolean): the literal is reported as written.
+warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
 # rdflib rewrites literals to their canonical form by default ("05"^^xsd:integer becomes "5",
 # "1"^^xsd:boolean "true"): SHACL checks a literal as written, and a term leaves medkg as it came in.
 rdflib.NORMALIZE_LITERALS = False

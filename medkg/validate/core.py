@@ -24,6 +24,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from medkg.io.load import to_rdflib
 from medkg.rdf.as_written import PRIVATE
 from medkg.rdf.namespaces import RDFS, XSD
+from medkg.validate import syntax_rules
 from medkg.validate.model import ConstraintResult
 from medkg.validate.paths import may_be_empty, sparql_path
 from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
@@ -65,6 +66,9 @@ class CoreShapes:
     def __init__(self, shapes: Graph):
         self.shapes = shapes
         self.checks: list[Check] = []
+        # SHACL's syntax rules for the registry's parameters, on every shape, before anything is
+        # compiled, so a shapes graph sent on to pySHACL is checked the same (ShapesRefused).
+        syntax_rules.check(shapes, {p: (c.value, c.single, c.property_only, c.section) for p, c in COMPONENTS.items()})
         # Parameters of SPARQL-based constraint components the shapes graph declares (SHACL 6).
         kinds_of_component = set(shapes.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
         self.custom_parameters = {shapes.value(parameter, SH.path)
@@ -182,6 +186,12 @@ class Component:
     compile: Callable  # (compiler, shape, path, value, argument, check) -> None: adds Checks
     nested: Callable | None = None  # (compiler, shape, var, argument) -> SPARQL expression or None
     nested_property: Callable | None = None  # (var, path, argument) -> SPARQL expression or None
+    # SHACL's syntax rules for the parameter (section 4, and the spec's shacl-shacl.ttl): what its
+    # value must be (a key of syntax_rules.KINDS), whether a shape may have only one, and whether
+    # only property shapes may have it. A shapes graph that breaks one is refused.
+    value: str = "any"
+    single: bool = False
+    property_only: bool = False
 
 
 def _count(component: str, op: str):
@@ -230,6 +240,23 @@ def _minimum(component: str, strict: bool):
 def _min_length(c, shape, path, value, n, check):
     check("MinLengthConstraintComponent", f"{value} FILTER(isBlank(?v) || STRLEN(STR(?v)) < {int(n)})",
           lambda v, row, n=int(n): not (n == 0 or (not isinstance(v, BNode) and len(_string(v)) >= n)))
+
+
+def _max_length(c, shape, path, value, n, check):
+    check("MaxLengthConstraintComponent", f"{value} FILTER(isBlank(?v) || STRLEN(STR(?v)) > {int(n)})",
+          lambda v, row, n=int(n): isinstance(v, BNode) or len(_string(v)) > n)
+
+
+def _equals(c, shape, path, value, other, check):
+    # Each value node the other property lacks, and each value of it that is not a value node. RDF
+    # terms compared as written ("05" is not 5), as the store keeps them (medkg/rdf/as_written.py).
+    check("EqualsConstraintComponent", f"{value} FILTER NOT EXISTS {{ ?this <{other}> ?v }}")
+    mine = f"NOT EXISTS {{ ?this {path} ?v }}" if path is not None else "!sameTerm(?v, ?this)"
+    check("EqualsConstraintComponent", f"?this <{other}> ?v FILTER({mine})")
+
+
+def _disjoint(c, shape, path, value, other, check):
+    check("DisjointConstraintComponent", f"{value} ?this <{other}> ?v .")
 
 
 def _class(c, shape, path, value, cls, check):
@@ -287,28 +314,35 @@ def _nested_pattern(c, shape, var, pattern):
 
 COMPONENTS: dict = {
     SH.minCount: Component(("MinCountConstraintComponent",), "4.2.1 sh:minCount", _count("MinCountConstraintComponent", "<"),
+                           value="integer", single=True, property_only=True,
                            nested_property=lambda var, path, n: f"EXISTS {{ {var} {path} [] }}" if int(n) == 1 else None),
-    SH.maxCount: Component(("MaxCountConstraintComponent",), "4.2.2 sh:maxCount", _count("MaxCountConstraintComponent", ">")),
-    SH.datatype: Component(("DatatypeConstraintComponent",), "4.1.2 sh:datatype", _datatype),
-    SH.nodeKind: Component(("NodeKindConstraintComponent",), "4.1.3 sh:nodeKind", _node_kind,
+    SH.maxCount: Component(("MaxCountConstraintComponent",), "4.2.2 sh:maxCount", _count("MaxCountConstraintComponent", ">"),
+                           value="integer", single=True, property_only=True),
+    SH.datatype: Component(("DatatypeConstraintComponent",), "4.1.2 sh:datatype", _datatype, value="iri", single=True),
+    SH.nodeKind: Component(("NodeKindConstraintComponent",), "4.1.3 sh:nodeKind", _node_kind, value="nodeKind", single=True,
                            nested=lambda c, shape, var, kind: _NODE_KINDS[kind].format(v=var) if kind in _NODE_KINDS else None),
-    SH["in"]: Component(("InConstraintComponent",), "4.8.3 sh:in", _in),
-    SH.pattern: Component(("PatternConstraintComponent",), "4.4.3 sh:pattern", _pattern, nested=_nested_pattern),
+    SH["in"]: Component(("InConstraintComponent",), "4.8.3 sh:in", _in, value="list", single=True),
+    SH.pattern: Component(("PatternConstraintComponent",), "4.4.3 sh:pattern", _pattern, nested=_nested_pattern,
+                          value="string", single=True),
     SH.minInclusive: Component(("MinInclusiveConstraintComponent",), "4.3.2 sh:minInclusive",
-                               _minimum("MinInclusiveConstraintComponent", strict=False)),
+                               _minimum("MinInclusiveConstraintComponent", strict=False), value="literal", single=True),
     SH.minExclusive: Component(("MinExclusiveConstraintComponent",), "4.3.1 sh:minExclusive",
-                               _minimum("MinExclusiveConstraintComponent", strict=True)),
-    SH.minLength: Component(("MinLengthConstraintComponent",), "4.4.1 sh:minLength", _min_length),
-    SH["class"]: Component(("ClassConstraintComponent",), "4.1.1 sh:class", _class,
+                               _minimum("MinExclusiveConstraintComponent", strict=True), value="literal", single=True),
+    SH.minLength: Component(("MinLengthConstraintComponent",), "4.4.1 sh:minLength", _min_length, value="integer", single=True),
+    SH.maxLength: Component(("MaxLengthConstraintComponent",), "4.4.2 sh:maxLength", _max_length, value="integer", single=True),
+    SH["class"]: Component(("ClassConstraintComponent",), "4.1.1 sh:class", _class, value="iri",
                            nested=lambda c, shape, var, cls: f"EXISTS {{ {var} {TYPE_OF} <{cls}> }}"),
     SH.node: Component(("NodeConstraintComponent",), "4.7.1 sh:node", _node),
     SH.qualifiedValueShape: Component(("QualifiedMinCountConstraintComponent", "QualifiedMaxCountConstraintComponent"),
-                                      "4.7.3 sh:qualifiedValueShape", _qualified),
+                                      "4.7.3 sh:qualifiedValueShape", _qualified, single=True, property_only=True),
     SH.hasValue: Component(("HasValueConstraintComponent",), "4.8.2 sh:hasValue", _has_value,
                            nested=lambda c, shape, var, wanted: f"sameTerm({var}, {sparql_term(wanted)})",
                            nested_property=lambda var, path, wanted: f"EXISTS {{ {var} {path} {sparql_term(wanted)} }}"),
-    SH.uniqueLang: Component(("UniqueLangConstraintComponent",), "4.4.5 sh:uniqueLang", _unique_lang),
-    SH.lessThan: Component(("LessThanConstraintComponent",), "4.5.3 sh:lessThan", _less_than),
+    SH.uniqueLang: Component(("UniqueLangConstraintComponent",), "4.4.5 sh:uniqueLang", _unique_lang, value="boolean",
+                             single=True, property_only=True),
+    SH.lessThan: Component(("LessThanConstraintComponent",), "4.5.3 sh:lessThan", _less_than, value="iri", property_only=True),
+    SH.equals: Component(("EqualsConstraintComponent",), "4.5.1 sh:equals", _equals, value="iri"),
+    SH.disjoint: Component(("DisjointConstraintComponent",), "4.5.2 sh:disjoint", _disjoint, value="iri"),
 }
 
 

@@ -184,7 +184,7 @@ class Validator:
             set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message,
                                   f.value, f.shape, f.component)  # every field: ties would follow the hash seed
         )
-        return Report(findings, data.files, triples, self.shape_count)
+        return Report(findings, data.files, triples, self.shape_count, shapes_graph=self.shapes)
 
 
 def _in_parallel(jobs: list) -> list:

@@ -7,13 +7,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from medkg.io.load import Source
 from medkg.paths import relative
 from medkg.rdf.namespaces import SH
 from medkg.rdf.prefixes import compact as compact_iri
+from medkg.rdf.turtle import literal
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 RANK = {"info": 0, "warning": 1, "violation": 2}
@@ -74,6 +75,9 @@ class Report:
     shapes: int
     focus: set[str] | None = None  # the nodes checked, when not all of them (--changed)
     notes: list[str] = field(default_factory=list)  # for the person running it (the CLI prints them)
+    # The shapes graph the findings' terms come from: a blank-node sh:resultPath is written out
+    # from it in the standard report.
+    shapes_graph: Graph | None = field(default=None, repr=False)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -108,9 +112,9 @@ def compactor():
             return "-"
         if isinstance(node, URIRef):
             return compact_iri(str(node))
-        if isinstance(node, Literal) and node.datatype is not None:
-            # As Turtle writes it, with the datatype compacted: "1"^^xsd:int.
-            return f"{Literal(str(node)).n3()}^^{compact_iri(str(node.datatype))}"
+        if isinstance(node, Literal):
+            # As Turtle writes it in full, with the datatype compacted: "1"^^xsd:int.
+            return literal(str(node), node.language, node.datatype and str(node.datatype), compact_iri)
         return node.n3() if hasattr(node, "n3") else str(node)
 
     return compact

@@ -44,6 +44,43 @@ def sparql_path(graph: Graph, path, _seen: frozenset = frozenset()) -> str:
     raise ShapesRefused(f"ill-formed sh:path: {form} is not a path form")
 
 
+def path_copy(graph: Graph, path) -> tuple[object, list[tuple]]:
+    """The path as a node of its own and the triples that make it (path_triples, on fresh blank
+    nodes): a report that also copies the shape holding the path keeps the two apart."""
+    if not isinstance(path, BNode):
+        return path, []
+    fresh: dict = {}
+
+    def node(term):
+        return fresh.setdefault(term, BNode()) if isinstance(term, BNode) else term
+
+    return node(path), [(node(s), p, node(o)) for s, p, o in path_triples(graph, path)]
+
+
+def path_triples(graph: Graph, path, _seen: frozenset = frozenset()) -> list[tuple]:
+    """The triples that make a blank-node path, as sparql_path reads it (for writing it into a
+    report): a list's rdf:first and rdf:rest, or a node's one path form, and those of the paths
+    inside. Nothing else the node may carry: in the W3C suite's path-strange-001, a list node
+    that also has an sh:inversePath is read as the list, and the report gives the list alone."""
+    if not isinstance(path, BNode) or path in _seen:
+        return []
+    seen = _seen | {path}
+    if (path, RDF.first, None) in graph:
+        triples, cell, cells = [], path, set()
+        while isinstance(cell, BNode) and cell not in cells:
+            cells.add(cell)
+            first, rest = graph.value(cell, RDF.first), graph.value(cell, RDF.rest)
+            triples += [(cell, p, o) for p, o in ((RDF.first, first), (RDF.rest, rest)) if o is not None]
+            triples += path_triples(graph, first, seen | cells)
+            cell = rest
+        return triples
+    forms = [(p, o) for p, o in graph.predicate_objects(path) if p != RDF.type]
+    if len(forms) != 1:
+        return [(path, p, o) for p, o in forms]  # ill-formed: sparql_path refuses it before any report
+    [(form, inner)] = forms
+    return [(path, form, inner)] + path_triples(graph, inner, seen)
+
+
 def same_path(first: Graph, a, second: Graph, b) -> bool:
     try:
         return sparql_path(first, a) == sparql_path(second, b)

@@ -91,25 +91,23 @@ def _json(report: Report) -> str:
 
 def _turtle(report: Report) -> str:
     """The standard SHACL sh:ValidationReport, for SHACL tooling."""
-    from rdflib import RDF, BNode, Graph, Literal
+    from rdflib import RDF, BNode, Literal
+
+    from medkg.validate.paths import path_copy
+    from medkg.validate.shacl_io import write_turtle
 
     sh = SH
-    graph = Graph()
-    graph.bind("sh", sh)
-    for prefix, namespace in prefixes().items():
-        graph.bind(prefix, namespace)
     node = BNode("report")
-    graph.add((node, RDF.type, sh.ValidationReport))
-    graph.add((node, sh.conforms, Literal(not report.findings)))
+    graph = [(node, RDF.type, sh.ValidationReport), (node, sh.conforms, Literal(not report.findings))]
     for i, f in enumerate(report.findings):
         terms = f.terms
         result = BNode(f"result{i + 1}")
-        graph.add((node, sh.result, result))
-        graph.add((result, RDF.type, sh.ValidationResult))
-        graph.add((result, sh.resultSeverity, terms.severity))
-        graph.add((result, sh.resultMessage, Literal(f.message)))
-        for prop, term in ((sh.focusNode, terms.focus), (sh.resultPath, terms.path), (sh.value, terms.value),
+        graph += [(node, sh.result, result), (result, RDF.type, sh.ValidationResult),
+                  (result, sh.resultSeverity, terms.severity), (result, sh.resultMessage, Literal(f.message))]
+        path, triples = path_copy(report.shapes_graph, terms.path) if report.shapes_graph is not None else (terms.path, [])
+        graph += triples
+        for prop, term in ((sh.focusNode, terms.focus), (sh.resultPath, path), (sh.value, terms.value),
                            (sh.sourceShape, terms.shape), (sh.sourceConstraintComponent, terms.component)):
             if term is not None:
-                graph.add((result, prop, term))
-    return graph.serialize(format="turtle")
+                graph.append((result, prop, term))
+    return write_turtle(graph, {"sh": str(sh), **prefixes()})

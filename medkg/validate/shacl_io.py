@@ -9,18 +9,22 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.errors import InputError
-from medkg.io.load import parse_file, rdflib_graph
+from medkg.io.load import parse_file, rdflib_graph, to_ox
 from medkg.paths import relative
-from medkg.rdf.namespaces import RDFS, SH
+from medkg.rdf.namespaces import RDFS, SH, XSD
 from medkg.rdf.prefixes import compact
+from medkg.rdf.turtle import document, literal
 from medkg.validate.core import COMPONENTS
-from medkg.validate.paths import sparql_path
+from medkg.validate.paths import path_copy, sparql_path
 from medkg.validate.shacl import Outcome
 
-_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
+# (Also after another statement on the same line: "@prefix ex: <...> . @prefix sh: <...> .")
+_PREFIX = re.compile(r"(?:^|(?<=\s))(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
             ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
             ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
+# A prefix name Turtle can write (a plain subset of PN_PREFIX): a file's @prefix regex reads more.
+_PREFIX_NAME = re.compile(r"[A-Za-z]([\w.-]*[\w-])?", re.ASCII)
 # Which parameter of a shape each component checks, for a message where the shape gives none.
 _PARAMETER = {SH[name]: parameter for parameter, component in COMPONENTS.items() for name in component.names}
 
@@ -64,34 +68,40 @@ def graph(triples: list[ox.Triple], prefixes: dict | None = None) -> Graph:
 
 def turtle(outcome: Outcome, shapes: Graph, data: Graph) -> str:
     """One standard sh:ValidationReport: sourceShape as the shapes graph names it; a blank-node
-    path, shape or value written out with its structure (its triples, and theirs)."""
-    report = Graph()
-    report.bind("sh", SH)
-    node = BNode()
-    report.add((node, RDF.type, SH.ValidationReport))
-    report.add((node, SH.conforms, Literal(outcome.conforms)))
+    path written out as SHACL reads it, a blank-node shape or value with its structure (its
+    triples, and theirs)."""
+    report = []
+    node = BNode("report")
+    report += [(node, RDF.type, SH.ValidationReport), (node, SH.conforms, Literal(outcome.conforms))]
     for r in outcome.results:
         result = BNode()
-        report.add((node, SH.result, result))
-        report.add((result, RDF.type, SH.ValidationResult))
-        for prop, term, source in ((SH.focusNode, r.focus, data), (SH.resultPath, r.path, shapes),
+        report += [(node, SH.result, result), (result, RDF.type, SH.ValidationResult)]
+        path, triples = path_copy(shapes, r.path)
+        report += triples
+        for prop, term, source in ((SH.focusNode, r.focus, data), (SH.resultPath, path, None),
                                    (SH.value, r.value, data), (SH.sourceShape, r.shape, shapes),
                                    (SH.sourceConstraintComponent, r.component, None), (SH.resultSeverity, r.severity, None)):
             if term is not None:
-                report.add((result, prop, term))
+                report.append((result, prop, term))
                 if isinstance(term, BNode) and source is not None:
                     _copy(source, term, report, set())
-        for message in r.messages:
-            report.add((result, SH.resultMessage, Literal(message)))
-    return report.serialize(format="turtle")
+        report += [(result, SH.resultMessage, Literal(message)) for message in r.messages]
+    namespaces = {prefix: str(ns) for prefix, ns in shapes.namespaces() if _PREFIX_NAME.fullmatch(prefix)}
+    return write_turtle(report, {**namespaces, "sh": str(SH), "xsd": str(XSD)})
 
 
-def _copy(source: Graph, node: BNode, into: Graph, seen: set) -> None:
+def write_turtle(triples, namespaces: dict[str, str]) -> str:
+    """rdflib triples as Turtle that every parser reads back term for term (medkg/rdf/turtle.py:
+    rdflib's serializer wrote an ill-typed "none"^^xsd:boolean as `none`)."""
+    return document([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples], namespaces)
+
+
+def _copy(source: Graph, node: BNode, into: list, seen: set) -> None:
     if node in seen:
         return
     seen.add(node)
     for p, o in source.predicate_objects(node):
-        into.add((node, p, o))
+        into.append((node, p, o))
         if isinstance(o, BNode):
             _copy(source, o, into, seen)
 
@@ -142,9 +152,8 @@ def _name(term, shapes: Graph) -> str:
                 return f"{prefix}:{str(term)[len(str(namespace)):]}"
         return compact(str(term))
     if isinstance(term, Literal):
-        if term.datatype is not None:
-            return f"{Literal(str(term)).n3()}^^{_name(term.datatype, shapes)}"
-        return term.n3()
+        return literal(str(term), term.language, term.datatype and str(term.datatype),
+                       lambda iri: _name(URIRef(iri), shapes))
     if (None, SH.path, term) in shapes:
         return sparql_path(shapes, term)
     label = shapes.value(term, SH.name) or shapes.value(term, RDFS.label)

@@ -39,6 +39,8 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[tuple[URIRef, URIRef]]]:
             continue
         taken.append((shape, constraint))
     core = Graph()
+    for prefix, namespace in shapes.namespaces():  # to name things in messages as the files do
+        core.bind(prefix, namespace, override=True)
     for triple in shapes:
         core.add(triple)
     for shape, constraint in taken:

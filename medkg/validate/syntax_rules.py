@@ -1,0 +1,108 @@
+"""SHACL's syntax rules for the parameters the compiler reads (medkg/validate/core.py's registry,
+and what its entries read beside): the value a parameter must have, how many a shape may have, and
+which only property shapes may have, as section 4 of the specification and its shacl-shacl.ttl say.
+A shapes graph that breaks one is refused in one line naming the shape, the parameter and the rule
+(sh:minCount on a node shape once compiled to a query that did not parse, and printed a traceback).
+"""
+
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+
+from medkg.errors import ShapesRefused
+from medkg.rdf.namespaces import SH, XSD
+from medkg.rdf.prefixes import compact
+from medkg.rdf.turtle import literal
+
+NODE_KINDS = {SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral, SH.IRIOrLiteral}
+
+# Parameters the registry's entries read beside their own (sh:qualifiedValueShape's counts, sh:pattern's
+# flags), with the same rules: parameter -> (value kind, single, the entry's section).
+COMPANIONS = {SH.qualifiedMinCount: ("integer", True, "4.7.3 sh:qualifiedValueShape"),
+              SH.qualifiedMaxCount: ("integer", True, "4.7.3 sh:qualifiedValueShape"),
+              SH.flags: ("string", True, "4.4.3 sh:pattern")}
+# What a parameter's value must be (SHACL section 4's syntax rules; the rule is named <parameter>-<rule>).
+KINDS = {
+    "integer": ("datatype", "a literal of datatype xsd:integer",
+                lambda g, v: isinstance(v, Literal) and v.datatype == XSD.integer and isinstance(v.value, int)),
+    "boolean": ("datatype", "true or false (xsd:boolean)",
+                lambda g, v: isinstance(v, Literal) and v.datatype == XSD.boolean and isinstance(v.value, bool)),
+    "string": ("datatype", "a literal of datatype xsd:string",
+               lambda g, v: isinstance(v, Literal) and v.datatype in (None, XSD.string) and not v.language),
+    "iri": ("nodeKind", "an IRI", lambda g, v: isinstance(v, URIRef)),
+    "literal": ("nodeKind", "a literal", lambda g, v: isinstance(v, Literal)),
+    "nodeKind": ("in", "one of sh:BlankNode, sh:IRI, sh:Literal, sh:BlankNodeOrIRI, sh:BlankNodeOrLiteral, sh:IRIOrLiteral",
+                 lambda g, v: v in NODE_KINDS),
+    "list": ("node", "a well-formed RDF list", lambda g, v: _is_list(g, v)),
+    "any": ("", "", lambda g, v: True),
+}
+
+
+def check(shapes: Graph, rules: dict) -> None:
+    """check_parameters on every shape that has one of the parameters: every subject of a
+    parameter is a shape (SHACL 2.1). `rules`: parameter -> (value kind, single, property only,
+    section), from the compiler's registry (medkg/validate/core.py)."""
+    rules = {**rules, **{p: (kind, single, False, section) for p, (kind, single, section) in COMPANIONS.items()}}
+    for shape in sorted({s for p in rules for s in shapes.subjects(p, None)}, key=str):
+        check_parameters(shapes, shape, rules)
+
+
+def check_parameters(shapes: Graph, shape, rules: dict) -> None:
+    """ShapesRefused, naming the shape, the parameter and SHACL's syntax rule, where a parameter of
+    the registry (or one its entries read) breaks a rule: a value of the wrong kind (sh:minCount
+    "one"), more than one value where SHACL allows one, a property-shape parameter on a node shape
+    (sh:minCount without sh:path, which used to compile to a query that did not parse)."""
+    is_property_shape = (shape, SH.path, None) in shapes
+    for parameter, (kind, single, property_only, section) in rules.items():
+        values = list(shapes.objects(shape, parameter))
+        if not values:
+            continue
+        name = f"sh:{parameter.removeprefix(str(SH))}"
+        where = f"SHACL {section}, syntax rule {name[3:]}-"
+        if property_only and not is_property_shape:
+            raise ShapesRefused(f"{_shape_name(shapes, shape)}: {name} is for property shapes only, and this shape has no "
+                                f"sh:path ({where}scope); move it into an sh:property with an sh:path")
+        if single and len(values) > 1:
+            raise ShapesRefused(f"{_shape_name(shapes, shape)}: {len(values)} values of {name}, where SHACL allows one "
+                                f"({where}maxCount); keep one")
+        rule, wanted, ok = KINDS[kind]
+        for value in values:
+            if not ok(shapes, value):
+                raise ShapesRefused(f"{_shape_name(shapes, shape)}: {name} {_term(shapes, value)} is not {wanted} ({where}{rule})")
+
+
+def _is_list(graph: Graph, node) -> bool:
+    """rdf:nil, or a chain of blank nodes each with one rdf:first and one rdf:rest, ending in rdf:nil."""
+    seen = set()
+    while node != RDF.nil:
+        if not isinstance(node, BNode) or node in seen or len(list(graph.objects(node, RDF.first))) != 1 \
+                or len(rest := list(graph.objects(node, RDF.rest))) != 1:
+            return False
+        seen.add(node)
+        node = rest[0]
+    return True
+
+
+def _term(shapes: Graph, term) -> str:
+    if isinstance(term, Literal):
+        return literal(str(term), term.language, term.datatype and str(term.datatype), lambda iri: _iri(shapes, iri))
+    return _iri(shapes, term) if isinstance(term, URIRef) else "a blank node"
+
+
+def _iri(shapes: Graph, iri) -> str:
+    """Compact as the shapes graph's files name it (their prefixes), else as medkg does."""
+    for prefix, namespace in shapes.namespaces():
+        local = str(iri)[len(str(namespace)):]
+        if prefix and str(iri).startswith(str(namespace)) and local and all(c.isalnum() or c in "-_" for c in local):
+            return f"{prefix}:{local}"
+    return compact(str(iri))
+
+
+def _shape_name(shapes: Graph, shape) -> str:
+    """The shape's IRI, or for a blank node the shape that holds it (ex:S's sh:property [sh:path ex:p])."""
+    if isinstance(shape, URIRef):
+        return _iri(shapes, shape)
+    path = shapes.value(shape, SH.path)
+    own = f"[sh:path {_iri(shapes, path)}]" if isinstance(path, URIRef) else "[ ]"
+    for holder, link in shapes.subject_predicates(shape):
+        if isinstance(holder, URIRef):
+            return f"{_iri(shapes, holder)}'s {_iri(shapes, link)} {own}"
+    return f"the blank-node shape {own}"
