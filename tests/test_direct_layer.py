@@ -63,6 +63,9 @@ def test_what_the_review_found_misleading_is_gone_from_the_direct_layer(store):
         "kg:substance-dependence", "kg:alcohol-dependence", "kg:opioid-dependence"}
     assert {o for s, p, o in direct if p == "biolink:studied_to_treat"} == {"kg:opioid-withdrawal"}
     assert {"kg:epilepsy", "kg:seizure"} <= {o for s, p, o in direct if p == "medkg:historicallyUsedFor"}
+    # A safety judgement needs more than the article's word; the label's boxed warning is there instead.
+    assert not [t for t in direct if t[1] == "medkg:safetyAssessment"]
+    assert ("kg:intrathecal-baclofen", "biolink:has_adverse_event", "kg:intrathecal-baclofen-withdrawal") in direct
 
 
 def test_a_labelled_use_with_a_narrowing_qualifier_still_projects():
@@ -77,12 +80,19 @@ def test_a_labelled_use_with_a_narrowing_qualifier_still_projects():
     ("refute", ("kg:baclofen", "schema:interactingDrug", "kg:ethanol")),
     # an investigational use with only the article's statement stays out
     ("unbacked", ("kg:baclofen", "biolink:studied_to_treat", "kg:opioid-withdrawal")),
+    # a boxed warning demoted to an ordinary label fact leaves the direct layer
+    ("not-boxed", ("kg:intrathecal-baclofen", "biolink:has_adverse_event", "kg:intrathecal-baclofen-withdrawal")),
 ])
 def test_the_rule_reacts_to_what_the_record_says(edit, gone):
     store = _store_with()
-    claim = {"refute": "baclofen-interacts-with-alcohol", "unbacked": "baclofen-studied-for-opioid-withdrawal"}[edit]
+    claim = {"refute": "baclofen-interacts-with-alcohol", "unbacked": "baclofen-studied-for-opioid-withdrawal",
+             "not-boxed": "x"}[edit]
     node = ox.NamedNode("https://w3id.org/medkg/claim/" + claim)
-    if edit == "refute":
+    if edit == "not-boxed":
+        warning = ox.NamedNode("https://w3id.org/medkg/note/intrathecal-boxed-warning")
+        store.remove(ox.Quad(warning, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                             ox.NamedNode(MEDKG.BoxedWarning)))
+    elif edit == "refute":
         store.add(ox.Quad(ox.NamedNode("https://w3id.org/medkg/note/x"), ox.NamedNode(MEDKG.refutes), node))
     else:
         for q in list(store.quads_for_pattern(node, ox.NamedNode(MEDKG.evidenceBasis), None)):

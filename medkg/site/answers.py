@@ -53,15 +53,15 @@ def uses(store: ox.Store, drug: str) -> list[Answer]:
             status=r["status"], evidence=r["evidence"], evidence_source=r["evidenceSource"],
             wording=r["articleWording"], words=r["quote"], label_text=r["labelText"]))
         for extra, into in ((r["context"], a.contexts), (r["route"], a.contexts), (r["scope"], a.contexts),
-                            (r["correction"], a.corrections)):
+                            (r["curatorNote"], a.corrections)):
             if extra and extra not in into:
                 into.append(extra)
     # Where the article disputes or hedges an off-label or investigational use ("many disagree",
     # "more studies need to be done"): the off-label-uses answer says so, and the page shows it.
     for r in _rows(store, "off-label-uses", {}):
         a = out.get(r["claim"])
-        if a is not None and r["disputedBy"] and r["disputedBy"] not in a.disputed_by:
-            a.disputed_by.append(r["disputedBy"])
+        if a is not None and r["caveat"] and r["caveat"] not in a.disputed_by:
+            a.disputed_by.append(r["caveat"])
     return list(out.values())
 
 

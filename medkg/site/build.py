@@ -182,9 +182,11 @@ def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
 
 
 def _levels(g: SiteGraph) -> dict[int, tuple[str, str]]:
+    """The article-wording scale, rank -> (label, definition); not the evidence basis, ranked too."""
     found = {}
+    scale = ox.NamedNode(str(MEDKG.CertaintyScale))
     for t in g.triples:
-        if t.predicate.value == str(MEDKG.rank):
+        if t.predicate.value == str(MEDKG.rank) and scale in g.values(t.subject, SKOS.inScheme):
             found[int(t.object.value)] = (g.label(t.subject), g.text(t.subject, SKOS.definition))
     return found
 

@@ -66,7 +66,10 @@ class Claim:
     obj: Link
     scope: str
     source: Link | None
-    evidence: Link | None
+    evidence: Link | None  # the ECO evidence type: who asserted the claim, on what
+    evidence_basis: str  # what stands behind it in the record (medkg:evidenceBasis), in words
+    evidence_basis_definition: str
+    evidence_source: Link | None
     quote: str
     prefix: str
     suffix: str
@@ -130,6 +133,8 @@ def claim(g: SiteGraph, node) -> Claim:
             start, end = int(g.text(selector, OA.start)), int(g.text(selector, OA.end))
     source = g.value(node, MEDKG.creditedSource)
     evidence = g.value(node, MEDKG.evidenceType)
+    basis = g.value(node, MEDKG.evidenceBasis)
+    basis_source = g.value(node, MEDKG.evidenceSource)
     rank = g.value(certainty, MEDKG.rank) if certainty is not None else None
     return Claim(
         node=node, slug=slug(node), label=g.label(node), kind=g.label(kind), kind_iri=kind.value,
@@ -140,7 +145,10 @@ def claim(g: SiteGraph, node) -> Claim:
         subject=link(g, g.value(node, RDF.subject)), predicate=link(g, g.value(node, RDF.predicate)),
         obj=link(g, g.value(node, RDF.object)), scope=g.text(node, MEDKG.statedScope),
         source=link(g, source) if source is not None else None,
-        evidence=Link(compact(evidence.value), evidence.value, evidence.value) if evidence is not None else None,
+        evidence=Link(f"{g.label(evidence)} ({compact(evidence.value)})", evidence.value, evidence.value) if evidence is not None else None,
+        evidence_basis=g.label(basis) if basis is not None else "",
+        evidence_basis_definition=g.text(basis, SKOS.definition) if basis is not None else "",
+        evidence_source=link(g, basis_source) if basis_source is not None else None,
         quote=exact, prefix=prefix, suffix=suffix, start=start, end=end,
         notes=notes_about(g, node), sparql=fetch_query(node),
         article=g.text(node, PROV.wasDerivedFrom), article_href=page_path(g.text(node, PROV.wasDerivedFrom)) or "",
