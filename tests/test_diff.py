@@ -61,7 +61,7 @@ def test_certainty_and_source_changes(copy):
     [(claim, changes)] = run(copy).claims_changed.items()
     assert claim == "claim:baclofen-starting-dose"
     assert {c["field"]: (c["old"], c["new"]) for c in changes} == {
-        "certainty": (["medkg:certainty-established"], ["medkg:certainty-qualified"]),
+        "article wording": (["medkg:certainty-established"], ["medkg:certainty-qualified"]),
         "source": (["kg:medicinenet"], ["kg:webmd"]),
     }
 

@@ -28,7 +28,8 @@ ENTITY = str(KG)
 MAPPINGS = {SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}
 # The fields of a claim a curator edits, by the property that holds them.
 FIELDS = {
-    RDF + "type": "status", MEDKG + "certainty": "certainty", MEDKG + "creditedSource": "source",
+    RDF + "type": "status", MEDKG + "certainty": "article wording", MEDKG + "evidenceBasis": "evidence",
+    MEDKG + "evidenceSource": "evidence source", MEDKG + "creditedSource": "source",
     RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object",
     OA + "exact": "quote", OA + "start": "quote start", OA + "end": "quote end",
 }
