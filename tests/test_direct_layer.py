@@ -107,3 +107,34 @@ def _store_with(*extra):
     store = data.store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in load_ontology().triples)
     return store
+
+
+# The rule is written three times (the two layer shapes and the CONSTRUCT): each edit below changes
+# what projects, and the shapes must then find exactly the triples the CONSTRUCT says are missing or extra.
+EDITS = {
+    "a refutation": "note:fixture-refutes a medkg:Correction ; medkg:refutes claim:baclofen-interacts-with-alcohol .",
+    "a qualifier on a risk": 'claim:baclofen-side-effects medkg:doseContext "at any dose"@en .',
+    "a qualifier on a labelled use": "claim:baclofen-treats-spasticity-in-sci medkg:routeContext kg:oral-route .",
+    "a stated use's triple": "kg:baclofen biolink:treats_or_applied_or_studied_to_treat kg:pain .",
+}
+PREFIXES = """@prefix biolink: <https://w3id.org/biolink/vocab/> .
+@prefix claim: <https://w3id.org/medkg/claim/> .
+@prefix kg: <https://w3id.org/medkg/id/> .
+@prefix medkg: <https://w3id.org/medkg/vocab#> .
+@prefix note: <https://w3id.org/medkg/note/> .
+"""
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_the_shapes_and_the_construct_hold_the_same_rule(edit, tmp_path):
+    from medkg.validate.engine import validate
+
+    extra = tmp_path / "edit.ttl"
+    extra.write_text(PREFIXES + EDITS[edit] + "\n", encoding="utf-8")
+    store = _store_with(extra)
+    missing, surplus = projected(store) - asserted(store), asserted(store) - projected(store)
+    layer = {(f.shape, f.focus) for f in validate([DATA_DIR, extra]).findings
+             if f.shape in ("mkgsh:ClaimLayerShape", "mkgsh:DirectLayerShape")}
+    assert len(missing) == len({s for s, _ in layer if s == "mkgsh:ClaimLayerShape"})
+    assert bool(surplus) == any(s == "mkgsh:DirectLayerShape" for s, _ in layer)
+    assert missing or surplus or edit == "a qualifier on a labelled use"  # that one changes nothing: uses keep it
