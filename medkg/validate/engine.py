@@ -128,6 +128,7 @@ class Validator:
         self.notes: list[str] = []  # said once per validator, in every report it makes
         self.ontology = load_ontology()
         self.shapes = load_shapes().rdflib_graph()
+        sparql.refuse_service(self.shapes)
         self.compiled = None  # the Core constraints as SPARQL, when every one of them compiles
         if sparql_engine == "oxigraph":
             self.core, self.taken = sparql.split_shapes(self.shapes)
