@@ -119,14 +119,6 @@ def parse(query: Query, text: str, *, allow_service: bool = False) -> Parsed:
     return parsed
 
 
-def uses_service(text: str) -> bool:
-    """Whether SPARQL text has a SERVICE clause; text that does not parse counts as one."""
-    try:
-        return sparql_parse.read(text).service
-    except SparqlRefused:
-        return True
-
-
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _USED = re.compile(r"(?<![\w?$:/.-])([A-Za-z][\w-]*(?:\.[\w-]+)*):(?=[\w])")
 
