@@ -250,6 +250,16 @@ def test_what_does_not_parse_is_400_with_one_line(text, served):
         assert status == 400 and b"does not parse" in body and body.count(b"\n") == 1
 
 
+@pytest.mark.parametrize("text", ["SELECT * WHERE { ?s ?p ?o", "SELECT * WHERE { ?s ?p ?o } }",
+                                  "SELECT * WHERE { ?s ?p ?o } " + "#" * 20_000])
+def test_what_does_not_parse_locally_is_exit_2_with_one_line(text, tmp_path, capsys):
+    path = tmp_path / "q.rq"
+    path.write_bytes(text.encode())
+    assert main(["query", str(path)]) == INPUT
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and ("does not parse" in err or "characters long" in err)
+
+
 def test_the_editor_s_request_runs_on_its_first_click(served):
     # Oxigraph's editor at / posts a form to /sparql; the gateway used to answer "read-only".
     gateway, _ = served
