@@ -54,3 +54,10 @@ def test_the_site_refuses_a_climbing_iri_in_process(tmp_path):
     fixture.write_text(CONDITION.format(iri=KG + "../x", n="inproc"), encoding="utf-8")
     with pytest.raises(InputError, match=r"python validate\.py"):
         build(Path(tmp_path / "site"), [DATA_DIR, fixture])
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line_not_a_traceback(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    with pytest.raises(InputError, match="cannot write"):
+        _Writer(folder).write("id/" + "x" * 300 + ".html", "x")

@@ -95,10 +95,13 @@ class _Writer:
     def write(self, path: str, content: str | bytes) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
         out = self._inside(path)
-        if out.parent not in self.made:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(out.parent)
-        out.write_bytes(data)
+        try:
+            if out.parent not in self.made:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                self.made.add(out.parent)
+            out.write_bytes(data)
+        except OSError as e:  # a name too long for the file system, a full disk: one line, not a traceback
+            raise InputError(f"{path[:80]}: cannot write it in the site folder ({e.strerror or e})") from None
         self.files += 1
         self.bytes += len(data)
         self.pages += path.endswith(".html")
