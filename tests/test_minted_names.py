@@ -35,8 +35,8 @@ HOSTILE = {  # id -> (IRI, words the finding must say)
     "too-long": (KG + "x" * 300, "300 characters long"),
     "empty": (KG, "no local name"),
     "claim-namespace": ("https://w3id.org/medkg/claim/../../../victim", "'..' segment"),
-    "outside-the-namespaces": ("https://w3id.org/medkg/../../victim", "none of the namespaces medkg mints"),
-    "unknown-namespace": ("https://w3id.org/medkg/ids/baclofen", "none of the namespaces medkg mints"),
+    "outside-the-namespaces": ("https://w3id.org/medkg/../../victim", "none of the project's namespaces"),
+    "unknown-namespace": ("https://w3id.org/medkg/ids/baclofen", "none of the project's namespaces"),
 }
 
 
@@ -46,11 +46,20 @@ def test_a_hostile_minted_iri_is_a_finding_at_its_line(case, tmp_path):
     fixture = tmp_path / f"{case}.ttl"
     fixture.write_text(CONDITION.format(iri=iri, n=case), encoding="utf-8")
     report = validate([DATA_DIR, fixture])
-    found = [f for f in report.findings if f.shape == "medkg:MintedName"]
+    found = [f for f in report.findings if f.shape in ("medkg:MintedName", "medkg:ClosedVocabulary")]
     assert len(found) == 1, [f.message for f in report.findings]
     assert found[0].file.endswith(fixture.name) and found[0].line == 5
     assert words in found[0].message
-    assert "Mint one path segment" in found[0].message  # what to do
+    assert ("Mint one path segment" if found[0].shape == "medkg:MintedName" else "prefixes.ttl") in found[0].message
+
+
+def test_an_object_outside_the_namespaces_is_found_too(tmp_path):
+    # As a subject, the closed vocabulary reports it (one finding, not two); as an object, this check.
+    fixture = tmp_path / "pointer.ttl"
+    fixture.write_text(CONDITION.format(iri=KG + "fixture-pointer", n="pointer").replace(
+        "medkg:unmappedReason", "schema:about <https://w3id.org/medkg/../../x> ;\n    medkg:unmappedReason"), encoding="utf-8")
+    found = [f for f in validate([DATA_DIR, fixture]).findings if f.shape == "medkg:MintedName"]
+    assert [(f.line, f.path, "none of the namespaces" in f.message) for f in found] == [(7, "schema:about", True)]
 
 
 def test_a_hostile_iri_as_an_object_is_found_at_the_line_that_names_it(tmp_path):

@@ -8,7 +8,7 @@ from rdflib import URIRef
 
 from medkg.io.load import Source, to_rdflib
 from medkg.rdf import minted
-from medkg.rdf.namespaces import BASE, MEDKG
+from medkg.rdf.namespaces import BASE, MEDKG, MINTED
 from medkg.validate.model import SH, Finding, compactor, make_finding
 
 SHAPE = URIRef(MEDKG + "MintedName")
@@ -34,8 +34,8 @@ def findings(data: Source, focus: set[str] | None = None, store: ox.Store | None
     for t in triples:
         for term in (t.subject, t.object):
             why = wrong.get(term.value) if type(term) is ox.NamedNode else None
-            if why is None:
-                continue
+            if why is None or (term == t.subject and not term.value.startswith(MINTED)):
+                continue  # a subject outside the namespaces: the closed vocabulary's finding says so
             # As the subject: the node's own line; as an object: the line of the triple.
             key = (t.subject, None if term == t.subject else t.predicate, term)
             if key in seen:
