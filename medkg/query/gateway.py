@@ -93,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._forward(self.command, path, None, None)
             if self._page():
                 return None
-            raise Refused(404, f"{urllib.parse.unquote(path)} is not here: the pages are at /index.html, "
+            raise Refused(404, f"{path[:200]} is not here: the pages are at /index.html, "
                           "the endpoint at /query, the editor at /")
         except Refused as e:
             self._answer(e.status, e.text)
