@@ -81,3 +81,22 @@ def test_validate_cli_reports_it_with_file_and_line(tmp_path, capsys):
     assert main(["validate", str(DATA_DIR), str(fixture)]) == 1
     lines = [line for line in capsys.readouterr().out.splitlines() if "MintedName" in line]
     assert len(lines) == 1 and f"{fixture}:5 " in lines[0] and "'..' segment" in lines[0]
+
+
+def test_validate_changed_finds_it_as_a_full_run_does(tmp_path):
+    """--changed reads the edited nodes' triples from its store: the same finding as a full run."""
+    import shutil
+    import subprocess
+
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "data"]):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+    data = tmp_path / "data"
+    (data / "climb.ttl").write_text(CONDITION.format(iri=KG + "../../ontology/shapes/claim", n="changed"), encoding="utf-8")
+    conditions = data / "conditions.ttl"
+    conditions.write_text(conditions.read_text(encoding="utf-8").replace(
+        "kg:alcohol-dependence a schema:MedicalCondition ;",
+        f"kg:alcohol-dependence a schema:MedicalCondition ;\n    schema:about <{KG}a%2Fb> ;", 1), encoding="utf-8")
+    changed = [(f.file, f.line, f.focus, f.value) for f in validate([data], changed="HEAD").findings if f.shape == "medkg:MintedName"]
+    full = [(f.file, f.line, f.focus, f.value) for f in validate([data]).findings if f.shape == "medkg:MintedName"]
+    assert len(changed) == 2 and changed == full
