@@ -58,7 +58,7 @@ def queries(engine: str, folder: Path, url: str | None = None) -> None:
         graph = rdflib.Graph()
         for t in triples:
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        run = lambda q, b: len(list(graph.query(prepare(q, b))))  # noqa: E731
+        run = lambda q, b: len(list(graph.query(prepare(q, b).text)))  # noqa: E731
     elif engine == "oxigraph":
         import pyoxigraph as ox
 

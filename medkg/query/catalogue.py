@@ -13,15 +13,15 @@ import pyoxigraph as ox
 
 from medkg.errors import InputError
 from medkg.paths import QUERIES_DIR, relative
+from medkg.rdf import sparql_parse
 from medkg.rdf.namespaces import KG
 from medkg.rdf.prefixes import prefixes
+from medkg.rdf.sparql_parse import Parsed, SparqlRefused
 from medkg.rdf.sparql_text import mask, union_branches
 
 EXAMPLES_DIR = QUERIES_DIR / "examples"
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)  # the query form keyword
-# Update keywords as keywords: not inside a variable (?load), a prefixed name (ex:add) or a string.
-_UPDATE = re.compile(r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -96,37 +96,27 @@ def resolve(name_or_path: str) -> Query:
     return queries[name_or_path]
 
 
-def refuse_updates(query: Query) -> None:
-    """`medkg query` only reads: refuse SPARQL Update and anything that is not a query."""
-    code = mask(query.text)
-    if m := _UPDATE.search(code):
-        raise InputError(
-            f"{query.name}: {m.group(1).upper()} is SPARQL Update; `medkg query` only reads "
-            "(SELECT, ASK, CONSTRUCT, DESCRIBE)"
-        )
-    if not query.form:
-        raise InputError(f"{query.name}: not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
+def parse(query: Query, text: str, *, allow_service: bool = False) -> Parsed:
+    """The query's text (bound, prefixes added) as rdflib's parser read it: the text to run. Refused
+    (exit 2) when it does not parse, is SPARQL Update (`medkg query` only reads), or has a SERVICE
+    clause anywhere, unless allowed: SERVICE makes the engine fetch any URL the query names.
 
-
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
-
-
-def uses_service(text: str) -> bool:
-    """Whether SPARQL text has a SERVICE clause (outside strings, comments and IRIs)."""
-    return bool(_SERVICE.search(mask(text)))
-
-
-def refuse_service(query: Query) -> None:
-    """A SERVICE clause makes the engine fetch any URL the query names: only on request.
-
-    >>> refuse_service(Query("q", Path("q.rq"), "SELECT ?service WHERE { ?service <urn:p> 'SERVICE' }"))
-    >>> refuse_service(Query("q", Path("q.rq"), "SELECT * WHERE { SERVICE <http://h/s> { ?s ?p ?o } }"))
+    >>> parse(Query("q", Path("q.rq"), ""), "SELECT ?service WHERE { ?service <urn:p> 'SERVICE' }").form
+    'SELECT'
+    >>> parse(Query("q", Path("q.rq"), ""), "SELECT * WHERE { FILTER(1<2)SERVICE<http://h/s>{ ?s ?p ?o } }")
     Traceback (most recent call last):
     medkg.errors.InputError: q: the query uses SERVICE (it would fetch data from another server); pass --allow-service to run it
     """
-    if uses_service(query.text):
+    try:
+        parsed = sparql_parse.read(text)
+    except SparqlRefused as e:
+        raise InputError(f"{relative(query.path)}: SPARQL syntax error: {e}") from None
+    if parsed.update:
+        raise InputError(f"{query.name}: this is SPARQL Update; `medkg query` only reads (SELECT, ASK, CONSTRUCT, DESCRIBE)")
+    if parsed.service and not allow_service:
         raise InputError(f"{query.name}: the query uses SERVICE (it would fetch data from another server); "
                          "pass --allow-service to run it")
+    return parsed
 
 
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)

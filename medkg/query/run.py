@@ -13,16 +13,10 @@ import pyoxigraph as ox
 from medkg.errors import EndpointError, InputError
 from medkg.io.load import load_data, load_ontology
 from medkg.query import endpoint
-from medkg.query.catalogue import (
-    Query,
-    bind,
-    refuse_service,
-    refuse_updates,
-    with_registry_prefixes,
-    without_header,
-)
+from medkg.query.catalogue import Query, bind, parse, with_registry_prefixes, without_header
 from medkg.query.results import Results, from_oxigraph_solutions
 from medkg.rdf.namespaces import GRAPH
+from medkg.rdf.sparql_parse import Parsed
 
 
 def graph_triples() -> list[ox.Triple]:
@@ -35,11 +29,13 @@ def local_store() -> ox.Store:
     return store
 
 
-def prepare(query: Query, params: dict[str, str]) -> str:
-    refuse_updates(query)
-    if query.form not in ("SELECT", "ASK"):
-        raise InputError(f"{query.name}: only SELECT and ASK queries have tabular answers; this is a {query.form}")
-    return with_registry_prefixes(bind(query, params))
+def prepare(query: Query, params: dict[str, str], *, allow_service: bool = False) -> Parsed:
+    """The text to run, as the parser read it (medkg/rdf/sparql_parse.py): a read, with a tabular
+    answer, and no SERVICE unless allowed."""
+    parsed = parse(query, with_registry_prefixes(bind(query, params)), allow_service=allow_service)
+    if parsed.form not in ("SELECT", "ASK"):
+        raise InputError(f"{query.name}: only SELECT and ASK queries have tabular answers; this is a {parsed.form}")
+    return parsed
 
 
 class QueryTimeout(EndpointError):
@@ -50,9 +46,7 @@ def run_local(query: Query, params: dict[str, str], store: ox.Store | None = Non
               timeout: float | None = None, allow_service: bool = False) -> Results:
     """Run on the local graph. With `timeout`, the query runs in a worker thread (pyoxigraph lets go of
     the GIL) while this thread waits, so that the time limit and Ctrl-C both stop the wait at once."""
-    if not allow_service:
-        refuse_service(query)
-    text = prepare(query, params)
+    text = prepare(query, params, allow_service=allow_service).text
     store = store or local_store()
 
     def evaluate():
@@ -93,9 +87,11 @@ def run_local(query: Query, params: dict[str, str], store: ox.Store | None = Non
 
 def run_remote(query: Query, params: dict[str, str], url: str, *, timeout: float, default_graph: str | None = None,
                max_bytes: int = endpoint.DEFAULT_MAX_BYTES) -> Results:
-    # Only the query goes over the wire, not the catalogue's `#+` header.
-    text = without_header(prepare(query, params))
-    return endpoint.query(url, text, query.form, timeout=timeout, default_graph=default_graph, max_bytes=max_bytes)
+    # Only the query goes over the wire, not the catalogue's `#+` header. The endpoint decides
+    # whether it answers SERVICE.
+    parsed = prepare(query, params, allow_service=True)
+    return endpoint.query(url, without_header(parsed.text), parsed.form, timeout=timeout, default_graph=default_graph,
+                          max_bytes=max_bytes)
 
 
 def ntriples() -> bytes:

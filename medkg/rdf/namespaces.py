@@ -37,6 +37,8 @@ MKGSH = Namespace(_REGISTRY["mkgsh"])
 QC = Namespace(_REGISTRY["qc"])
 QUERY = Namespace(_REGISTRY["mkgq"])
 BASE = str(KG).removesuffix("id/")  # https://w3id.org/medkg/
+# Where the data's own nodes are minted (id/, claim/, quote/, note/, sentence/): each gets a page.
+MINTED = tuple(_REGISTRY[p] for p in ("kg", "claim", "quote", "note", "sent"))
 GRAPH = BASE + "graph"  # the named graph `medkg load` fills
 GRAPHS = {part: f"{GRAPH}/{part}" for part in ("ontology", "shapes", "data")}  # a release's named graphs
 DATASET = BASE + "dataset"

@@ -27,6 +27,7 @@ from medkg.io.folders import exclusive, swap
 from medkg.io.load import Source, load, load_data, load_ontology
 from medkg.paths import ROOT, SHAPES_DIR
 from medkg.query import catalogue, summary, vocab
+from medkg.rdf import minted
 from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS, SCHEMA, SH, SKOS
 from medkg.rdf.prefixes import compact
 from medkg.release import export
@@ -84,20 +85,39 @@ def _refuse_unless_site(target: Path) -> None:
 
 
 class _Writer:
+    """Writes files under one folder, and nowhere else whatever a path says: a page's path comes
+    from an IRI in the data, which validation checks but a hostile file may not have been through."""
+
     def __init__(self, folder: Path):
         self.folder, self.pages, self.files, self.bytes = folder, 0, 0, 0
+        self.root = folder.resolve()
         self.made: set[Path] = set()
 
     def write(self, path: str, content: str | bytes) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
-        out = self.folder / path
-        if out.parent not in self.made:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(out.parent)
-        out.write_bytes(data)
+        out = self._inside(path)
+        try:
+            if out.parent not in self.made:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                self.made.add(out.parent)
+            out.write_bytes(data)
+        except OSError as e:  # a name too long for the file system, a full disk: one line, not a traceback
+            raise InputError(f"{path[:80]}: cannot write it in the site folder ({e.strerror or e})") from None
         self.files += 1
         self.bytes += len(data)
         self.pages += path.endswith(".html")
+
+    def _inside(self, path: str) -> Path:
+        """The file for a relative path of plain segments, checked again once resolved (a link in
+        the folder must not lead out of it); InputError otherwise."""
+        parts = path.split("/")
+        if any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts) or os.path.isabs(path):
+            raise InputError(f"{path!r}: not a plain path inside the site folder; refusing to write it")
+        out = self.folder / path
+        resolved = out.parent.resolve() / out.name
+        if not resolved.is_relative_to(self.root) or out.is_symlink():
+            raise InputError(f"{path!r}: leads out of the site folder ({resolved}); refusing to write it")
+        return out
 
 
 def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
@@ -141,6 +161,9 @@ def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
                 about.setdefault(end.iri, []).append((c, role))
     answer_store = None  # the graph in a store, for the drug pages' answers (made for the first drug)
     for node in g.minted():
+        if why := minted.problem(node.value):
+            raise InputError(f"<{node.value}>: {why}; no page can be written for it "
+                             "(`python validate.py` says where it is and what to do)")
         path = page_path(node.value)
         if path is None:
             continue

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from medkg.rdf import minted
 from medkg.rdf.namespaces import BASE, MEDKG, RDF, RDFS, SKOS
 from medkg.rdf.prefixes import compact
 
@@ -101,6 +102,6 @@ def page_path(iri: str) -> str | None:
         return "checks.html#qc-" + rest[len("qc/"):]
     if rest.startswith("query/"):
         return "queries.html#" + rest[len("query/"):]
-    if "#" in rest or not rest:
-        return None
+    if "#" in rest or not rest or minted.problem(iri):
+        return None  # no page: an IRI that cannot be a file name gets none (validation says why)
     return rest + ".html"

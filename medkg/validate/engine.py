@@ -19,7 +19,7 @@ from medkg.io.load import Source, collect, load_data, load_ontology, load_shapes
 from medkg.paths import DATA_DIR, relative
 from medkg.rdf import as_written
 from medkg.rdf.namespaces import MEDKG, QC
-from medkg.validate import article_copy, core, qc, reference, sparql, vocabulary
+from medkg.validate import article_copy, core, minted_names, qc, reference, sparql, vocabulary
 from medkg.validate.model import RANK, SH, Finding, Report, Terms, compactor, make_finding
 
 NO_BLANK_NODES = "medkg:NoBlankNodes"
@@ -128,6 +128,7 @@ class Validator:
         self.notes: list[str] = []  # said once per validator, in every report it makes
         self.ontology = load_ontology()
         self.shapes = load_shapes().rdflib_graph()
+        sparql.refuse_service(self.shapes)
         self.compiled = None  # the Core constraints as SPARQL, when every one of them compiles
         if sparql_engine == "oxigraph":
             self.core, self.taken = sparql.split_shapes(self.shapes)
@@ -156,6 +157,7 @@ class Validator:
         if store is None:  # `written`: the literals it holds under a private datatype (as_written.build)
             store, written = as_written.build(data.triples + self.ontology.triples)
         findings = _blank_node_findings(data) + vocabulary.findings(data, self.ontology, focus, store)
+        findings += minted_names.findings(data, focus, store)
         if focus is None:
             findings += article_copy.findings(data)
         # Every compiled Core constraint, SPARQL constraint and QC check is one query on the

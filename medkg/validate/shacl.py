@@ -31,6 +31,7 @@ class Outcome:
 
 def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Outcome:
     """Validate `data` against `shapes` (both already parsed; the shapes graph as rdflib reads it)."""
+    sparql.refuse_service(shapes)
     if engine == "pyshacl":
         return Outcome(reference.results(rdflib_graph(data), shapes))
     notes = []

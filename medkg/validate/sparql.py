@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from medkg.errors import ShapesRefused
 from medkg.io.load import to_ox, to_rdflib
 from medkg.rdf.namespaces import OWL
+from medkg.rdf.sparql_parse import SparqlRefused, normalise, read
 from medkg.rdf.sparql_text import mask, open_where, optional_as_not_exists
 from medkg.validate.model import ConstraintResult
 from medkg.validate.prebinding import Template, refuse_unsupported, substitute
@@ -46,6 +47,25 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[tuple[URIRef, URIRef]]]:
     for shape, constraint in taken:
         core.remove((shape, SH.sparql, constraint))
     return core, sorted(taken)
+
+
+def refuse_service(shapes: Graph) -> None:
+    """ShapesRefused when any SPARQL text of the shapes (sh:select, sh:ask: constraints, constraint
+    components, targets) has a SERVICE clause: validating must never fetch from other servers, and
+    the texts pySHACL runs (property shapes') would go to rdflib, which does. Decided by parsing;
+    a text without the word cannot hold the clause and is not parsed."""
+    for predicate in (SH.select, SH.ask):
+        for owner, text in sorted(shapes.subject_objects(predicate)):
+            if "service" not in normalise(str(text)).lower():
+                continue
+            where = f"the SPARQL query of {owner if isinstance(owner, URIRef) else 'a blank node'}"
+            try:
+                uses = read(_prologue(shapes, owner) + str(text)).service
+            except SparqlRefused as e:
+                raise ShapesRefused(f"{where}: {e}; check its prefixes (sh:prefixes) and syntax") from None
+            if uses:
+                raise ShapesRefused(f"{where} uses SERVICE: validation never fetches data from other servers; "
+                                    "rewrite it without")
 
 
 def evaluate(
@@ -79,7 +99,8 @@ def _solutions(shapes: Graph, shape, constraint, store: ox.Store, only: set[str]
     """Each result row as {variable: rdflib term}, with "this" always bound."""
     select = str(shapes.value(constraint, SH.select))
     where = f"the SPARQL constraint {constraint if isinstance(constraint, URIRef) else '[ ]'} of {shape}"
-    refuse_unsupported(select, where)
+    prologue = _prologue(shapes, constraint)
+    refuse_unsupported(select, where, prologue)
     constants = {}
     if re.search(r"[?$]shapesGraph\b", select):
         constants["shapesGraph"] = f"<{SHAPES_GRAPH}>"
@@ -92,7 +113,6 @@ def _solutions(shapes: Graph, shape, constraint, store: ox.Store, only: set[str]
     select = _THIS.sub("?this", select)
     if only is not None:
         select = optional_as_not_exists(select)  # a few focus nodes: see the function's note
-    prologue = _prologue(shapes, constraint)
     targets = target_group(shapes, shape, only)
     if not targets:
         return
