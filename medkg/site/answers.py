@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from medkg.io.load import Source
 from medkg.query import catalogue
-from medkg.query.run import run_local
+from medkg.query.results import from_oxigraph_solutions
 from medkg.site.graph import page_path
 
 
@@ -40,7 +40,12 @@ def store(data: Source, ontology: Source) -> ox.Store:
 
 
 def _rows(store: ox.Store, name: str, params: dict[str, str]) -> list[dict[str, str]]:
-    found = run_local(catalogue.resolve(name), params, store)
+    # The catalogue's own text, run as `medkg query` runs it but without the parser's check for
+    # SERVICE and updates (medkg/rdf/sparql_parse.py): that check guards a reader's query, costs
+    # ~40 ms a query in rdflib, and a site of many drugs asks these two per drug page. The catalogue
+    # is checked by the tests; the parameter is bound as an RDF term (catalogue.bind), never pasted.
+    query = catalogue.resolve(name)
+    found = from_oxigraph_solutions(store.query(catalogue.with_registry_prefixes(catalogue.bind(query, params))))
     return [{v: (t.value if t else "") for v, t in zip(found.variables, row, strict=True)} for row in found.rows]
 
 
