@@ -43,7 +43,7 @@ MISTAKES = [
             "ClosedVocabulary"),
     Mistake("language tag typo", "drug.ttl", '"baclofen"@en', '"baclofen"@em', "ClosedVocabulary"),
     Mistake("three-letter language tag", "conditions.ttl", '"alcoholism"@en', '"alcoholism"@eng', "ClosedVocabulary"),
-    Mistake("language region tag", "claims/risks.ttl", '"moderately safe"@en .', '"moderately safe"@en-us .', "ClosedVocabulary"),
+    Mistake("language region tag", "claims/risks.ttl", 'rdf:object "moderately safe"@en ;', 'rdf:object "moderately safe"@en-us ;', "ClosedVocabulary"),
     Mistake("language tag of another language", "substances.ttl", '"tranquilizers"@en', '"tranquilizers"@fr', "ClosedVocabulary"),
     Mistake("schema prefix rebound to http", "substances.ttl", "@prefix schema: <https://schema.org/> .",
             "@prefix schema: <http://schema.org/> .", "ClosedVocabulary"),

@@ -8,11 +8,12 @@ import re
 
 import pyoxigraph as ox
 
+from medkg.rdf.namespaces import RDF, XSD
 from medkg.rdf.prefixes import prefixes
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = str(XSD)
 _XSD_STRING = _XSD + "string"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF = str(RDF)
 _RDF_TYPE = _RDF + "type"
 _FIRST, _REST, _NIL = (ox.NamedNode(_RDF + name) for name in ("first", "rest", "nil"))
 # Written bare: the forms every Turtle parser reads back unchanged (rdflib reads +5 as "5").
