@@ -102,11 +102,12 @@ def _patch(undo: ExitStack, owner, name: str, replacement) -> None:
 
 def _keep_literals_as_written(undo: ExitStack) -> None:
     """pySHACL 0.40 turns rdflib's literal normalisation on for the whole process after reading
-    the shapes (its rdflib_bool_unpatch sets rdflib.NORMALIZE_LITERALS = True, whatever it was), and
-    copies of the data graph then rewrite "2011-01-01"^^xsd:dateTime as "2011-01-01T00:00:00" and
-    "none"^^xsd:boolean as "false" in its results (the W3C suite's datatype-001 and
-    or-datatypes-001), as does every graph the program builds afterwards. Keep its boolean fix-up,
-    not the normalisation. Upstream: docs/upstream/pyshacl-literal-normalisation.md."""
+    the shapes (its rdflib_bool_unpatch sets rdflib.NORMALIZE_LITERALS = True, whatever it was):
+    every graph built after the first call, the data graphs of the next calls and their copies
+    included, then rewrites "2011-01-01"^^xsd:dateTime as "2011-01-01T00:00:00" and
+    "none"^^xsd:boolean as "false", and reports them so (the W3C suite's datatype-001 and
+    or-datatypes-001, run after any other case). Keep its boolean fix-up, not the normalisation.
+    Upstream: docs/upstream/pyshacl-literal-normalisation.md."""
     import rdflib
     from pyshacl import entrypoints
 
