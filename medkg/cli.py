@@ -1,4 +1,9 @@
-"""The `medkg` command line. Exit codes: 0 ok, 1 findings, 2 usage or input error (medkg.errors)."""
+"""The `medkg` command line.
+
+Exit codes (medkg.errors): 0 ok; 1 findings (the data does not conform, or a check a command makes
+failed: mutate below --threshold, sync-article --check out of date); 2 usage or input error; 3 a
+query engine failed (an endpoint, a query past --timeout, the server behind serve); 130 interrupted.
+"""
 
 import argparse
 import contextlib
@@ -26,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         print("medkg: interrupted", file=sys.stderr)
-        return 130
+        return errors.INTERRUPTED
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return errors.OK
@@ -84,8 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medkg",
         description="medkg: a medical knowledge graph whose every fact is traceable to the words it rests on.",
-        epilog="Exit codes: 0 ok, 1 the data does not conform, 2 usage or input error, 3 a query engine failed "
-        "(an endpoint, or a query past --timeout).",
+        epilog="Exit codes: 0 ok; 1 findings (the data does not conform, or a check failed: mutate, "
+        "sync-article --check); 2 usage or input error; 3 a query engine failed (an endpoint, a query past "
+        "--timeout, the server behind serve); 130 interrupted (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"medkg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -4,6 +4,7 @@ OK = 0
 FINDINGS = 1  # the data does not conform (findings at or above --fail-on)
 INPUT = 2  # usage or input error: missing file, unparsable Turtle, bad option
 ENDPOINT = 3  # a query engine failed: a remote endpoint, or the local engine past --timeout
+INTERRUPTED = 130  # Ctrl-C (SIGINT): 128 + 2, as a shell reports a process its signal ended
 
 
 class MedkgError(Exception):

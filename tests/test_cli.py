@@ -108,6 +108,40 @@ def test_every_command_prints_help_and_exits_0(command, capsys):
     assert "usage: medkg" in capsys.readouterr().out
 
 
+def _exit_codes_the_code_returns() -> set[int]:
+    """Every exit code main() can return, read from the code: the medkg.errors constants cli.py
+    returns, each MedkgError's exit_code, any number returned as it is, and argparse's 0 and 2."""
+    import ast
+
+    from medkg import errors
+
+    constants = {name: value for name, value in vars(errors).items() if name.isupper() and isinstance(value, int)}
+    tree = ast.parse((ROOT / "medkg" / "cli.py").read_text(encoding="utf-8"))
+    codes = {0, 2}  # argparse: --help, a usage error
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "errors" \
+                and node.attr in constants:
+            codes.add(constants[node.attr])
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, int):
+            codes.add(node.value.value)
+    codes |= {cls.exit_code for cls in vars(errors).values()
+              if isinstance(cls, type) and issubclass(cls, errors.MedkgError)}
+    return codes
+
+
+def test_help_and_the_module_docstring_name_every_exit_code(capsys):
+    import medkg.cli
+
+    codes = _exit_codes_the_code_returns()
+    assert {0, 1, 2, 3, 130} <= codes
+    assert main(["--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    for where, text in (("medkg --help", help_text), ("medkg/cli.py's docstring", " ".join(medkg.cli.__doc__.split()))):
+        listed = text.partition("Exit codes")[2]
+        named = {int(n) for n in re.findall(r"(?:^|[:;,] )(\d+) [a-z]", listed)}
+        assert named == codes, f"{where} lists exit codes {sorted(named)}; the code returns {sorted(codes)}"
+
+
 def test_anchor_prints_selectors_that_locate_the_words(capsys):
     from medkg.article.sync import read_text
 

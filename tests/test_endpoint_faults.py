@@ -101,6 +101,32 @@ def run(url, *options):
     return code, time.monotonic() - start
 
 
+@pytest.mark.parametrize("form", ["SELECT", "ASK"])
+def test_sparqlwrapper_builds_the_protocol_request_medkg_sends(form):
+    """What medkg relies on in SPARQLWrapper's private _createRequest (medkg/query/endpoint.py,
+    protocol_request): a SPARQL 1.1 Protocol query by POST of the URL-encoded form, with the query
+    as written, the default graph, SPARQL JSON results asked for, and medkg's User-Agent. A
+    SPARQLWrapper release that changes any of these fails here."""
+    import urllib.parse
+    import urllib.request
+
+    from medkg.query.endpoint import protocol_request
+    from medkg.rdf.namespaces import BASE
+
+    # A comment SPARQLWrapper's own guess reads as an update (ADD): medkg sends the form it parsed.
+    text = f"PREFIX ex: <https://example.org/>  # added for the test\n{form} {{ ?x ex:p \"café & co\" }}"
+    graph = "https://example.org/graph?x=1&y=2"
+    request = protocol_request("http://127.0.0.1:9/sparql", text, form, default_graph=graph)
+    assert isinstance(request, urllib.request.Request)
+    assert (request.get_method(), request.full_url) == ("POST", "http://127.0.0.1:9/sparql")
+    assert request.get_header("Content-type") == "application/x-www-form-urlencoded"
+    assert "application/sparql-results+json" in request.get_header("Accept").split(",")
+    assert request.get_header("User-agent") == f"medkg ({BASE})"
+    fields = urllib.parse.parse_qs(request.data.decode("ascii"), strict_parsing=True)
+    assert fields["query"] == [text] and fields["default-graph-uri"] == [graph]
+    assert "update" not in fields and "named-graph-uri" not in fields
+
+
 def test_the_fault_server_answers_a_good_request(faulty, capsys):
     assert run(faulty + "/ok")[0] == 0
     assert capsys.readouterr().out.strip() == "x"

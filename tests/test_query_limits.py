@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -32,15 +33,40 @@ def test_a_local_query_stops_at_the_timeout_and_the_process_exits(endless):
     assert time.monotonic() - start < 15  # start-up and loading included; the query alone would take minutes
 
 
+def _threads(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return int(next((line.split()[1] for line in status.splitlines() if line.startswith("Threads:")), 0))
+
+
+def _wait_until_querying(process: subprocess.Popen, within: float) -> None:
+    """Until the process runs its query: with --timeout, run_local starts one worker thread for it
+    (inside main's handling of Ctrl-C) and waits on it; until then medkg is a single thread. A
+    bounded wait for that condition, not a fixed sleep that a loaded machine outlasts."""
+    if not Path(f"/proc/{process.pid}/status").exists():
+        pytest.skip("no /proc here to see when the query has started")
+    deadline = time.monotonic() + within
+    while _threads(process.pid) < 2:
+        if process.poll() is not None:
+            pytest.fail(f"medkg query ended (exit {process.returncode}) before its query ran: "
+                        f"{process.stderr.read()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"medkg query had not started its query after {within:g} s")
+        time.sleep(0.05)
+
+
 def test_ctrl_c_stops_a_running_local_query(endless):
     process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "query", str(endless), "--timeout", "600"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(4)  # imported, loaded and querying
+        _wait_until_querying(process, within=120)  # imported, loaded and querying
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=10)
+        _, err = process.communicate(timeout=60)  # a bound, not a wait: it exits as soon as it can
     finally:
         process.kill()
+        process.wait()
     assert process.returncode == 130 and "interrupted" in err
 
 

@@ -144,19 +144,34 @@ def test_silent_endpoint_times_out_with_exit_3(capsys):
     assert "no answer within 1 s" in capsys.readouterr().err
 
 
+def _first_line(process: subprocess.Popen, within: float) -> str:
+    """The process's first line of output (medkg serve prints it once the server answers), waited
+    for up to `within` seconds: a bounded wait for readiness, not a fixed sleep nor a read that a
+    silent process would hold for ever."""
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(within)
+    if not line:
+        pytest.fail(f"no line from medkg serve within {within:g} s (exit {process.poll()})")
+    return line[0]
+
+
 def test_serve_starts_answers_and_stops_on_ctrl_c():
     process = subprocess.Popen(
         [sys.executable, "-m", "medkg.cli", "serve", "--port", "0"], cwd=ROOT,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        line = process.stdout.readline()
-        assert line.startswith("SPARQL endpoint: http://127.0.0.1:"), line + process.stderr.read()
+        line = _first_line(process, within=120)
+        # stderr is read only once the process has ended: a read of a running one would wait for it.
+        assert line.startswith("SPARQL endpoint: http://127.0.0.1:"), \
+            line + (process.stderr.read() if process.poll() is not None else "")
         url = line.split(": ", 1)[1].strip()
         q = QUERIES["uses"]
         assert run_remote(q, {}, url, timeout=30).rows == run_local(q, {}, local_store()).rows
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
+        assert process.wait(timeout=60) == 0  # a bound: it returns as soon as the process has exited
         with pytest.raises(OSError):
             urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
     finally:

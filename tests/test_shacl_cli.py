@@ -207,3 +207,25 @@ def test_where_pyshacl_stops_the_reference_engine_says_so_in_one_line(capsys, tm
     code, out, err = run(capsys, "--shapes", shapes, "--engine", "pyshacl", shapes)
     assert (code, out) == (2, "") and len(err.splitlines()) == 1 and "NotImplementedError" in err
     assert run(capsys, "--shapes", shapes, shapes)[0] == 1, "the default engine binds $shapesGraph (ex:a is in it)"
+
+
+OPTIONAL_ANTI_JOIN = """SELECT $this WHERE {
+    OPTIONAL { ?v <http://example.org/p> ?n . FILTER (?v = $this && ?n > 1) }
+    FILTER (!BOUND(?v)) }"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_a_flat_optional_sees_this_as_pre_binding_does(capsys, tmp_path, engine):
+    """medkg/validate/sparql.py: an OPTIONAL with no group inside is "flat" (all focus nodes bound at
+    once by the targets); its filter sees $this, as SHACL's pre-binding (pySHACL) has it."""
+    from medkg.validate.sparql import _is_flat
+
+    assert _is_flat(OPTIONAL_ANTI_JOIN)
+    assert not _is_flat(OPTIONAL_ANTI_JOIN.replace("?n > 1) }", "?n > 1) { ?n ?q ?r } }"))  # a group inside
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      f'ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:sparql [ sh:select """{OPTIONAL_ANTI_JOIN}""" ] .\n'
+                      "ex:a a ex:T ; ex:p 5 .\nex:b a ex:T ; ex:p 0 .\nex:c a ex:T .\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--shapes", shapes, "--format", "json", "--engine", engine, shapes)
+    assert code == 1
+    assert sorted(r["focusNode"] for r in json.loads(out)["results"]) == ["ex:b", "ex:c"]

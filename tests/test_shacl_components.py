@@ -19,5 +19,6 @@ def test_every_compiled_component_has_a_case_of_its_own():
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_component_case(case, engine):
-    assert case.expected or case.conforms, "each case expects at least one result"
+    # A case that conforms would pass on an engine that ignores its component.
+    assert case.expected and case.conforms is False, "each case expects at least one result"
     assert mismatch(case, shacl.check(case.data, case.shapes, engine)) == ""

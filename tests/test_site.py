@@ -158,6 +158,17 @@ def test_negotiation_follows_q_values_and_specificity(accept, suffix):
     assert negotiate.choose(accept) == suffix
 
 
+def test_accepted_ranges_come_best_first_ties_in_the_header_s_order():
+    header = "text/turtle;q=0.5, */*;q=0.1, text/html, application/ld+json;q=0.9, text/*;q=0.9, image/png;q=0"
+    assert negotiate.accepted(header) == [
+        ("text/html", 1.0), ("application/ld+json", 0.9), ("text/*", 0.9), ("text/turtle", 0.5), ("*/*", 0.1),
+        ("image/png", 0.0),
+    ]
+    assert negotiate.accepted(None) == [("*/*", 1.0)]
+    # A range named twice counts at its better q-value, wherever it stands in the header.
+    assert negotiate.choose("text/html;q=0.1, text/turtle;q=0.5, text/html") == ".html"
+
+
 def test_nothing_acceptable_is_406_material():
     with pytest.raises(negotiate.NotAcceptable):
         negotiate.choose("application/xml, image/png")

@@ -32,6 +32,29 @@ def query(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Results:
     """Run a SELECT or ASK query (`form`, as medkg parsed it) by HTTP POST, asking for SPARQL JSON results."""
+    body = _exchange(url, protocol_request(url, text, form, default_graph), timeout, max_bytes)
+    try:
+        answer = json.loads(body)
+        if not isinstance(answer, dict):
+            raise ValueError(f"a JSON {type(answer).__name__}, not an object")
+        return from_json(answer)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise EndpointError(f"{url}: the answer is not SPARQL JSON results ({e}); is this a SPARQL query endpoint?") from None
+
+
+def protocol_request(url: str, text: str, form: str, default_graph: str | None = None) -> urllib.request.Request:
+    """The SPARQL 1.1 Protocol request for a query, as SPARQLWrapper builds it: a POST of the
+    URL-encoded form (query=, default-graph-uri=), Accept: SPARQL JSON results, medkg's User-Agent.
+
+    The one use of a private name of SPARQLWrapper, on purpose. Its public call, query(), opens the
+    request itself: urlopen with a per-read socket timeout (a server trickling a byte at a time
+    stretches it without end), and on an HTTP error it reads the error body whole; medkg needs a
+    deadline on the whole exchange and a size cap on what it reads (_exchange). SPARQLWrapper 2.0
+    offers no public way to get the request without sending it, so medkg asks _createRequest(), the
+    method query() itself calls, and sends the request with its own opener. pyproject.toml pins
+    SPARQLWrapper to 2.0.x, and tests/test_endpoint_faults.py checks that the request has the method,
+    headers and body the protocol needs, so a release that changes them fails there, not at a user's.
+    """
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
     client = SPARQLWrapper(url, agent=f"medkg ({BASE})")
@@ -43,15 +66,7 @@ def query(
     client.queryType = form
     if default_graph:
         client.addDefaultGraph(default_graph)
-    request = client._createRequest()  # the protocol request, opened below with the bounds (version pinned)
-    body = _exchange(url, request, timeout, max_bytes)
-    try:
-        answer = json.loads(body)
-        if not isinstance(answer, dict):
-            raise ValueError(f"a JSON {type(answer).__name__}, not an object")
-        return from_json(answer)
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise EndpointError(f"{url}: the answer is not SPARQL JSON results ({e}); is this a SPARQL query endpoint?") from None
+    return client._createRequest()
 
 
 def put_graph(url: str, graph: str | None, ntriples: bytes, *, timeout: float = DEFAULT_TIMEOUT) -> int:

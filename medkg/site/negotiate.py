@@ -23,7 +23,12 @@ class NotAcceptable(Exception):
 
 
 def accepted(header: str | None) -> list[tuple[str, float]]:
-    """The Accept header's media ranges with their q-values, best first (a missing header: */*)."""
+    """The Accept header's media ranges with their q-values, best first, ties in the header's order
+    (a missing header: */*).
+
+    >>> accepted("text/turtle;q=0.5, text/html, application/ld+json;q=0.9, text/*;q=0.9")
+    [('text/html', 1.0), ('application/ld+json', 0.9), ('text/*', 0.9), ('text/turtle', 0.5)]
+    """
     ranges = []
     for order, part in enumerate((header or "*/*").split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -39,11 +44,12 @@ def accepted(header: str | None) -> list[tuple[str, float]]:
                 except ValueError:
                     q = 0.0
         ranges.append((media, q, order))
-    return [(m, q) for m, q, _ in ranges]
+    return [(m, q) for m, q, _ in sorted(ranges, key=lambda r: (-r[1], r[2]))]
 
 
 def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
-    """The q-value the most specific matching range gives a media type (0: not acceptable)."""
+    """The q-value the most specific matching range gives a media type (0: not acceptable); of two
+    ranges equally specific (text/html twice), the first in `ranges`, the better one."""
     kind = media.split("/")[0]
     best, specificity = 0.0, -1
     for r, q in ranges:

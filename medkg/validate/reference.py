@@ -1,6 +1,15 @@
 """The reference path: SHACL Core on pySHACL (`validate --engine pyshacl`, and wherever the
 compiler in medkg/validate/core.py meets a feature it does not know). The fast path is tested
-against it."""
+against it.
+
+Two pySHACL 0.40 behaviours are worked around by patching it, for the length of medkg's own call
+only (_workarounds): each patch is undone when the call returns or raises, so any other user of
+pySHACL in the process gets pySHACL as it is. Each is written up for upstream in docs/upstream/.
+"""
+
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
@@ -32,11 +41,8 @@ def results(data_graph: Graph, shapes_graph: Graph) -> list[ConstraintResult]:
     import pyshacl  # 0.4 s to import: only for the reference engine
     from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ValidationFailure
 
-    _keep_literals_as_written()
-    _give_each_result_its_value()
-
     try:
-        with Progress("validating with pySHACL, the reference engine (about 15 s for data/)"):
+        with _workarounds(), Progress("validating with pySHACL, the reference engine (about 15 s for data/)"):
             _, report, _ = pyshacl.validate(
                 data_graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True, allow_infos=True
             )
@@ -61,32 +67,66 @@ def results(data_graph: Graph, shapes_graph: Graph) -> list[ConstraintResult]:
     return found
 
 
-def _keep_literals_as_written() -> None:
-    """pySHACL 0.40 turns rdflib's literal normalisation back on after reading the shapes (its
-    rdflib_bool_unpatch), and copies of the data graph then rewrite "2011-01-01"^^xsd:dateTime as
-    "2011-01-01T00:00:00" and "none"^^xsd:boolean as "false" in its results (the W3C suite's
-    datatype-001 and or-datatypes-001). Keep its boolean fix-up, not the normalisation."""
+# One medkg call into pySHACL at a time: the patches are process-wide while they last, and two
+# overlapping calls would each restore what the other had patched.
+_PATCHING = threading.RLock()
+
+
+@contextmanager
+def _workarounds() -> Iterator[None]:
+    """pySHACL with medkg's two workarounds, for the length of the `with` block only."""
+    import rdflib
+
+    with _PATCHING, ExitStack() as undo:
+        normalize = rdflib.NORMALIZE_LITERALS
+        undo.callback(setattr, rdflib, "NORMALIZE_LITERALS", normalize)
+        _keep_literals_as_written(undo)
+        _give_each_result_its_value(undo)
+        yield
+
+
+def _patch(undo: ExitStack, owner, name: str, replacement) -> None:
+    """Set owner.name to `replacement` until `undo` closes, then put back exactly what was there."""
+    missing = object()
+    own = vars(owner).get(name, missing)  # a name a class only inherits is removed again, not copied down
+
+    def restore():
+        if own is missing:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, own)
+
+    setattr(owner, name, replacement)
+    undo.callback(restore)
+
+
+def _keep_literals_as_written(undo: ExitStack) -> None:
+    """pySHACL 0.40 turns rdflib's literal normalisation on for the whole process after reading
+    the shapes (its rdflib_bool_unpatch sets rdflib.NORMALIZE_LITERALS = True, whatever it was):
+    every graph built after the first call, the data graphs of the next calls and their copies
+    included, then rewrites "2011-01-01"^^xsd:dateTime as "2011-01-01T00:00:00" and
+    "none"^^xsd:boolean as "false", and reports them so (the W3C suite's datatype-001 and
+    or-datatypes-001, run after any other case). Keep its boolean fix-up, not the normalisation.
+    Upstream: docs/upstream/pyshacl-literal-normalisation.md."""
     import rdflib
     from pyshacl import entrypoints
 
     unpatch = entrypoints.rdflib_bool_unpatch
-    if getattr(unpatch, "keeps_literals", False):
-        return
 
     def unpatch_keeping_literals():
         unpatch()
         rdflib.NORMALIZE_LITERALS = False
 
-    unpatch_keeping_literals.keeps_literals = True
-    entrypoints.rdflib_bool_unpatch = unpatch_keeping_literals
+    _patch(undo, entrypoints, "rdflib_bool_unpatch", unpatch_keeping_literals)
 
 
-def _give_each_result_its_value() -> None:
+def _give_each_result_its_value(undo: ExitStack) -> None:
     """SHACL 6.3: a result of a SPARQL-based constraint component's validator has the value node
     as sh:value, on a property shape too (an ASK validator's $value; a SELECT validator's ?value).
     pySHACL 0.40 leaves sh:value out on property shapes (for the DASH tests, its code says) unless a
     SELECT projects ?value. It runs a validator once per value node, with $value bound to it where
-    the query names it: that node is the result's value. Its validators report it so here."""
+    the query names it: that node is the result's value. Its validators report it so here.
+    Upstream: docs/upstream/pyshacl-sparql-component-value.md."""
     import re
 
     from pyshacl.constraints.sparql.sparql_based_constraint_components import (
@@ -94,8 +134,6 @@ def _give_each_result_its_value() -> None:
         SelectConstraintValidator,
     )
 
-    if getattr(SelectConstraintValidator.validate, "gives_values", False):
-        return
     select, ask = SelectConstraintValidator.validate, AskConstraintValidator.validate
 
     def select_with_values(self, *args, **kwargs):
@@ -109,9 +147,8 @@ def _give_each_result_its_value() -> None:
         # (node, False) is reported without a value on a property shape; (this, path, value) is not.
         return {(node, (None, None, node) if vio is False else vio) for node, vio in ask(self, *args, **kwargs)}
 
-    select_with_values.gives_values = True
-    SelectConstraintValidator.validate = select_with_values
-    AskConstraintValidator.validate = ask_with_values
+    _patch(undo, SelectConstraintValidator, "validate", select_with_values)
+    _patch(undo, AskConstraintValidator, "validate", ask_with_values)
 
 
 def _path(report: Graph, path, shapes: Graph):

@@ -1,5 +1,9 @@
-"""SHACL for any data graph and any shapes graph: the engine behind `medkg shacl`, and the one
-`medkg validate` runs on the project's own shapes.
+"""SHACL for any data graph and any shapes graph: the engine behind `medkg shacl`.
+
+`medkg validate` does not call it: medkg/validate/engine.py assembles the same parts for the
+project's own shapes (sparql.split_shapes, core.CoreShapes, sparql.evaluate, reference.py), and adds
+what only the project needs: the ontology in the data graph, file:line locations, the closed
+vocabulary, the QC checks, --changed, and each query run in parallel.
 
 SHACL Core is compiled to SPARQL (medkg/validate/core.py) and node shapes' SHACL-SPARQL
 constraints run as SPARQL (medkg/validate/sparql.py), both on a pyoxigraph store that keeps every

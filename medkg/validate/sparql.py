@@ -5,11 +5,15 @@ took ~13 of the 14 seconds of a full validation of the shipped graph. Here the c
 run on pyoxigraph. SHACL binds $this by substitution (pre-binding). For a "flat" query, whose
 only nested groups are FILTER (NOT) EXISTS blocks, binding all focus nodes at once by joining
 the shape's targets (medkg/validate/targets.py) at the top of the WHERE clause gives the same answers,
-since EXISTS sees the outer bindings; a query with UNION, OPTIONAL, MINUS or a subquery would
-see $this unbound inside those groups, so it runs once per focus node with pyoxigraph's
-substitutions (SEP-0007), which is SHACL's pre-binding. The results follow pySHACL's rules (the value defaults to the focus node; {?var}
-in messages becomes the bound term's string), and a test checks that the findings equal pure
-pySHACL's on the shipped data and on every fixture.
+since EXISTS sees the outer bindings. An OPTIONAL block with no group inside is flat too: its
+pattern and filter are joined to $this as bound at the top (SPARQL's LeftJoin), as with pre-binding
+(see _is_flat). A query with UNION, MINUS, a subquery or any other nested group (an OPTIONAL
+holding one included) would see $this unbound inside it, so it runs once per focus node with
+pyoxigraph's substitutions (SEP-0007), which is SHACL's pre-binding. With `only` (a few focus
+nodes), an anti-join written OPTIONAL { P } FILTER (!BOUND(?v)) runs as FILTER NOT EXISTS { P }
+(medkg/rdf/sparql_text.py, optional_as_not_exists). The results follow pySHACL's rules (the value
+defaults to the focus node; {?var} in messages becomes the bound term's string), and a test checks
+that the findings equal pure pySHACL's on the shipped data and on every fixture.
 
 Only SPARQL constraints on node shapes are taken over; any on property shapes (which need
 $PATH substitution) stay with pySHACL.
