@@ -112,3 +112,53 @@ def test_every_number_a_curator_note_adds_is_in_the_article_or_the_reference_not
     missing = [(r["note"].value.rsplit("/", 1)[1], n) for r in found
                for n in re.findall(r"\d[\d.,]*\d|\d", r["text"].value) if n not in record]
     assert missing == []
+
+
+def test_no_answer_calls_the_article_s_wording_certainty(store):
+    """The article's wording is named for what it is in every answer (issue 21), never "certainty"."""
+    for name, query in catalogue.catalogue().items():
+        assert "certainty" not in run_local(query, dict(query_example(query)), store).variables, name
+
+
+def query_example(query):
+    return [line.split(":", 1)[1].strip().split("=", 1) for line in query.text.splitlines() if line.startswith("#+ example:")]
+
+
+def test_no_second_hand_identifier_is_asserted_as_a_mapping(store):
+    """The reference notes mark some identifiers second-hand ("check again before relying on it"):
+    none may stand in the graph as a mapping (euphoria's HP:0031844 did, as an exactMatch)."""
+    reference = shared("reference/identifiers.md").read_text(encoding="utf-8")
+    second_hand = set()
+    for line in reference.splitlines():
+        if line.startswith("|") and "second-hand" in line:
+            second_hand |= set(re.findall(r"\b(?:HP|MONDO|CHEBI|HGNC)[:_]\d+|\bD\d{6}\b|\bQ\d+\b", line))
+    assert "HP:0031844" in second_hand
+    mapped = {r["id"].value for r in store.query(
+        "SELECT ?id WHERE { ?e ?m ?id . FILTER (STRSTARTS(STR(?m), 'http://www.w3.org/2004/02/skos/core#') "
+        "&& STRENDS(STR(?m), 'Match')) }")}
+    found = {i for i in second_hand for iri in mapped if iri.endswith(i.replace(":", "_")) or iri.endswith("/" + i)}
+    assert found == set()
+
+
+def test_every_mapping_that_is_not_exact_has_a_mapping_note(store):
+    """A close, broad or narrow match is a choice: a note says why ("addiction" had an exactMatch and none)."""
+    rows = store.query("""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX medkg: <https://w3id.org/medkg/vocab#>
+        PREFIX schema: <https://schema.org/>
+        SELECT DISTINCT ?e WHERE {
+            ?e skos:closeMatch|skos:broadMatch|skos:narrowMatch ?id .
+            # note:identifiers-checked, about nearly every entity, says only that identifiers were checked.
+            FILTER NOT EXISTS { ?note a medkg:MappingNote ; schema:about ?e .
+                                FILTER (?note != <https://w3id.org/medkg/note/identifiers-checked>) }
+        }""")
+    assert [r["e"].value for r in rows] == []
+
+
+def test_the_epilepsy_history_is_not_credited_to_the_label(store):
+    """The design history (Ciba, 1962) is the curators' reference notes', which do not name its source."""
+    [row] = list(store.query("""
+        PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT (GROUP_CONCAT(STR(?s); separator=" ") AS ?sources) (SAMPLE(?c) AS ?comment) WHERE {
+            <https://w3id.org/medkg/note/epilepsy-use-abandoned> prov:wasDerivedFrom ?s ; rdfs:comment ?c }"""))
+    assert "medkg-reference-notes" in row["sources"].value
+    assert "do not record their primary source" in row["comment"].value
