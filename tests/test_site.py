@@ -115,6 +115,14 @@ def test_every_link_on_disk_resolves(site):
     assert len(pages) > 300
 
 
+def test_a_claim_page_names_its_evidence_its_wording_and_its_eco_type_in_words(site):
+    """Issue 21: the ECO and wording terms show their labels, and both axes are on every card."""
+    page = (site / "claim" / "baclofen-off-label-for-opioid-dependence.html").read_text(encoding="utf-8")
+    assert "<dt>Evidence</dt>" in page and "a cited trial" in page
+    assert "<dt>Article wording</dt>" in page and "stated with a limit" in page and ">Certainty<" not in page
+    assert "non-traceable author statement used in manual assertion (obo:ECO_0000303)" in page
+
+
 def test_the_build_is_byte_stable(site, tmp_path):
     again = build(tmp_path / "again").folder
 
