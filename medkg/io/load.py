@@ -175,7 +175,9 @@ def to_rdflib(term):
         if term.datatype.value == _XSD_STRING:
             # rdflib keeps plain literals without a datatype; xsd:string would not compare equal.
             return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+        # normalize=False whatever the process-wide switch says: pySHACL turns it back on for every
+        # user of rdflib when it is called plainly (docs/upstream/pyshacl-literal-normalisation.md).
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
     raise TypeError(f"unexpected RDF term {term!r}")
 
 
