@@ -15,16 +15,19 @@ from pathlib import Path
 
 from medkg import __version__, errors
 from medkg.paths import DATA_DIR, relative
-from medkg.rdf.namespaces import GRAPH
+
+# Only the standard library and two small modules above: a Ctrl-C while this module loads is
+# outside main's handler (and shows Python's traceback), so everything heavier (rdflib,
+# pyoxigraph) is imported inside main, where Ctrl-C is one line and exit 130.
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as e:  # argparse exits 2 on a usage error and 0 on --help
-        return int(e.code or 0)
-    try:
+        parser = _parser()
+        try:
+            args = parser.parse_args(argv)  # type functions may import (pyoxigraph for an IRI)
+        except SystemExit as e:  # argparse exits 2 on a usage error and 0 on --help
+            return int(e.code or 0)
         return args.run(args)
     except errors.MedkgError as e:  # the one place a failure becomes a message and an exit code
         print(e, file=sys.stderr)  # starts with the file (file:line:column) so editors can jump to it
@@ -32,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("medkg: interrupted", file=sys.stderr)
         return errors.INTERRUPTED
+    except RecursionError:  # a path, list or blank-node value nested thousands deep, in any input
+        print("medkg: the input is nested too deeply to process (a SHACL path, an RDF list or a blank-node "
+              "value hundreds of levels deep); flatten it", file=sys.stderr)
+        return errors.INPUT
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return errors.OK
@@ -86,6 +93,8 @@ def _url(text: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from medkg.rdf.namespaces import GRAPH
+
     parser = argparse.ArgumentParser(
         prog="medkg",
         description="medkg: a medical knowledge graph whose every fact is traceable to the words it rests on.",

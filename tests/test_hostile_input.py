@@ -1,0 +1,129 @@
+"""Hostile input gets one line on stderr and exit 2, never a traceback: each case through the
+command line in-process (main returns the exit code), and the same cases once as a real process."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from medkg import errors
+from medkg.cli import main
+
+SHAPES_PROLOGUE = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+"""
+DATA = '@prefix ex: <http://example.org/> .\nex:a ex:p "hello" .\n'
+
+
+def _nested(inner: str, wrap: str, depth: int) -> str:
+    for _ in range(depth):
+        inner = wrap.format(inner)
+    return inner
+
+
+# name -> (shapes graph's statements, data graph, extra arguments)
+SHACL_CASES = {
+    "pattern-unclosed": ('ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:pattern "(unclosed" ] .',
+                         DATA, []),
+    "select-update": ('ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select "DELETE WHERE { ?s ?p ?o }" ] .',
+                      DATA, []),
+    "select-missing": ('ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:message "no query" ] .', DATA, []),
+    "rest-cycle": ('ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:in _:l1 ] .\n'
+                   '_:l1 rdf:first "a" ; rdf:rest _:l2 .\n_:l2 rdf:first "b" ; rdf:rest _:l1 .', DATA, []),
+    "inverse-path-3000-deep": ("ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path "
+                               + _nested("ex:p", "[ sh:inversePath {} ]", 3000) + " ; sh:minCount 1 ] .", DATA, []),
+    "turtle-report-deep-value": ('ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype ex:none ] .',
+                                 "@prefix ex: <http://example.org/> .\nex:a ex:p " + _nested('"x"', "[ ex:r {} ]", 3000) + " .\n",
+                                 ["--format", "turtle"]),
+}
+
+
+def _shacl_files(tmp_path: Path, case: str) -> list[str]:
+    statements, data, extra = SHACL_CASES[case]
+    (tmp_path / "shapes.ttl").write_text(SHAPES_PROLOGUE + statements + "\n", encoding="utf-8")
+    (tmp_path / "data.ttl").write_text(data, encoding="utf-8")
+    return ["shacl", "--shapes", str(tmp_path / "shapes.ttl"), str(tmp_path / "data.ttl"), *extra]
+
+
+def _one_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err[-2000:]
+    return lines[0]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("case", sorted(SHACL_CASES))
+def test_shacl_refuses_hostile_shapes_and_data_in_one_line(case, engine, tmp_path, capsys):
+    assert main([*_shacl_files(tmp_path, case), "--engine", engine]) == errors.INPUT
+    _one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_shacl_pattern_with_a_unicode_category_runs_on_both_engines(engine, tmp_path, capsys):
+    # \p{L} is valid XPath (SHACL's regex syntax); Python's re, which both engines use, lacks it.
+    (tmp_path / "shapes.ttl").write_text(SHAPES_PROLOGUE + r"""
+ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+    sh:property [ sh:path ex:word ; sh:pattern "^\\p{L}+$" ] ;
+    sh:property [ sh:path ex:number ; sh:pattern "^[\\p{Nd}]+$" ] ;
+    sh:property [ sh:path ex:none ; sh:pattern "^\\P{L}*$" ] .
+""", encoding="utf-8")
+    (tmp_path / "data.ttl").write_text('@prefix ex: <http://example.org/> .\n'
+                                       'ex:a ex:word "Été", "naïve1" ; ex:number "٣4", "x" ; ex:none "12 !", "1a" .\n',
+                                       encoding="utf-8")
+    code = main(["shacl", "--engine", engine, "--format", "json", "--shapes", str(tmp_path / "shapes.ttl"),
+                 str(tmp_path / "data.ttl")])
+    out = capsys.readouterr()
+    assert code == errors.FINDINGS, out.err
+    import json
+
+    report = json.loads(out.out)
+    assert sorted(r["value"] for r in report["results"]) == ['"1a"', '"naïve1"', '"x"']
+    assert all("\\p" in m or "\\P" in m or "fails" in m for r in report["results"] for m in r["messages"])
+
+
+def test_shacl_block_escape_is_refused_in_one_line(tmp_path, capsys):
+    (tmp_path / "shapes.ttl").write_text(SHAPES_PROLOGUE + r"""
+ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:pattern "\\p{IsBasicLatin}" ] .
+""", encoding="utf-8")
+    (tmp_path / "data.ttl").write_text(DATA, encoding="utf-8")
+    assert main(["shacl", "--shapes", str(tmp_path / "shapes.ttl"), str(tmp_path / "data.ttl")]) == errors.INPUT
+    assert "block escapes" in _one_line(capsys.readouterr().err)
+
+
+def test_interrupt_before_a_command_runs_is_one_line_and_130(monkeypatch, capsys):
+    import medkg.cli
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(medkg.cli, "_parser", interrupted)
+    try:
+        code = main(["validate"])
+    except KeyboardInterrupt:
+        pytest.fail("the interrupt escaped main (a traceback for the user)")
+    assert code == errors.INTERRUPTED
+    assert _one_line(capsys.readouterr().err) == "medkg: interrupted"
+
+
+def test_interrupt_while_the_console_script_starts_is_one_line_and_130():
+    """A Ctrl-C while `medkg` loads what it needs (here: pyoxigraph, imported to read --default-graph)."""
+    script = Path(sys.executable).parent / "medkg"
+    if not script.exists():
+        pytest.skip(f"{script}: the console script is not installed beside this Python")
+    code = (
+        "import builtins, runpy, sys\n"
+        "real = builtins.__import__\n"
+        "def importer(name, *args, **kwargs):\n"
+        "    if name == 'pyoxigraph':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = importer\n"
+        f"sys.argv = [{str(script)!r}, 'query', 'uses', '--default-graph', 'https://w3id.org/medkg/graph']\n"
+        f"runpy.run_path({str(script)!r}, run_name='__main__')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == errors.INTERRUPTED, done.stderr
+    assert _one_line(done.stderr) == "medkg: interrupted"
