@@ -1,6 +1,7 @@
 """Hostile input gets one line on stderr and exit 2, never a traceback: each case through the
 command line in-process (main returns the exit code), and the same cases once as a real process."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +94,45 @@ ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:patte
     assert "block escapes" in _one_line(capsys.readouterr().err)
 
 
+ARGUMENT_CASES = {
+    "per-property-negative": ["mutate", "--per-property", "-1"],
+    "per-property-zero": ["mutate", "--per-property", "0"],
+    "threshold-200": ["mutate", "--threshold", "200"],
+    "threshold-negative": ["mutate", "--threshold", "-5"],
+    "threshold-zero": ["mutate", "--threshold", "0"],
+    "threshold-nan": ["mutate", "--threshold", "nan"],
+    "anchor-id-climbs": ["anchor", "--id", "../../x", "Baclofen"],
+    "anchor-id-with-space": ["anchor", "--id", "a b", "Baclofen"],
+    "anchor-id-empty": ["anchor", "--id", "", "Baclofen"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(ARGUMENT_CASES))
+def test_out_of_range_arguments_are_refused_at_parsing_in_one_line(case, capsys, monkeypatch):
+    from medkg.validate import mutation
+
+    monkeypatch.setattr(mutation, "run", lambda *a: pytest.fail("the run started: the value was accepted"))
+    assert main(ARGUMENT_CASES[case]) == errors.INPUT
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert ARGUMENT_CASES[case][1] in _one_line(captured.err)
+
+
+def test_anchor_id_that_is_a_local_name_is_printed():
+    assert main(["anchor", "--id", "baclofen_muscle-relaxant2", "Baclofen is a muscle relaxant"]) == errors.OK
+
+
+def test_catalog_refuses_to_replace_a_symbolic_link(tmp_path, capsys):
+    target = tmp_path / "real.ttl"
+    target.write_text("old\n")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(target)
+    assert main(["catalog", "-o", str(link)]) == errors.INPUT
+    assert "symbolic link" in _one_line(capsys.readouterr().err)
+    assert link.is_symlink() and target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ttl", "real.ttl"]  # no temporary file left
+
+
 def test_interrupt_before_a_command_runs_is_one_line_and_130(monkeypatch, capsys):
     import medkg.cli
 
@@ -127,3 +167,19 @@ def test_interrupt_while_the_console_script_starts_is_one_line_and_130():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == errors.INTERRUPTED, done.stderr
     assert _one_line(done.stderr) == "medkg: interrupted"
+
+
+def test_the_hostile_cases_as_a_real_process(tmp_path):
+    script = Path(sys.executable).parent / "medkg"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "medkg.cli"]
+    for case in sorted(SHACL_CASES):
+        folder = tmp_path / case
+        folder.mkdir()
+        done = subprocess.run([*command, *_shacl_files(folder, case)], capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONHASHSEED": "0"})
+        assert done.returncode == errors.INPUT, (case, done.stderr[-2000:])
+        _one_line(done.stderr)
+    for case, argv in sorted(ARGUMENT_CASES.items()):
+        done = subprocess.run([*command, *argv], capture_output=True, text=True, timeout=120)
+        assert done.returncode == errors.INPUT, (case, done.stderr)
+        _one_line(done.stderr)
