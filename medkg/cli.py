@@ -386,9 +386,13 @@ def _catalog(args) -> int:
     return errors.OK
 
 
+SITE_PREFIX = "medkg-site-"  # medkg serve's temporary site folders
+
+
 def _serve(args) -> int:
     import signal
 
+    from medkg.io.folders import stale_note, temporary
     from medkg.query.gateway import Gateway
     from medkg.query.run import ntriples
     from medkg.query.server import ReadOnlyServer
@@ -401,12 +405,15 @@ def _serve(args) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    # The pages are built afresh into a temporary folder, removed when the server stops.
-    with tempfile.TemporaryDirectory(prefix="medkg-site-") as pages:
-        site = build(Path(pages) / "site").folder
+    # The pages are built afresh into a temporary folder, removed when the server stops (or, if
+    # it is killed, by the next `medkg serve`: medkg/io/folders.py).
+    with temporary(SITE_PREFIX) as (pages, removed):
+        _notes(stale_note(removed))
+        site = build(pages / "site").folder
         server = ReadOnlyServer(ntriples(), timeout_s=args.timeout)  # on an internal port, behind the gateway
         gateway = Gateway(args.port, server.port, site)  # binds the user's port first: a taken port is said at once
         with gateway, server:
+            _notes(stale_note(server.removed))
             print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)
             print(f"Query editor:    http://127.0.0.1:{gateway.port}/", flush=True)
             print(f"Pages:           http://127.0.0.1:{gateway.port}/index.html (every IRI's path, negotiated on Accept)", flush=True)
@@ -441,7 +448,9 @@ def _export(args) -> int:
 
     target = args.output or export.DIST
     formats = export.ALL if args.format == "all" else (args.format,)
-    written = export.export(target, formats, args.release_version, args.date, args.data)
+    notes: list[str] = []
+    written = export.export(target, formats, args.release_version, args.date, args.data, notes)
+    _notes(notes)
     for path in written:
         print(relative(path))
     return errors.OK
@@ -451,6 +460,7 @@ def _site(args) -> int:
     from medkg.site.build import SITE, build
 
     built = build(args.output or SITE, args.data)
+    _notes(built.notes)
     print(f"{relative(built.folder)}: {built.pages} pages, {built.files} files, {built.bytes / 1e6:.1f} MB; "
           f"open {relative(built.folder / 'index.html')}")
     return errors.OK

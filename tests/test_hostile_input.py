@@ -183,3 +183,93 @@ def test_the_hostile_cases_as_a_real_process(tmp_path):
         done = subprocess.run([*command, *argv], capture_output=True, text=True, timeout=120)
         assert done.returncode == errors.INPUT, (case, done.stderr)
         _one_line(done.stderr)
+
+
+# --- a full disk, and folders a killed run left -------------------------------------------------
+
+def _previous(kind: str, folder: Path) -> dict[str, str]:
+    """A previous release or site in `folder`: what must be left as it was."""
+    folder.mkdir()
+    files = {"void.ttl": "old\n", "medkg.rdfc10.sha256": "old\n"} if kind == "export" else \
+        {".medkg-site": "", "index.html": "<p>old</p>\n"}
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return files
+
+
+def _left(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("kind", ["export", "site"])
+def test_a_full_disk_is_one_line_and_leaves_the_previous_folder(kind, tmp_path, capsys, monkeypatch):
+    import errno
+
+    target = tmp_path / "out"
+    before = _previous(kind, target)
+    real_bytes, real_text = Path.write_bytes, Path.write_text
+
+    def full(write):
+        def written(self, *args, **kwargs):
+            if ".medkg-staging-" in str(self) and self.name != ".medkg-owner":
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return write(self, *args, **kwargs)
+        return written
+
+    monkeypatch.setattr(Path, "write_bytes", full(real_bytes))
+    monkeypatch.setattr(Path, "write_text", full(real_text))
+    assert main([kind, "-o", str(target)]) == errors.INPUT
+    assert "No space left on device" in _one_line(capsys.readouterr().err)
+    assert _left(target) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left
+
+
+def _tiny_file_system(folder: Path):
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+
+
+@pytest.mark.parametrize("kind", ["export", "site"])
+def test_a_full_disk_as_a_real_process(kind, tmp_path):
+    disk = tmp_path / "disk"
+    _tiny_file_system(disk)
+    try:
+        before = _previous(kind, disk / "out")
+        done = subprocess.run([sys.executable, "-m", "medkg.cli", kind, "-o", str(disk / "out")],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == errors.INPUT, done.stderr[-2000:]
+        assert "No space left on device" in _one_line(done.stderr)
+        assert _left(disk / "out") == before
+        assert [p.name for p in disk.iterdir()] == ["out"]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def _dead_pid() -> int:
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait()
+    return done.pid
+
+
+@pytest.mark.parametrize("kind", ["export", "site"])
+def test_staging_folders_of_a_killed_run_are_removed_and_said(kind, tmp_path, capsys):
+    from medkg.io.folders import OWNER, staging_prefix
+
+    target = tmp_path / "out"
+    stale, running, unmarked = (tmp_path / (staging_prefix(target) + name) for name in ("stale", "running", "unmarked"))
+    for folder, owner in ((stale, _dead_pid()), (running, 1), (unmarked, None)):
+        folder.mkdir()
+        (folder / "page.html").write_text("half\n")
+        if owner is not None:
+            (folder / OWNER).write_text(f"{owner}\n")
+    assert main([kind, "-o", str(target)]) == errors.OK
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    note = [line for line in err.splitlines() if "killed" in line]
+    assert note == [f"medkg: removed 1 folder left by a medkg run that was killed: {stale}"]
+    assert not stale.exists() and running.exists() and unmarked.exists()
+    assert not (target / OWNER).exists()  # the mark never reaches the release or the site
