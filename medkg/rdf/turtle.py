@@ -21,6 +21,11 @@ _BARE = {_XSD + "boolean": re.compile(r"true|false"), _XSD + "integer": re.compi
 # A local name written after a prefix: a plain subset of Turtle's PN_LOCAL (the rest as <iri>).
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Characters no reader sees, written as \uXXXX (Turtle's UCHAR, read back as the same character): the
+# other control characters (Cc), and the bidirectional controls, which would reorder the text around
+# them on a terminal or a page (queries/qc/control-character-violation.rq finds them in the data).
+_ESCAPES |= {chr(c): f"\\u{c:04X}" for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                                              *range(0x2066, 0x206A)] if chr(c) not in _ESCAPES}
 
 
 def string(value: str, lang: str | None = None) -> str:
@@ -28,6 +33,8 @@ def string(value: str, lang: str | None = None) -> str:
 
     >>> print(string('say "hi"\\n', "en"))
     "say \\"hi\\"\\n"@en
+    >>> print(string("\\u202Eevil\\x00"))
+    "\\u202Eevil\\u0000"
     """
     body = "".join(_ESCAPES.get(ch, ch) for ch in value)
     return f'"{body}"' + (f"@{lang}" if lang else "")
