@@ -88,6 +88,7 @@ def document(triples, namespaces: dict[str, str]) -> str:
             references[t.object] = references.get(t.object, 0) + 1
     inline = {node for node, n in references.items() if n == 1 and node in by_subject}
     labels: dict = {}
+    depth: list = []  # the blank nodes being written inline around the current one
     written: set = set()
     used: set = set()
     spaces = sorted(namespaces.items(), key=lambda kv: -len(kv[1]))
@@ -100,12 +101,16 @@ def document(triples, namespaces: dict[str, str]) -> str:
                     return f"{prefix}:{term.value[len(ns):]}"
             return f"<{term.value}>"
         if isinstance(term, ox.BlankNode):
-            if term in inline and term not in written:
-                items = members(term)
-                if items is not None:
-                    return "( " + " ".join(name(item, indent) for item in items) + " )"
-                written.add(term)
-                return f"[ {properties(term, indent + '    ')} ]"
+            if term in inline and term not in written and len(depth) < _MAX_NESTING:
+                depth.append(term)
+                try:
+                    items = members(term)
+                    if items is not None:
+                        return "( " + " ".join(name(item, indent) for item in items) + " )"
+                    written.add(term)
+                    return f"[ {properties(term, indent + '    ')} ]"
+                finally:
+                    depth.pop()
             return "_:" + labels.setdefault(term, f"b{len(labels)}")
         if term.language or term.datatype.value not in _BARE or not _BARE[term.datatype.value].fullmatch(term.value):
             return literal(term.value, term.language, term.datatype.value, name=lambda iri: name(ox.NamedNode(iri)))
@@ -141,6 +146,11 @@ def document(triples, namespaces: dict[str, str]) -> str:
             statements.append(f"{head} {properties(subject, '    ')} .\n")
     head = "".join(f"@prefix {prefix}: <{namespaces[prefix]}> .\n" for prefix in sorted(used))
     return head + ("\n" if head else "") + "".join(statements)
+
+
+# Deeper than this, a blank node is written apart under a label (_:b1) rather than inline: a value
+# nested thousands deep once ended a --format turtle report in RecursionError.
+_MAX_NESTING = 64
 
 
 def _join(objects: list[str], indent: str) -> str:
