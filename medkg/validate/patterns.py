@@ -145,8 +145,12 @@ def prepared(shapes: Graph) -> tuple[Graph, dict[str, str]]:
             continue  # syntax_rules refuses a pattern that is not a literal, naming its rule
         flags = str(shapes.value(shape, SH.flags) or "")
         try:
-            translated = translate(str(pattern))
-            compile_check(translated, flags)
+            if "q" in flags:  # XPath's q flag: the pattern is plain text, \p{L} included
+                translated = str(pattern)
+                compile_check(re.escape(translated), flags)
+            else:
+                translated = translate(str(pattern))
+                compile_check(translated, flags)
         except PatternError as e:
             raise ShapesRefused(f"{shape_name(shapes, shape)}: sh:pattern {term(shapes, pattern)} is not a regular "
                                 f"expression medkg can run ({e}); fix it (SHACL 4.4.3 reads XPath's regex syntax)") from None
