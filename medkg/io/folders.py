@@ -9,6 +9,7 @@ without one, or whose process still runs, is never touched."""
 import contextlib
 import ctypes
 import fcntl
+import glob
 import os
 import shutil
 import tempfile
@@ -41,7 +42,7 @@ def remove_stale(parent: Path, prefix: str) -> list[Path]:
     """The folders named prefix... in `parent` whose owner process is gone, removed; those without
     an owner mark (not medkg's to judge) or whose owner runs are left."""
     removed = []
-    for folder in sorted(parent.glob(prefix.replace("[", "[[]") + "*")):
+    for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
         try:
             if folder.is_symlink() or not folder.is_dir():
                 continue
