@@ -15,16 +15,19 @@ from pathlib import Path
 
 from medkg import __version__, errors
 from medkg.paths import DATA_DIR, relative
-from medkg.rdf.namespaces import GRAPH
+
+# Only the standard library and two small modules above: a Ctrl-C while this module loads is
+# outside main's handler (and shows Python's traceback), so everything heavier (rdflib,
+# pyoxigraph) is imported inside main, where Ctrl-C is one line and exit 130.
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as e:  # argparse exits 2 on a usage error and 0 on --help
-        return int(e.code or 0)
-    try:
+        parser = _parser()
+        try:
+            args = parser.parse_args(argv)  # type functions may import (pyoxigraph for an IRI)
+        except SystemExit as e:  # argparse exits 2 on a usage error and 0 on --help
+            return int(e.code or 0)
         return args.run(args)
     except errors.MedkgError as e:  # the one place a failure becomes a message and an exit code
         print(e, file=sys.stderr)  # starts with the file (file:line:column) so editors can jump to it
@@ -32,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("medkg: interrupted", file=sys.stderr)
         return errors.INTERRUPTED
+    except RecursionError:  # a path, list or blank-node value nested thousands deep, in any input
+        print("medkg: the input is nested too deeply to process (a SHACL path, an RDF list or a blank-node "
+              "value hundreds of levels deep); flatten it", file=sys.stderr)
+        return errors.INPUT
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return errors.OK
@@ -56,6 +63,39 @@ def _positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r}: give a whole number above 0")
     return value
+
+
+def _count(text: str) -> int:
+    """A whole number, 1 or more (a sample size)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number, 1 or more") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number, 1 or more")
+    return value
+
+
+def _percent(text: str) -> float:
+    """A share in per cent: more than 0, at most 100 (0 would pass a run that caught nothing)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= 100):  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{text!r}: give a percentage above 0 and at most 100, e.g. 95")
+    return value
+
+
+def _local_name(text: str) -> str:
+    """A local name medkg may mint (medkg/rdf/minted.py): it is printed into Turtle as quote:NAME."""
+    from medkg.rdf import minted
+    from medkg.rdf.namespaces import MINTED
+
+    if minted.problem(MINTED[2] + text):  # the quote: namespace
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not a local name: use {minted.ALLOWED} only, "
+                                         f"at most {minted.MAX_LOCAL} characters")
+    return text
 
 
 def _iri(text: str) -> str:
@@ -85,8 +125,18 @@ def _url(text: str) -> str:
     return text
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (its own usage block runs to several): what was
+    wrong and where to read more. Subcommands' parsers are of the same class."""
+
+    def error(self, message: str):
+        self.exit(errors.INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from medkg.rdf.namespaces import GRAPH
+
+    parser = _Parser(
         prog="medkg",
         description="medkg: a medical knowledge graph whose every fact is traceable to the words it rests on.",
         epilog="Exit codes: 0 ok; 1 findings (the data does not conform, or a check failed: mutate, "
@@ -118,7 +168,8 @@ def _parser() -> argparse.ArgumentParser:
         "oa:TextPositionSelector blocks to paste under a claim.",
     )
     anchor.add_argument("quote", help="the article's exact words")
-    anchor.add_argument("--id", default="NEW-CLAIM", help="the claim's local name, used to name the selectors")
+    anchor.add_argument("--id", default="NEW-CLAIM", type=_local_name,
+                        help="the claim's local name, used to name the selectors (letters, digits, '-' and '_')")
     anchor.add_argument("--occurrence", type=int, default=1, help="which occurrence, when the words recur (default 1)")
     anchor.set_defaults(run=_anchor)
 
@@ -212,9 +263,11 @@ def _parser() -> argparse.ArgumentParser:
         "each mutant, and report the share caught and the survivors. Exit 1 below --threshold.",
     )
     mutate.add_argument("--report", action="store_true", help="print the report (the default; kept for scripts)")
-    mutate.add_argument("--per-property", type=int, metavar="N", help="at most N mutants per operator and property (default: all)")
+    mutate.add_argument("--per-property", type=_count, metavar="N",
+                        help="at most N (1 or more) mutants per operator and property (default: all)")
     mutate.add_argument("--seed", type=int, default=0, help="seed for --per-property sampling (default 0)")
-    mutate.add_argument("--threshold", type=float, default=95.0, help="lowest acceptable share caught, overall and per operator, in %% (default 95)")
+    mutate.add_argument("--threshold", type=_percent, default=95.0,
+                        help="lowest acceptable share caught, overall and per operator, in %% (above 0, at most 100; default 95)")
     mutate.set_defaults(run=_mutate)
 
     shacl = commands.add_parser(
@@ -311,13 +364,21 @@ def _catalog(args) -> int:
 
     text = catalogue.to_turtle(list(catalogue.catalogue().values()), args.target)
     if args.output:
-        tmp = args.output.with_name(args.output.name + ".tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8")
+        if args.output.is_symlink():  # replacing it would put a file where the link was, not write through it
+            raise errors.InputError(f"{args.output}: a symbolic link; refusing to replace it: give -o the file "
+                                    f"it points to ({os.path.realpath(args.output)}) or another path")
+        tmp = None
+        try:  # a fresh file of our own beside the target (never a name someone may have linked elsewhere)
+            fd, name = tempfile.mkstemp(prefix=f".{args.output.name}.", suffix=".tmp", dir=args.output.parent)
+            tmp = Path(name)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            tmp.chmod(0o644)  # mkstemp makes it private; a catalogue is for publishing
             tmp.replace(args.output)  # atomic: never half a file
         except OSError as e:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink(missing_ok=True)
             raise errors.InputError(f"{args.output}: cannot write it ({e.strerror or e}); choose another -o") from None
         print(f"wrote {args.output}", file=sys.stderr)
     else:
@@ -325,9 +386,13 @@ def _catalog(args) -> int:
     return errors.OK
 
 
+SITE_PREFIX = "medkg-site-"  # medkg serve's temporary site folders
+
+
 def _serve(args) -> int:
     import signal
 
+    from medkg.io.folders import stale_note, temporary
     from medkg.query.gateway import Gateway
     from medkg.query.run import ntriples
     from medkg.query.server import ReadOnlyServer
@@ -340,12 +405,15 @@ def _serve(args) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    # The pages are built afresh into a temporary folder, removed when the server stops.
-    with tempfile.TemporaryDirectory(prefix="medkg-site-") as pages:
-        site = build(Path(pages) / "site").folder
+    # The pages are built afresh into a temporary folder, removed when the server stops (or, if
+    # it is killed, by the next `medkg serve`: medkg/io/folders.py).
+    with temporary(SITE_PREFIX) as (pages, removed):
+        _notes(stale_note(removed))
+        site = build(pages / "site").folder
         server = ReadOnlyServer(ntriples(), timeout_s=args.timeout)  # on an internal port, behind the gateway
         gateway = Gateway(args.port, server.port, site)  # binds the user's port first: a taken port is said at once
         with gateway, server:
+            _notes(stale_note(server.removed))
             print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)
             print(f"Query editor:    http://127.0.0.1:{gateway.port}/", flush=True)
             print(f"Pages:           http://127.0.0.1:{gateway.port}/index.html (every IRI's path, negotiated on Accept)", flush=True)
@@ -380,7 +448,9 @@ def _export(args) -> int:
 
     target = args.output or export.DIST
     formats = export.ALL if args.format == "all" else (args.format,)
-    written = export.export(target, formats, args.release_version, args.date, args.data)
+    notes: list[str] = []
+    written = export.export(target, formats, args.release_version, args.date, args.data, notes)
+    _notes(notes)
     for path in written:
         print(relative(path))
     return errors.OK
@@ -390,6 +460,7 @@ def _site(args) -> int:
     from medkg.site.build import SITE, build
 
     built = build(args.output or SITE, args.data)
+    _notes(built.notes)
     print(f"{relative(built.folder)}: {built.pages} pages, {built.files} files, {built.bytes / 1e6:.1f} MB; "
           f"open {relative(built.folder / 'index.html')}")
     return errors.OK

@@ -197,7 +197,7 @@ def test_a_failed_export_leaves_the_previous_release_intact(tmp_path, monkeypatc
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(jsonld, "document", fail)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(export.InputError, match="simulated"):  # one line for the user, not a traceback
         export.export(target, date="2026-11-26")
     assert files(target) == before
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]

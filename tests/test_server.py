@@ -268,6 +268,8 @@ def _parent_pid(stat: Path) -> int | None:
 
 
 def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder(tmp_path):
+    from medkg.cli import SITE_PREFIX
+    from medkg.io.folders import OWNER, remove_stale
     from medkg.query.server import FOLDER_PREFIX, remove_orphaned_folders
 
     # A temporary folder of its own: another medkg serve on the machine would otherwise be right to
@@ -281,8 +283,10 @@ def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder(t
                     if _parent_pid(stat) == process.pid]
         assert len(children) == 1
         folders = [p for p in tmp_path.glob(FOLDER_PREFIX + "*")
-                   if (p / "owner.pid").read_text().strip() == str(process.pid)]
+                   if (p / OWNER).read_text().strip() == str(process.pid)]
         assert len(folders) == 1
+        sites = [p for p in tmp_path.glob(SITE_PREFIX + "*") if (p / OWNER).read_text().strip() == str(process.pid)]
+        assert len(sites) == 1  # the pages it built, which it removes only when it stops cleanly
         process.kill()
         process.wait(timeout=10)
         deadline = time.monotonic() + 10
@@ -291,6 +295,7 @@ def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder(t
         assert not Path(f"/proc/{children[0]}").exists(), "oxigraph outlived medkg serve"
         assert folders[0].exists()
         assert folders[0] in remove_orphaned_folders(tmp_path) and not folders[0].exists()
+        assert sites[0] in remove_stale(tmp_path, SITE_PREFIX) and not sites[0].exists()
     finally:
         if process.poll() is None:
             process.kill()

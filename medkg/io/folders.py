@@ -1,12 +1,119 @@
 """Replacing a folder whole (a release, the site): written beside it, then swapped in, one writer
-at a time, so that a reader sees the old folder or the new one and never half of either."""
+at a time, so that a reader sees the old folder or the new one and never half of either.
 
+Every folder medkg writes to be thrown away (a staging folder, `medkg serve`'s temporary site and
+store) holds OWNER, the writing process's id: a folder whose process is gone (killed with
+`kill -9`, or by a power cut) is removed by the next run that looks there, and said; a folder
+without one, or whose process still runs, is never touched."""
+
+import contextlib
 import ctypes
 import fcntl
+import glob
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
+
+from medkg.errors import InputError
+
+OWNER = ".medkg-owner"  # inside a folder medkg throws away: the id of the process that made it
+T = TypeVar("T")
+
+
+def staging_prefix(target: Path) -> str:
+    return f".{target.name}.medkg-staging-"
+
+
+def owned_folder(prefix: str, parent: Path | None = None) -> Path:
+    """A new private folder named prefix..., marked with this process as its owner."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        (folder / OWNER).write_text(f"{os.getpid()}\n")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
+def remove_stale(parent: Path, prefix: str) -> list[Path]:
+    """The folders named prefix... in `parent` whose owner process is gone, removed; those without
+    an owner mark (not medkg's to judge) or whose owner runs are left."""
+    removed = []
+    for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
+        try:
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            owner = int((folder / OWNER).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if owner != os.getpid() and not alive(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    except OverflowError:
+        return False
+    return True
+
+
+def stale_note(removed: list[Path]) -> list[str]:
+    """What to tell the user about folders removed by remove_stale (none: nothing)."""
+    if not removed:
+        return []
+    names = ", ".join(str(p) for p in removed[:3]) + (f" and {len(removed) - 3} more" if len(removed) > 3 else "")
+    return [f"removed {len(removed)} folder{'s' if len(removed) > 1 else ''} left by a medkg run that was killed: {names}"]
+
+
+@contextlib.contextmanager
+def temporary(prefix: str) -> Iterator[tuple[Path, list[Path]]]:
+    """An owned folder in the system's temporary folder, removed on leaving; with it, the stale
+    folders of the same prefix that were removed first."""
+    removed = remove_stale(Path(tempfile.gettempdir()), prefix)
+    folder = owned_folder(prefix)
+    try:
+        yield folder, removed
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def replace(target: Path, write: Callable[[Path], T], still_replaceable: Callable[[Path], None],
+            notes: list[str] | None = None, tidy: Callable[[], None] | None = None) -> T:
+    """Write a new `target` with write(staging folder) and swap it in whole; what write returns.
+    The previous folder stays as it was if anything fails: a full disk (or any other OSError while
+    writing) is one InputError. Stale staging folders beside it are removed first and said in `notes`;
+    `tidy` removes any other leftovers, under the same lock."""
+    with exclusive(target):
+        if tidy is not None:
+            tidy()
+        removed = remove_stale(target.parent, staging_prefix(target))
+        if notes is not None:
+            notes += stale_note(removed)
+        staging = None
+        try:
+            staging = owned_folder(staging_prefix(target), target.parent)
+            result = write(staging)
+            (staging / OWNER).unlink()
+            staging.chmod(0o755)  # mkdtemp makes it private; a release or a site is for reading
+            still_replaceable(target)  # again: it may have changed while we wrote
+            swap(staging, target)
+        except OSError as e:
+            raise InputError(f"{target}: cannot write the new folder ({e.strerror or e}); the previous one is "
+                             "left as it was") from None
+        finally:
+            if staging is not None and staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    return result
 
 
 class exclusive:

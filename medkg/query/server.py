@@ -4,7 +4,7 @@ The `oxigraph` package from PyPI ships the server binary. The graph is bulk-load
 temporary store folder (`oxigraph load`), served with `oxigraph serve-read-only`, and the
 folder is removed when the server stops. The server is bound to its parent: on Linux it gets
 SIGTERM when the process that started it dies, even by kill -9 (PR_SET_PDEATHSIG), and a
-folder such a death left behind is removed by the next server started (its owner.pid names a
+folder such a death left behind is removed by the next server started (its .medkg-owner names a
 process that is gone). Its stderr is read as it comes (a full pipe once stalled every request),
 the last lines kept to explain an exit.
 """
@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from medkg.errors import InputError
+from medkg.io.folders import OWNER, remove_stale
 
 
 def oxigraph_binary() -> str:
@@ -77,26 +78,7 @@ def _die_with_parent() -> None:
 
 def remove_orphaned_folders(parent: Path | None = None) -> list[Path]:
     """Temporary store folders whose owner process is gone (killed before it could clean up)."""
-    removed = []
-    for folder in Path(parent or tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
-        try:
-            owner = int((folder / "owner.pid").read_text().strip())
-        except (OSError, ValueError):
-            continue  # not ours to judge
-        if not _alive(owner):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return remove_stale(Path(parent or tempfile.gettempdir()), FOLDER_PREFIX)
 
 
 class ReadOnlyServer:
@@ -113,12 +95,13 @@ class ReadOnlyServer:
         self._ntriples = ntriples
         self._folder = None
         self.process = None
+        self.removed: list[Path] = []  # store folders a killed server left, removed on start
 
     def __enter__(self):
         binary = oxigraph_binary()
-        remove_orphaned_folders()
+        self.removed = remove_orphaned_folders()
         self._folder = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX)
-        (Path(self._folder.name) / "owner.pid").write_text(f"{os.getpid()}\n")
+        (Path(self._folder.name) / OWNER).write_text(f"{os.getpid()}\n")
         store = Path(self._folder.name) / "store"
         graph = Path(self._folder.name) / "graph.nt"
         graph.write_bytes(self._ntriples)

@@ -21,6 +21,11 @@ _BARE = {_XSD + "boolean": re.compile(r"true|false"), _XSD + "integer": re.compi
 # A local name written after a prefix: a plain subset of Turtle's PN_LOCAL (the rest as <iri>).
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Characters no reader sees, written as \uXXXX (Turtle's UCHAR, read back as the same character): the
+# other control characters (Cc), and the bidirectional controls, which would reorder the text around
+# them on a terminal or a page (queries/qc/control-character-violation.rq finds them in the data).
+_ESCAPES |= {chr(c): f"\\u{c:04X}" for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                                              *range(0x2066, 0x206A)] if chr(c) not in _ESCAPES}
 
 
 def string(value: str, lang: str | None = None) -> str:
@@ -28,6 +33,8 @@ def string(value: str, lang: str | None = None) -> str:
 
     >>> print(string('say "hi"\\n', "en"))
     "say \\"hi\\"\\n"@en
+    >>> print(string("\\u202Eevil\\x00"))
+    "\\u202Eevil\\u0000"
     """
     body = "".join(_ESCAPES.get(ch, ch) for ch in value)
     return f'"{body}"' + (f"@{lang}" if lang else "")
@@ -81,6 +88,7 @@ def document(triples, namespaces: dict[str, str]) -> str:
             references[t.object] = references.get(t.object, 0) + 1
     inline = {node for node, n in references.items() if n == 1 and node in by_subject}
     labels: dict = {}
+    depth: list = []  # the blank nodes being written inline around the current one
     written: set = set()
     used: set = set()
     spaces = sorted(namespaces.items(), key=lambda kv: -len(kv[1]))
@@ -93,12 +101,16 @@ def document(triples, namespaces: dict[str, str]) -> str:
                     return f"{prefix}:{term.value[len(ns):]}"
             return f"<{term.value}>"
         if isinstance(term, ox.BlankNode):
-            if term in inline and term not in written:
-                items = members(term)
-                if items is not None:
-                    return "( " + " ".join(name(item, indent) for item in items) + " )"
-                written.add(term)
-                return f"[ {properties(term, indent + '    ')} ]"
+            if term in inline and term not in written and len(depth) < _MAX_NESTING:
+                depth.append(term)
+                try:
+                    items = members(term)
+                    if items is not None:
+                        return "( " + " ".join(name(item, indent) for item in items) + " )"
+                    written.add(term)
+                    return f"[ {properties(term, indent + '    ')} ]"
+                finally:
+                    depth.pop()
             return "_:" + labels.setdefault(term, f"b{len(labels)}")
         if term.language or term.datatype.value not in _BARE or not _BARE[term.datatype.value].fullmatch(term.value):
             return literal(term.value, term.language, term.datatype.value, name=lambda iri: name(ox.NamedNode(iri)))
@@ -134,6 +146,11 @@ def document(triples, namespaces: dict[str, str]) -> str:
             statements.append(f"{head} {properties(subject, '    ')} .\n")
     head = "".join(f"@prefix {prefix}: <{namespaces[prefix]}> .\n" for prefix in sorted(used))
     return head + ("\n" if head else "") + "".join(statements)
+
+
+# Deeper than this, a blank node is written apart under a label (_:b1) rather than inline: a value
+# nested thousands deep once ended a --format turtle report in RecursionError.
+_MAX_NESTING = 64
 
 
 def _join(objects: list[str], indent: str) -> str:

@@ -19,13 +19,12 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.io.folders import exclusive, swap
+from medkg.io.folders import replace, staging_prefix
 from medkg.io.load import Source, load_data, load_ontology, load_shapes
 from medkg.paths import ROOT
 from medkg.rdf.namespaces import GRAPHS
@@ -62,9 +61,10 @@ def canonical_hash(quads: list[ox.Quad]) -> str:
 
 def export(
     target: Path = DIST, formats: tuple[str, ...] = ALL, version: str | None = None, date: str | None = None,
-    data_paths: list[Path] | None = None,
+    data_paths: list[Path] | None = None, notes: list[str] | None = None,
 ) -> list[Path]:
-    """Write a release into `target` (replacing an earlier release whole); return the files written."""
+    """Write a release into `target` (replacing an earlier release whole); return the files written.
+    What the user should know (stale staging folders removed) goes into `notes`."""
     check_version(version)
     check_date(date)
     target = Path(os.path.abspath(target))
@@ -75,18 +75,12 @@ def export(
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
-    with exclusive(target):
-        _remove_leftovers(target)
-        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
-        try:
-            written = _write_release(staging, sources, quads, formats, version, date)
-            _parse_back(written)
-            staging.chmod(0o755)  # mkdtemp makes it private; a release is for reading
-            _refuse_unless_replaceable(target)  # again: it may have changed while we wrote
-            swap(staging, target)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+    def write(staging: Path) -> list[Path]:
+        written = _write_release(staging, sources, quads, formats, version, date)
+        _parse_back(written)
+        return written
+
+    written = replace(target, write, _refuse_unless_replaceable, notes, tidy=lambda: _remove_leftovers(target))
     return [target / p.name for p in written]
 
 
@@ -162,13 +156,10 @@ def _refuse_unless_replaceable(target: Path) -> None:
         )
 
 
-def _staging_prefix(target: Path) -> str:
-    return f".{target.name}.medkg-staging-"
-
-
 def _remove_leftovers(target: Path) -> None:
-    """Staging and old folders of an export that was killed: only ever folders of release files."""
-    for prefix in (_staging_prefix(target), f".{target.name}.medkg-old-"):
+    """Staging and old folders of an export that was killed before staging folders held their
+    owner (medkg/io/folders.py): only ever folders of release files."""
+    for prefix in (staging_prefix(target), f".{target.name}.medkg-old-"):
         for leftover in target.parent.glob(glob.escape(prefix) + "*"):
             if leftover.is_dir() and not leftover.is_symlink() and all(
                 e.name in release_file_names() and e.is_file() for e in leftover.iterdir()

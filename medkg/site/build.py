@@ -12,9 +12,7 @@ import hashlib
 import io
 import os
 import re
-import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -23,7 +21,7 @@ from markupsafe import Markup
 
 from medkg import __version__
 from medkg.errors import InputError
-from medkg.io.folders import exclusive, swap
+from medkg.io.folders import replace
 from medkg.io.load import Source, load, load_data, load_ontology
 from medkg.paths import ROOT, SHAPES_DIR
 from medkg.query import catalogue, summary, vocab
@@ -53,6 +51,7 @@ class Built:
     pages: int  # HTML pages
     files: int  # every file written
     bytes: int
+    notes: list[str] = field(default_factory=list)  # for the user: stale staging folders removed
 
 
 def build(target: Path = SITE, data_paths: list[Path] | None = None) -> Built:
@@ -63,17 +62,9 @@ def build(target: Path = SITE, data_paths: list[Path] | None = None) -> Built:
     except OSError as e:
         raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
     data, ontology = load_data(data_paths), load_ontology()
-    with exclusive(target):
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.medkg-staging-", dir=target.parent))
-        try:
-            built = _write(staging, data, ontology, data_paths)
-            staging.chmod(0o755)
-            _refuse_unless_site(target)
-            swap(staging, target)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    return Built(target, built.pages, built.files, built.bytes)
+    notes: list[str] = []
+    built = replace(target, lambda staging: _write(staging, data, ontology, data_paths), _refuse_unless_site, notes)
+    return Built(target, built.pages, built.files, built.bytes, notes)
 
 
 def _refuse_unless_site(target: Path) -> None:

@@ -11,14 +11,14 @@ literal as written (medkg/rdf/as_written.py). Whatever the compiler does not und
 not skipped: the Core shapes then go, with a note saying why, to pySHACL, the reference engine.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from medkg.io.load import rdflib_graph
 from medkg.rdf import as_written
-from medkg.validate import reference, sparql
+from medkg.validate import patterns, reference, sparql, syntax_rules
 from medkg.validate.core import CoreShapes, Unsupported
 from medkg.validate.model import ConstraintResult
 
@@ -34,10 +34,17 @@ class Outcome:
 
 
 def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Outcome:
-    """Validate `data` against `shapes` (both already parsed; the shapes graph as rdflib reads it)."""
+    """Validate `data` against `shapes` (both already parsed; the shapes graph as rdflib reads it).
+    Input no engine can run is refused here, once for both (ShapesRefused): see syntax_rules.check_graph
+    and patterns.prepared, which also writes \\p{L} in a pattern as the class Python's re reads."""
+    syntax_rules.check_graph(shapes)
+    shapes, originals = patterns.prepared(shapes)
     sparql.refuse_service(shapes)
     if engine == "pyshacl":
-        return Outcome(reference.results(rdflib_graph(data), shapes))
+        results = reference.results(rdflib_graph(data), shapes)
+        if originals:  # pySHACL's own message quotes the pattern it ran: name the one the shapes hold
+            results = [replace(r, messages=tuple(_restore(m, originals) for m in r.messages)) for r in results]
+        return Outcome(results)
     notes = []
     core_shapes, taken = sparql.split_shapes(shapes)
     store, written = as_written.build(data)
@@ -52,6 +59,12 @@ def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Out
     with as_written.by_value(store, written) as originals:
         results += sparql.evaluate(shapes, taken, store, originals=originals)
     return Outcome(sorted(set(results), key=_order), notes)
+
+
+def _restore(message: str, originals: dict[str, str]) -> str:
+    for translated, original in originals.items():
+        message = message.replace(translated, original)
+    return message
 
 
 def _order(r: ConstraintResult):

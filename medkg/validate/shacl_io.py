@@ -97,13 +97,18 @@ def write_turtle(triples, namespaces: dict[str, str]) -> str:
 
 
 def _copy(source: Graph, node: BNode, into: list, seen: set) -> None:
-    if node in seen:
-        return
-    seen.add(node)
-    for p, o in source.predicate_objects(node):
-        into.append((node, p, o))
-        if isinstance(o, BNode):
-            _copy(source, o, into, seen)
+    """The blank node's triples, and its blank objects', however deep (a loop, not recursion: a
+    value nested thousands deep once ended the report in RecursionError)."""
+    todo = [node]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in source.predicate_objects(node):
+            into.append((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
 
 
 def text(outcome: Outcome, shapes: Graph) -> str:

@@ -5,6 +5,8 @@ A shapes graph that breaks one is refused in one line naming the shape, the para
 (sh:minCount on a node shape once compiled to a query that did not parse, and printed a traceback).
 """
 
+import re
+
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.errors import ShapesRefused
@@ -58,15 +60,50 @@ def check_parameters(shapes: Graph, shape, rules: dict) -> None:
         name = f"sh:{parameter.removeprefix(str(SH))}"
         where = f"SHACL {section}, syntax rule {name[3:]}-"
         if property_only and not is_property_shape:
-            raise ShapesRefused(f"{_shape_name(shapes, shape)}: {name} is for property shapes only, and this shape has no "
+            raise ShapesRefused(f"{shape_name(shapes, shape)}: {name} is for property shapes only, and this shape has no "
                                 f"sh:path ({where}scope); move it into an sh:property with an sh:path")
         if single and len(values) > 1:
-            raise ShapesRefused(f"{_shape_name(shapes, shape)}: {len(values)} values of {name}, where SHACL allows one "
+            raise ShapesRefused(f"{shape_name(shapes, shape)}: {len(values)} values of {name}, where SHACL allows one "
                                 f"({where}maxCount); keep one")
         rule, wanted, ok = KINDS[kind]
         for value in values:
             if not ok(shapes, value):
-                raise ShapesRefused(f"{_shape_name(shapes, shape)}: {name} {_term(shapes, value)} is not {wanted} ({where}{rule})")
+                raise ShapesRefused(f"{shape_name(shapes, shape)}: {name} {term(shapes, value)} is not {wanted} ({where}{rule})")
+
+
+def check_graph(shapes: Graph) -> None:
+    """The rules any engine needs kept before it starts, whatever the shape (ShapesRefused in one
+    line): no RDF list whose rdf:rest leads back into itself (a compiler walking it would never
+    stop, pySHACL stops with a stack trace), and a SPARQL constraint with exactly one sh:select
+    (SHACL 5.1) that is a SELECT query (an update, or none, once ended in a traceback)."""
+    done: set = set()
+    for start in sorted(set(shapes.subjects(RDF.rest, None)), key=str):
+        node, path = start, set()
+        while node not in done and node != RDF.nil:
+            if node in path:
+                raise ShapesRefused(f"an RDF list of the shapes graph (at {term(shapes, start)}) leads back into "
+                                    "itself through rdf:rest; end it with rdf:nil")
+            path.add(node)
+            node = shapes.value(node, RDF.rest)
+            if node is None:
+                break
+        done |= path
+    for shape, constraint in sorted(shapes.subject_objects(SH.sparql), key=str):
+        where = f"{shape_name(shapes, shape)}: the SPARQL constraint {term(shapes, constraint) if isinstance(constraint, URIRef) else '[ ]'}"
+        selects = list(shapes.objects(constraint, SH.select))
+        if len(selects) != 1:
+            raise ShapesRefused(f"{where} has {len(selects)} values of sh:select, where SHACL needs exactly one "
+                                "(SHACL 5.1); give it one SELECT query")
+        if not isinstance(selects[0], Literal):
+            raise ShapesRefused(f"{where}: sh:select is not a literal (SHACL 5.1); write the query as a string")
+        if _UPDATE.match(re.sub(r"#[^\n]*", " ", str(selects[0]))):
+            raise ShapesRefused(f"{where}: sh:select holds SPARQL Update; validation only reads: "
+                                "give it a SELECT query")
+
+
+# A text whose first keyword after the prologue is an update's (SPARQL 1.1 Update, section 3).
+_UPDATE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+                     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 
 
 def _is_list(graph: Graph, node) -> bool:
@@ -81,7 +118,7 @@ def _is_list(graph: Graph, node) -> bool:
     return True
 
 
-def _term(shapes: Graph, term) -> str:
+def term(shapes: Graph, term) -> str:
     if isinstance(term, Literal):
         return literal(str(term), term.language, term.datatype and str(term.datatype), lambda iri: _iri(shapes, iri))
     return _iri(shapes, term) if isinstance(term, URIRef) else "a blank node"
@@ -96,7 +133,7 @@ def _iri(shapes: Graph, iri) -> str:
     return compact(str(iri))
 
 
-def _shape_name(shapes: Graph, shape) -> str:
+def shape_name(shapes: Graph, shape) -> str:
     """The shape's IRI, or for a blank node the shape that holds it (ex:S's sh:property [sh:path ex:p])."""
     if isinstance(shape, URIRef):
         return _iri(shapes, shape)
