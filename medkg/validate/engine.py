@@ -165,6 +165,8 @@ class Validator:
             if self.compiled is not None else []
         results = [r for rs in _in_parallel(core_jobs) for r in rs]
         qc_checks = qc.checks()
+        if not qc_checks:  # the checks are files of the project: none found is a finding, not a pass
+            findings.append(_no_qc_checks())
         with as_written.by_value(store, written) as originals:
             jobs = [partial(sparql.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
             jobs += [partial(qc.run, check, store, focus) for check in qc_checks]
@@ -204,6 +206,13 @@ def _qc_findings(check: qc.Check, rows: list[tuple], data: Source, compact) -> l
         )
         for entity, prop, value in rows
     ]
+
+
+def _no_qc_checks() -> Finding:
+    message = (f"No QC check was found in {relative(qc.QC_DIR)}/ (*-violation.rq), so none ran: restore the folder "
+               "from the repository (git checkout -- queries/qc).")
+    return Finding("violation", relative(qc.QC_DIR), 0, "-", "", "", message, "medkg:QCChecks", "medkg:ChecksMissingComponent",
+                   terms=Terms(SH.Violation, None, None, None, URIRef(MEDKG + "QCChecks"), URIRef(MEDKG + "ChecksMissingComponent")))
 
 
 def _sentence(text: str) -> str:
