@@ -115,6 +115,8 @@ def _literal_findings(data: Source, t: ox.Triple, datatypes: set[str], seen: set
         seen.add((t.subject, t.predicate, literal.datatype))
         nearest = difflib.get_close_matches(literal.datatype.value, sorted(datatypes), n=1, cutoff=0.75)
         hint = f"did you mean {compact(nearest[0])}? " if nearest else ""
+        if any(d.startswith(literal.datatype.value.rstrip("#") + "#") for d in datatypes):
+            hint = "that is a vocabulary's namespace, not one of its datatypes (xsd:integer, xsd:decimal, xsd:string ...). "
         found.append(_finding(data, t, literal.datatype.value,
                               f"^^{literal.datatype.value} is not a datatype RDF knows: {hint}Fix the spelling "
                               "(the xsd: prefix is http://www.w3.org/2001/XMLSchema# with its #); "
