@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from medkg.io.load import Source, to_rdflib
+from medkg.rdf import as_written
 from medkg.rdf.namespaces import DCTERMS, MEDKG, OWL, RDF, RDFS
 from medkg.rdf.prefixes import compact, prefixes
 from medkg.validate.model import SH, Finding, compactor, make_finding
@@ -47,7 +48,9 @@ def findings(data: Source, ontology: Source, focus: set[str] | None = None, stor
     if focus is None:
         triples = data.triples
     else:
-        triples = [q.triple for iri in sorted(focus) for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph())]
+        # The store keeps some literals under a private datatype (medkg/rdf/as_written.py): decoded here.
+        triples = [ox.Triple(q.subject, q.predicate, as_written.decode(q.object)) for iri in sorted(focus)
+                   for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph())]
     # One cheap pass for what is used (about 0.4 s at ~1 M triples); the triples are looked at
     # one by one only when something unknown is there.
     used = {t.predicate for t in triples}
