@@ -6,6 +6,7 @@ import functools
 import hashlib
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from medkg.io.load import Source, to_rdflib
@@ -16,14 +17,22 @@ TEXT_FILE, SHA256, FULL_TEXT = str(MEDKG.textFile), str(MEDKG.textSha256), str(M
 SYNC = "run `medkg sync-article` to regenerate data/article-text.ttl and data/sentences.ttl, then `medkg anchor` for any quote that moved."
 
 
-def findings(data: Source) -> list[Finding]:
+def findings(data: Source, store: ox.Store | None = None) -> list[Finding]:
     """The file against its recorded checksum and against the graph's medkg:fullText. A check
     that cannot run (the file is not there) is a finding, never a pass; a missing checksum or
-    full text is the SourceArticleShape's (ontology/shapes/sources.ttl)."""
+    full text is the SourceArticleShape's (ontology/shapes/sources.ttl). With `store` (validate
+    --changed, which reads no triples into `data`), the three values are read from it."""
     found = []
-    files = {t.subject: t.object.value for t in data.triples if t.predicate.value == TEXT_FILE}
-    digests = {t.subject: t.object.value for t in data.triples if t.predicate.value == SHA256}
-    texts = {t.subject: t.object.value for t in data.triples if t.predicate.value == FULL_TEXT}
+    if store is not None:
+        def values(predicate: str) -> dict:
+            return {q.subject: q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None)}
+    else:
+        nodes = {ox.NamedNode(p) for p in (TEXT_FILE, SHA256, FULL_TEXT)}
+        mine = [t for t in data.triples if t.predicate in nodes]  # one pass over the data, not three
+
+        def values(predicate: str) -> dict:
+            return {t.subject: t.object.value for t in mine if t.predicate.value == predicate}
+    files, digests, texts = values(TEXT_FILE), values(SHA256), values(FULL_TEXT)
 
     def finding(subject, predicate: str, message: str, component: str) -> Finding:
         return make_finding(data, compactor(), SH.Violation, to_rdflib(subject), URIRef(predicate), None, [message],

@@ -321,7 +321,10 @@ def _closed(c, shape, path, value, closed, check):
             raise Unsupported(f"sh:ignoredProperties that is not a list on {shape}")
         allowed |= {p for p in c.shapes.items(ignored) if isinstance(p, URIRef)}
     listed = ", ".join(f"<{p}>" for p in sorted(allowed))
-    check("ClosedConstraintComponent", f"?this ?p ?v FILTER(?p NOT IN ({listed}))" if listed else "?this ?p ?v",
+    # LATERAL: each focus node's own triples, looked up one node at a time. Joined plainly with the
+    # target, Oxigraph scans every triple of the store once per closed shape (0.8 s against 0.3 s
+    # for 8,850 focus nodes in a graph of 1 M triples).
+    check("ClosedConstraintComponent", f"LATERAL {{ ?this ?p ?v {f'FILTER(?p NOT IN ({listed}))' if listed else ''} }}",
           select="?this ?p ?v", path_in_row=True)
 
 
