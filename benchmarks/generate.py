@@ -2,7 +2,8 @@
 
 Each drug comes with its own short synthetic article, three claims quoted from it (a labelled
 use with the label note behind it, a risk, a starting dose with its route), the entities they
-name and the article's sentences: about 113 triples per drug, all passing the shapes. Deterministic for a given seed. `--violations K`
+name and the article's sentences (its text in source/, as the shipped article's is): about 113
+triples per drug, all passing the shapes. Deterministic for a given seed. `--violations K`
 injects K violations of each kind (see VIOLATIONS) into distinct drugs, and writes which nodes
 must be reported to `expected-violations.tsv`.
 
@@ -49,7 +50,7 @@ def literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
+def drug_block(i: int, rng: random.Random, violation: str | None, folder: Path) -> str:
     dose = rng.choice([5, 10, 20, 25, 50])
     times = rng.choice([("twice daily", 2), ("three times daily", 3), ("once daily", 1)])
     sentences = [
@@ -79,6 +80,9 @@ def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
     schema:frequency "{times[0]}"@en ;
     medkg:timesPerDay {times[1]} ;
     medkg:doseRoute kg:syn-oral-route .""")
+    # The article's text file, which validate compares with the graph's copy (a missing file is a finding).
+    (folder / "source").mkdir(exist_ok=True)
+    (folder / "source" / f"syn-{i}.txt").write_bytes(text.encode())
     digest = hashlib.sha256(text.encode()).hexdigest()
     out.append(f"""kg:syn-article-{i} a medkg:SourceArticle ;
     rdfs:label "synthetic article {i}"@en ;
@@ -86,7 +90,7 @@ def drug_block(i: int, rng: random.Random, violation: str | None) -> str:
     dcterms:publisher kg:syn-publisher ;
     schema:url <https://synthetic.invalid/article/{i}> ;
     dcterms:rights "Synthetic text for benchmarks."@en ;
-    medkg:textFile "synthetic" ;
+    medkg:textFile "source/syn-{i}.txt" ;
     medkg:textSha256 "{digest}" ;
     medkg:fullText {literal(text)} .""")
     for k, ((start, end), s) in enumerate(zip(spans, sentences, strict=True), start=1):
@@ -170,7 +174,7 @@ kg:medkg-curators a schema:Organization, prov:Agent ;
     for first in range(0, drugs, DRUGS_PER_FILE):
         blocks = []
         for i in range(first, min(drugs, first + DRUGS_PER_FILE)):
-            blocks.append(drug_block(i, rng, injected.get(i)))
+            blocks.append(drug_block(i, rng, injected.get(i), out))
             if i in injected:
                 expected[injected[i]].append(VIOLATIONS[injected[i]][2].format(i=i))
         (out / f"drugs-{first:07d}.ttl").write_text(

@@ -163,4 +163,52 @@ MISTAKES = [
             "ClaimFreeSentenceShape-notQuoted"),
     Mistake("article text edited without regenerating the graph's copy", "source/baclofen-article.txt",
             "muscle relaxant", "muscle-relaxing", "ArticleCopy"),
+
+    # Identifiers against their registries' own rules (issue 24): a check digit, an exact length,
+    # one relation per identifier, a mapping written from the identifier.
+    Mistake("CAS number with two digits swapped", "drug.ttl", "cas:1134-47-0", "cas:1134-74-0", "MappingShape-casCheckDigit"),
+    Mistake("CAS number with the last digit mistyped", "drug.ttl", "cas:1134-47-0", "cas:1134-47-9", "MappingShape-casCheckDigit"),
+    Mistake("MeSH descriptor with a digit too many", "drug.ttl", "mesh:D001418", "<http://id.nlm.nih.gov/mesh/D0001418>",
+            "MappingShape-wellFormed"),
+    Mistake("exact and broad match to one MeSH descriptor", "drug.ttl", "skos:closeMatch obo:CHEBI_35482, mesh:D000701 .",
+            "skos:closeMatch obo:CHEBI_35482, mesh:D000701 ;\n    skos:broadMatch mesh:D000701 .", "MappingShape-oneRelation"),
+    Mistake("mapping written from the identifier", "substances.ttl", "skos:exactMatch obo:CHEBI_16236, mesh:D000431 .",
+            "skos:exactMatch obo:CHEBI_16236 .\n\nmesh:D000431 skos:exactMatch kg:ethanol .", "MappingShape-direction"),
+
+    # Terms: the project's namespace with http:, a datatype outside RDF's, a web address as a string.
+    Mistake("entity prefix bound with http", "substances.ttl", "@prefix kg: <https://w3id.org/medkg/id/> .",
+            "@prefix kg: <http://w3id.org/medkg/id/> .", "HttpNamespace"),
+    Mistake("claim object spelt out with http", "claims/classification.ttl", "rdf:object kg:muscle-relaxant",
+            "rdf:object <http://w3id.org/medkg/id/muscle-relaxant>", "HttpNamespace"),
+    Mistake("year datatype misspelt in both layers", "claims/study.ttl", "xsd:gYear", "xsd:gyear", "UnknownDatatype", everywhere=True),
+    Mistake("xsd prefix bound without its #", "claims/study.ttl", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema> .", "UnknownDatatype"),
+    Mistake("article address as a string", "article.ttl",
+            "schema:url <https://www.therecoveryvillage.com/baclofen-addiction/what-is-baclofen-used-for/> ;",
+            'schema:url "https://www.therecoveryvillage.com/baclofen-addiction/what-is-baclofen-used-for/" ;',
+            "WebAddressAsString"),
+    Mistake("source address as a string without its scheme", "sources.ttl", "schema:url <https://www.webmd.com/> .",
+            'schema:url "www.webmd.com" .', "WebAddressAsString"),
+
+    # Closed kinds: a property the kind does not declare.
+    Mistake("claim attributed like a note", "claims/uses.ttl", "medkg:quote quote:baclofen-stated-for-spasticity ;",
+            "medkg:quote quote:baclofen-stated-for-spasticity ;\n    prov:wasAttributedTo kg:medkg-curators ;", "ClaimShape"),
+    Mistake("curator remark on a claim", "claims/risks.ttl", "medkg:quote quote:baclofen-fairly-addictive ;",
+            'medkg:quote quote:baclofen-fairly-addictive ;\n    rdfs:comment "Check against the label."@en ;', "ClaimShape"),
+    Mistake("dose with the claim's population", "claims/forms-and-dosage.ttl", "medkg:timesPerDay 3 ;",
+            'medkg:timesPerDay 3 ;\n    medkg:population "adults"@en ;', "DoseScheduleShape"),
+    Mistake("note with a claim's certainty", "curator-notes.ttl", "medkg:describesStudy kg:assadi-2003 ;",
+            "medkg:describesStudy kg:assadi-2003 ;\n    medkg:certainty medkg:certainty-established ;", "CuratorNoteShape"),
+    Mistake("quote labelled", "claims/risks.ttl", "quote:baclofen-withdrawal-on-stopping a oa:SpecificResource ;",
+            'quote:baclofen-withdrawal-on-stopping a oa:SpecificResource ;\n    rdfs:label "withdrawal quote"@en ;', "QuoteShape"),
+
+    # No silent skips: a mark on no sentence, a quote with the space around it.
+    Mistake("claim-free mark on a sentence number the article lacks", "claim-free.ttl", "sent:s33 medkg:claimFreeReason",
+            "sent:s38 medkg:claimFreeReason", "ClaimFreeSentenceShape-isSentence"),
+    Mistake("quote copied with the space after it", "claims/risks.ttl",
+            'withdrawal when they stop" ;\n    oa:prefix "nd physical dependence. " ;\n    oa:suffix ". Baclofen comes in two " .',
+            'withdrawal when they stop. " ;\n    oa:prefix "nd physical dependence. " ;\n    oa:suffix "Baclofen comes in two f" .',
+            "TextQuoteSelectorShape-trimmed"),
+    Mistake("graph's copy of the article edited by hand", "article-text.ttl", "muscle relaxant drug", "muscle-relaxant drug",
+            "ArticleFullText"),
 ]

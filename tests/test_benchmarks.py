@@ -30,7 +30,7 @@ def test_generator_is_deterministic(tmp_path):
     generator.generate(12, tmp_path / "a", seed=5)
     generator.generate(12, tmp_path / "b", seed=5)
     generator.generate(12, tmp_path / "c", seed=6)
-    read = lambda d: {p.name: p.read_bytes() for p in sorted(d.iterdir())}  # noqa: E731
+    read = lambda d: {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}  # noqa: E731
     assert read(tmp_path / "a") == read(tmp_path / "b") != read(tmp_path / "c")
 
 

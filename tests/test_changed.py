@@ -63,6 +63,23 @@ def test_changed_finds_what_a_full_run_finds_after_an_added_bad_claim(repo):
     assert {f.focus for f in report.findings} == {"claim:fixture-no-quote"}
 
 
+def test_changed_reads_literals_as_written_for_the_vocabulary_check(repo):
+    """The persistent store keeps "5.0"^^xsd:decimal under a private datatype; the closed
+    vocabulary's datatype check must see xsd:decimal there, as a full run does."""
+    edit(repo / "claims" / "forms-and-dosage.ttl", 'rdfs:label "starting dose: 5 mg three times daily"@en ;',
+         'rdfs:label "starting dose: 5 mg, three times daily"@en ;')
+    report = compare(repo)
+    assert "https://w3id.org/medkg/id/dose-starting-5mg-tid" in report.focus and report.findings == []
+
+
+def test_changed_checks_the_article_file_though_no_node_changed(repo):
+    """An edit of the article's text file touches no node of the graph; --changed still compares
+    the file with the graph's copy, as a full run does (no silent skip)."""
+    edit(repo / "source" / "baclofen-article.txt", "muscle relaxant", "muscle-relaxing")
+    report = validate([repo], changed="HEAD")
+    assert {f.component for f in report.findings} == {"medkg:ArticleCopyComponent", "medkg:ArticleFullTextComponent"}
+
+
 @pytest.mark.parametrize("fixture", sorted((FIXTURES / "qc").glob("*.ttl")), ids=lambda p: p.stem)
 def test_each_qc_check_on_the_edited_nodes_alone(repo, fixture):
     # The QC checks run differently on a few focus nodes (medkg.rdf.sparql_text.optional_as_not_exists):

@@ -6,31 +6,55 @@ import functools
 import hashlib
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from medkg.io.load import Source, to_rdflib
 from medkg.rdf.namespaces import MEDKG
 from medkg.validate.model import SH, Finding, compactor, make_finding
 
-TEXT_FILE, SHA256 = str(MEDKG.textFile), str(MEDKG.textSha256)
+TEXT_FILE, SHA256, FULL_TEXT = str(MEDKG.textFile), str(MEDKG.textSha256), str(MEDKG.fullText)
+SYNC = "run `medkg sync-article` to regenerate data/article-text.ttl and data/sentences.ttl, then `medkg anchor` for any quote that moved."
 
 
-def findings(data: Source) -> list[Finding]:
+def findings(data: Source, store: ox.Store | None = None) -> list[Finding]:
+    """The file against its recorded checksum and against the graph's medkg:fullText. A check
+    that cannot run (the file is not there) is a finding, never a pass; a missing checksum or
+    full text is the SourceArticleShape's (ontology/shapes/sources.ttl). With `store` (validate
+    --changed, which reads no triples into `data`), the three values are read from it."""
     found = []
-    files = {t.subject: t.object.value for t in data.triples if t.predicate.value == TEXT_FILE}
-    digests = {t.subject: t.object.value for t in data.triples if t.predicate.value == SHA256}
+    if store is not None:
+        def values(predicate: str) -> dict:
+            return {q.subject: q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None)}
+    else:
+        nodes = {ox.NamedNode(p) for p in (TEXT_FILE, SHA256, FULL_TEXT)}
+        mine = [t for t in data.triples if t.predicate in nodes]  # one pass over the data, not three
+
+        def values(predicate: str) -> dict:
+            return {t.subject: t.object.value for t in mine if t.predicate.value == predicate}
+    files, digests, texts = values(TEXT_FILE), values(SHA256), values(FULL_TEXT)
+
+    def finding(subject, predicate: str, message: str, component: str) -> Finding:
+        return make_finding(data, compactor(), SH.Violation, to_rdflib(subject), URIRef(predicate), None, [message],
+                            URIRef(MEDKG + "ArticleCopy"), URIRef(MEDKG + component))
+
     for subject, name in sorted(files.items(), key=lambda kv: str(kv[0])):
-        text = _find(data, name)
-        if text is None or subject not in digests:
+        path = _find(data, name)
+        if path is None:
+            found.append(finding(subject, TEXT_FILE, f"The article's text file {name} is not there (looked for from the "
+                                 "folders of the files read, upwards), so the graph's copy of it cannot be checked: "
+                                 "restore the file, or correct medkg:textFile to where it is kept.",
+                                 "ArticleFileMissingComponent"))
             continue
-        actual = hashlib.sha256(text.read_bytes()).hexdigest()
-        if actual != digests[subject]:
-            found.append(make_finding(
-                data, compactor(), SH.Violation, to_rdflib(subject), URIRef(SHA256), None,
-                [f"{name} has changed since the graph's copy of it was made (its SHA-256 is now {actual[:12]}...): "
-                 "run `medkg sync-article` to regenerate data/article-text.ttl and data/sentences.ttl, then "
-                 "`medkg anchor` for any quote that moved."],
-                URIRef(MEDKG + "ArticleCopy"), URIRef(MEDKG + "ArticleCopyComponent")))
+        raw = path.read_bytes()
+        actual = hashlib.sha256(raw).hexdigest()
+        if subject in digests and actual != digests[subject]:
+            found.append(finding(subject, SHA256, f"{name} has changed since the graph's copy of it was made (its SHA-256 "
+                                 f"is now {actual[:12]}...): {SYNC}", "ArticleCopyComponent"))
+        if subject in texts and raw.decode("utf-8", errors="replace") != texts[subject]:
+            found.append(finding(subject, FULL_TEXT, f"The graph's medkg:fullText is not the text of {name} (edited by "
+                                 f"hand, or left from an older copy), so quotes are checked against other words: {SYNC}",
+                                 "ArticleFullTextComponent"))
     return found
 
 

@@ -33,7 +33,7 @@ from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target
 # validator hands this module the shapes without the SPARQL constraints it runs itself.)
 QUIET = {SH[n] for n in ("path", "property", "severity", "message", "name", "description", "order", "group",
                           "deactivated", "targetClass", "targetSubjectsOf", "targetObjectsOf",
-                          "targetNode", "qualifiedMinCount", "qualifiedMaxCount", "flags")}
+                          "targetNode", "qualifiedMinCount", "qualifiedMaxCount", "flags", "ignoredProperties")}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 _NODE_KINDS = {
     SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
@@ -58,6 +58,7 @@ class Check:
     query: object  # only (a set of IRIs, or None for all focus nodes) -> SPARQL text
     keep: object  # rdflib value term -> bool: does it really fail? (None: every row fails)
     reports_value: bool
+    path_in_row: bool = False  # the result's path is the row's ?p (sh:closed), not the shape's sh:path
 
 
 class CoreShapes:
@@ -99,8 +100,8 @@ class CoreShapes:
             value = to_rdflib(row["v"]) if check.reports_value else None
             if check.keep is not None and not check.keep(value, row):
                 continue
-            results.append(ConstraintResult(check.shape, check.component, severity, to_rdflib(row["this"]), path, value,
-                                      messages))
+            results.append(ConstraintResult(check.shape, check.component, severity, to_rdflib(row["this"]),
+                                            to_rdflib(row["p"]) if check.path_in_row else path, value, messages))
         return results
 
     # -- compiling ------------------------------------------------------------------------------
@@ -126,11 +127,11 @@ class CoreShapes:
         value = f"?this {path} ?v ." if path is not None else "BIND(?this AS ?v)"
         checks = []
 
-        def check(component, where, keep=None, reports_value=True, select="?this ?v", tail=""):
+        def check(component, where, keep=None, reports_value=True, select="?this ?v", tail="", path_in_row=False):
             def query(only, where=where, select=select, tail=tail):
                 return f"SELECT DISTINCT {select} WHERE {{ {target_group(self.shapes, shape, only)} {where} }} {tail}"
 
-            checks.append(Check(shape, SH[component], query, keep, reports_value))
+            checks.append(Check(shape, SH[component], query, keep, reports_value, path_in_row))
 
         for param, component in COMPONENTS.items():
             for argument in self.shapes.objects(shape, param):
@@ -306,6 +307,27 @@ def _less_than(c, shape, path, value, other, check):
           lambda v, row: not _is_less(v, to_rdflib(row["w"])), select="?this ?v ?w")
 
 
+def _closed(c, shape, path, value, closed, check):
+    # As sh:uniqueLang: only "true" switches it on.
+    if not (isinstance(closed, Literal) and str(closed) == "true" and closed.datatype == XSD.boolean):
+        return
+    if path is not None:
+        raise Unsupported(f"sh:closed on the property shape {shape}")
+    # Allowed: the IRI paths of the shape's own property shapes, and sh:ignoredProperties.
+    allowed = {p for prop in c.shapes.objects(shape, SH.property)
+               if isinstance(p := c.shapes.value(prop, SH.path), URIRef)}
+    for ignored in c.shapes.objects(shape, SH.ignoredProperties):
+        if ignored != RDF.nil and c.shapes.value(ignored, RDF.first) is None:
+            raise Unsupported(f"sh:ignoredProperties that is not a list on {shape}")
+        allowed |= {p for p in c.shapes.items(ignored) if isinstance(p, URIRef)}
+    listed = ", ".join(f"<{p}>" for p in sorted(allowed))
+    # LATERAL: each focus node's own triples, looked up one node at a time. Joined plainly with the
+    # target, Oxigraph scans every triple of the store once per closed shape (0.8 s against 0.3 s
+    # for 8,850 focus nodes in a graph of 1 M triples).
+    check("ClosedConstraintComponent", f"LATERAL {{ ?this ?p ?v {f'FILTER(?p NOT IN ({listed}))' if listed else ''} }}",
+          select="?this ?p ?v", path_in_row=True)
+
+
 def _nested_pattern(c, shape, var, pattern):
     if c.shapes.value(shape, SH.flags) is not None:
         raise Unsupported(f"sh:flags in nested shape {shape}")
@@ -341,6 +363,7 @@ COMPONENTS: dict = {
     SH.uniqueLang: Component(("UniqueLangConstraintComponent",), "4.4.5 sh:uniqueLang", _unique_lang, value="boolean",
                              single=True, property_only=True),
     SH.lessThan: Component(("LessThanConstraintComponent",), "4.5.3 sh:lessThan", _less_than, value="iri", property_only=True),
+    SH.closed: Component(("ClosedConstraintComponent",), "4.8.1 sh:closed", _closed, value="boolean", single=True),
     SH.equals: Component(("EqualsConstraintComponent",), "4.5.1 sh:equals", _equals, value="iri"),
     SH.disjoint: Component(("DisjointConstraintComponent",), "4.5.2 sh:disjoint", _disjoint, value="iri"),
 }

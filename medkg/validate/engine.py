@@ -151,15 +151,17 @@ class Validator:
         """Validate; with `focus`, only those nodes (IRIs), with the findings a full run has on them.
         `store` (with `triples`, its size) is the data and ontology already in a store."""
         triples = len(data.triples) if triples is None else triples
-        if focus is not None and not focus:
-            return Report([], data.files, triples, self.shape_count)
+        if focus is not None and not focus:  # no node touched: the article's file may still have changed
+            return Report(article_copy.findings(data, store) if store is not None else [], data.files, triples,
+                          self.shape_count)
         compact = compactor()
         if store is None:  # `written`: the literals it holds under a private datatype (as_written.build)
             store, written = as_written.build(data.triples + self.ontology.triples)
         findings = _blank_node_findings(data) + vocabulary.findings(data, self.ontology, focus, store)
         findings += minted_names.findings(data, focus, store)
-        if focus is None:
-            findings += article_copy.findings(data)
+        # The article's text file is outside the graph: checked on every run, --changed too (an
+        # edit of the file alone touches no node), and never filtered by the focus below.
+        article = article_copy.findings(data, store if focus is not None else None)
         # Every compiled Core constraint, SPARQL constraint and QC check is one query on the
         # store; pyoxigraph releases the GIL while it evaluates, so they share the cores. Core
         # reads literals as written; the SPARQL constraints and QC compare them by value.
@@ -167,6 +169,8 @@ class Validator:
             if self.compiled is not None else []
         results = [r for rs in _in_parallel(core_jobs) for r in rs]
         qc_checks = qc.checks()
+        if not qc_checks:  # the checks are files of the project: none found is a finding, not a pass
+            findings.append(_no_qc_checks())
         with as_written.by_value(store, written) as originals:
             jobs = [partial(sparql.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
             jobs += [partial(qc.run, check, store, focus) for check in qc_checks]
@@ -182,6 +186,7 @@ class Validator:
             findings += _qc_findings(check, rows, data, compact)
         if focus is not None:
             findings = [f for f in findings if f.terms and str(f.terms.focus) in focus]
+        findings += article
         findings = sorted(
             set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message,
                                   f.value, f.shape, f.component)  # every field: ties would follow the hash seed
@@ -206,6 +211,13 @@ def _qc_findings(check: qc.Check, rows: list[tuple], data: Source, compact) -> l
         )
         for entity, prop, value in rows
     ]
+
+
+def _no_qc_checks() -> Finding:
+    message = (f"No QC check was found in {relative(qc.QC_DIR)}/ (*-violation.rq), so none ran: restore the folder "
+               "from the repository (git checkout -- queries/qc).")
+    return Finding("violation", relative(qc.QC_DIR), 0, "-", "", "", message, "medkg:QCChecks", "medkg:ChecksMissingComponent",
+                   terms=Terms(SH.Violation, None, None, None, URIRef(MEDKG + "QCChecks"), URIRef(MEDKG + "ChecksMissingComponent")))
 
 
 def _sentence(text: str) -> str:
