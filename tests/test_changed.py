@@ -128,3 +128,27 @@ def test_a_syntax_error_in_the_working_copy_is_not_blamed_on_head(repo, capsys):
     from medkg.validate.changed import touched_nodes
 
     assert touched_nodes([repo], "HEAD") == (None, "data/conditions.ttl does not parse in the working copy: validating everything")
+
+
+def commit(repo, message="edit"):
+    for args in (["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message]):
+        subprocess.run(["git", "-C", str(repo.parent), *args], check=True, capture_output=True)
+
+
+def test_a_file_saved_while_changed_reads_it_is_not_validated_half(repo, monkeypatch, capsys):
+    # The edit is read from the working copy, then the store reads the files again: a save between
+    # the two put a violation in the store that no touched node led to ("conforms").
+    from medkg.validate.store_cache import StoreCache
+
+    validate([repo], changed="HEAD")
+    refresh = StoreCache.refresh
+
+    def saved_in_between(self, files):
+        edit(repo / "conditions.ttl", '    rdfs:label "pain"@en ;\n', "")
+        return refresh(self, files)
+
+    monkeypatch.setattr(StoreCache, "refresh", saved_in_between)
+    assert main(["validate", str(repo), "--changed"]) == 2
+    assert "conditions.ttl: saved again while --changed was reading it; run it again" in capsys.readouterr().err
+    monkeypatch.setattr(StoreCache, "refresh", refresh)
+    assert main(["validate", str(repo), "--changed"]) == 1  # run again: the store is right

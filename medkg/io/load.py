@@ -97,13 +97,14 @@ def _turtle_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def parse_file(path: Path, base_iri: str | None = None) -> tuple[list[ox.Triple], str]:
+def parse_file(path: Path, base_iri: str | None = None, raw: bytes | None = None) -> tuple[list[ox.Triple], str]:
     """Parse one Turtle file strictly; raise InputError naming file:line:column on bad syntax.
+    `raw`: its bytes, already read (so that what was hashed is what is parsed).
 
     Without a base IRI a relative IRI is an error, since shipped IRIs must be absolute.
     """
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
         if raw.startswith(b"\xef\xbb\xbf"):
             raise InputError(f"{relative(path)}:1:1: the file starts with a byte-order mark (an invisible U+FEFF), "
                              "which Turtle does not allow; remove the byte-order mark (save as UTF-8 without BOM)")
