@@ -34,6 +34,7 @@ from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
+from medkg.errors import InputError
 from medkg.io.load import parse_file
 from medkg.progress import Progress
 from medkg.rdf import as_written
@@ -43,6 +44,7 @@ CACHE_DIR = ".medkg_cache"
 WRITTEN = ox.NamedNode(as_written.PRIVATE + "written")  # copies of the literals kept as written
 VERSION = 4  # 4: file graphs named by percent-encoded paths; 3: literals kept as written (medkg/rdf/as_written.py). Bump when the layout changes: an older cache is then rebuilt
 LABEL_KEYS = "urn:medkg:cache:label-keys"
+_PARTS = ("store", "manifest.json", "manifest.tmp", "lock", ".gitignore")  # what the cache writes or removes
 BULK_SHARE = 0.2  # files holding more than this share of the triples changed: rebuild, don't patch
 _LABEL = ox.NamedNode(RDFS.label)
 _KEYS = f"PREFIX rdfs: <{RDFS}>\n" + """DELETE {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} WHERE {{ {values} GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} ;
@@ -97,6 +99,7 @@ class StoreCache:
     def _take_lock(self) -> None:
         if self._lock is not None:
             return
+        self._refuse_links()
         self.folder.mkdir(exist_ok=True)
         # Keep the cache out of git without touching the user's .gitignore (as pytest does).
         (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
@@ -107,6 +110,14 @@ class StoreCache:
             lock.close()
             raise CacheUnavailable(f"{self.folder} is in use by another medkg process") from None
         self._lock = lock
+
+    def _refuse_links(self) -> None:
+        """InputError for a symbolic link where the cache keeps its parts: the cache removes its store
+        and rewrites its files, and must never do so wherever a link (perhaps committed) points."""
+        for part in (self.folder, *(self.folder / name for name in _PARTS)):
+            if part.is_symlink():
+                raise InputError(f"{part}: a symbolic link where the --changed cache keeps its own "
+                                 "files; remove the link (the cache is rebuilt), never a link to another folder")
 
     def _refresh(self, files: list[Path]) -> ox.Store:
         manifest = self._manifest()
