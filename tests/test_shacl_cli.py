@@ -229,3 +229,49 @@ def test_a_flat_optional_sees_this_as_pre_binding_does(capsys, tmp_path, engine)
     code, out, _ = run(capsys, "--shapes", shapes, "--format", "json", "--engine", engine, shapes)
     assert code == 1
     assert sorted(r["focusNode"] for r in json.loads(out)["results"]) == ["ex:b", "ex:c"]
+
+
+def _pattern_case(tmp_path, pattern, values, flags=None):
+    data = tmp_path / "pattern.ttl"
+    flags = f" ; sh:flags {json.dumps(flags)}" if flags else ""
+    objects = ", ".join(json.dumps(v) for v in values)
+    data.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+                    f"ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:pattern {json.dumps(pattern)}{flags} .\n"
+                    f"ex:a ex:p {objects} .\n", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("pattern", "why"), [("^(?!a)", "uses a lookaround"), ("(?<=a)b", "uses a lookaround"),
+                                              ("(a{1000}){1000}", "cannot be compiled"), ("(a)\\1", "cannot be compiled")])
+def test_a_pattern_oxigraph_cannot_compile_is_refused_not_dropped(capsys, tmp_path, pattern, why):
+    # REGEX was an error, the filter false, the value dropped: "conforms", where pySHACL reports the
+    # value (SHACL's XPath regular expressions have no lookaround).
+    data = _pattern_case(tmp_path, pattern, ["a"])
+    code, out, err = run(capsys, "--shapes", data, data)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ex:S: sh:pattern {json.dumps(pattern)} {why}") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("pattern", "flags"), [("^a$", None), ("a$", None), ("^b$", "m"), ("^B", "i"), ("^a.b$", None),
+                                                ("^[0-9]+$", None), ("^$", None), ("b$", "im")])
+def test_patterns_agree_with_pyshacl_on_final_newlines_and_flags(capsys, tmp_path, pattern, flags):
+    values = ["a", "a\n", "a\n\n", "ab", "b\n", "a\nb", "a\nb\n", "B", "12\n", "", "\n", "a\rb"]
+    data = _pattern_case(tmp_path, pattern, values, flags)
+    fast = run(capsys, "--shapes", data, "--format", "json", data)
+    reference = run(capsys, "--shapes", data, "--format", "json", "--engine", "pyshacl", data)
+    def found(answer):
+        return sorted((r["focusNode"], r["value"], r["sourceConstraintComponent"]) for r in json.loads(answer[1])["results"])
+
+    assert fast[0] == reference[0] and found(fast) == found(reference) and found(fast)
+
+
+def test_a_catastrophic_pattern_is_answered_at_once(tmp_path):
+    # Python's backtracking took minutes on 45 a's and a b, and ignored Ctrl-C: Oxigraph's
+    # regular expressions take linear time. (A bound, not a timing: the old code ran past a minute.)
+    import subprocess
+    import sys
+
+    data = _pattern_case(tmp_path, "^(a+)+$", ["a" * 45 + "b"])
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", data, data],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1 and "fails sh:pattern" in done.stdout

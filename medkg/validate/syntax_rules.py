@@ -58,15 +58,15 @@ def check_parameters(shapes: Graph, shape, rules: dict) -> None:
         name = f"sh:{parameter.removeprefix(str(SH))}"
         where = f"SHACL {section}, syntax rule {name[3:]}-"
         if property_only and not is_property_shape:
-            raise ShapesRefused(f"{_shape_name(shapes, shape)}: {name} is for property shapes only, and this shape has no "
+            raise ShapesRefused(f"{shape_name(shapes, shape)}: {name} is for property shapes only, and this shape has no "
                                 f"sh:path ({where}scope); move it into an sh:property with an sh:path")
         if single and len(values) > 1:
-            raise ShapesRefused(f"{_shape_name(shapes, shape)}: {len(values)} values of {name}, where SHACL allows one "
+            raise ShapesRefused(f"{shape_name(shapes, shape)}: {len(values)} values of {name}, where SHACL allows one "
                                 f"({where}maxCount); keep one")
         rule, wanted, ok = KINDS[kind]
         for value in values:
             if not ok(shapes, value):
-                raise ShapesRefused(f"{_shape_name(shapes, shape)}: {name} {_term(shapes, value)} is not {wanted} ({where}{rule})")
+                raise ShapesRefused(f"{shape_name(shapes, shape)}: {name} {_term(shapes, value)} is not {wanted} ({where}{rule})")
 
 
 def _is_list(graph: Graph, node) -> bool:
@@ -96,7 +96,7 @@ def _iri(shapes: Graph, iri) -> str:
     return compact(str(iri))
 
 
-def _shape_name(shapes: Graph, shape) -> str:
+def shape_name(shapes: Graph, shape) -> str:
     """The shape's IRI, or for a blank node the shape that holds it (ex:S's sh:property [sh:path ex:p])."""
     if isinstance(shape, URIRef):
         return _iri(shapes, shape)
