@@ -275,3 +275,13 @@ def test_a_catastrophic_pattern_is_answered_at_once(tmp_path):
     done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", data, data],
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 1 and "fails sh:pattern" in done.stdout
+
+
+def test_a_named_pipe_is_named_not_read(capsys, tmp_path):
+    import os
+
+    pipe = tmp_path / "data.ttl"
+    os.mkfifo(pipe)
+    code, out, err = run(capsys, "--shapes", CASES / "datatype.ttl", pipe)
+    assert (code, out) == (2, "") and f"{pipe}: a named pipe (FIFO), not a file medkg can read" in err
+

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.errors import InputError
-from medkg.io.load import parse_file, rdflib_graph, to_ox
+from medkg.io.load import parse_file, rdflib_graph, regular_file, to_ox
 from medkg.paths import relative
 from medkg.rdf.namespaces import RDFS, SH, XSD
 from medkg.rdf.prefixes import compact
@@ -38,8 +38,11 @@ def read(paths: list[Path], prefixes: dict | None = None) -> list[ox.Triple]:
         if fmt is None:
             raise InputError(f"{relative(path)}: unknown RDF format {path.suffix!r}; use one of "
                              f"{', '.join(sorted(_FORMATS))}")
-        if not path.is_file():
+        if not path.exists():
             raise InputError(f"{relative(path)}: no such file")
+        if path.is_dir():
+            raise InputError(f"{relative(path)}: a folder; name the RDF files in it")
+        regular_file(path)  # a named pipe would be waited on for ever
         base = path.resolve().as_uri()  # relative IRIs, as the W3C suite's files use, resolve against the file
         if fmt == ox.RdfFormat.TURTLE:
             parsed, source = parse_file(path, base_iri=base)
