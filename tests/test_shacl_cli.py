@@ -277,6 +277,42 @@ def test_a_catastrophic_pattern_is_answered_at_once(tmp_path):
     assert done.returncode == 1 and "fails sh:pattern" in done.stdout
 
 
+SHAPE = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+
+
+def _rdf_xml(tmp_path, entities: str, value: str):
+    document = tmp_path / "data.rdf"
+    document.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{entities}\n]>\n'
+                        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
+                        f'  <rdf:Description rdf:about="&ex;a"><ex:p>{value}</ex:p></rdf:Description>\n</rdf:RDF>\n',
+                        encoding="utf-8")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPE + "ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:maxLength 3 .\n", encoding="utf-8")
+    return shapes, document
+
+
+EX = '<!ENTITY ex "http://example.org/">'
+
+
+@pytest.mark.parametrize(("entities", "value", "said"), [
+    # A "billion laughs" (here a million: 1 KB of nine levels took 33 s and 9 GB, then conformed).
+    ("\n".join([EX, '<!ENTITY l0 "lol">'] + [f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 6)]), "&l5;",
+     "an entity declaration (<!ENTITY) that refers to another entity"),
+    (f'{EX}\n<!ENTITY big "{"x" * 10_000}">', "&big;" * 200, "its entities would expand it to 2,000,019 bytes"),
+    (f'{EX}\n<!ENTITY file SYSTEM "file:///etc/passwd">', "&file;", "refers to another entity, a file or a URL"),
+], ids=["nested", "quadratic", "external"])
+def test_rdf_xml_entities_are_bounded(capsys, tmp_path, entities, value, said):
+    shapes, document = _rdf_xml(tmp_path, entities, value)
+    code, out, err = run(capsys, "--shapes", shapes, document)
+    assert (code, out) == (2, "") and said in err and err.count("\n") == 1
+
+
+def test_rdf_xml_namespace_entities_still_read(capsys, tmp_path):
+    shapes, document = _rdf_xml(tmp_path, EX, "abcd")  # an OWL file's habit
+    code, out, _ = run(capsys, "--shapes", shapes, document)
+    assert code == 1 and 'fails sh:maxLength "3"^^xsd:integer (value: "abcd")' in out
+
+
 def test_a_named_pipe_is_named_not_read(capsys, tmp_path):
     import os
 
