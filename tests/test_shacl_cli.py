@@ -321,3 +321,35 @@ def test_a_named_pipe_is_named_not_read(capsys, tmp_path):
     code, out, err = run(capsys, "--shapes", CASES / "datatype.ttl", pipe)
     assert (code, out) == (2, "") and f"{pipe}: a named pipe (FIFO), not a file medkg can read" in err
 
+
+SLOW = SHAPE + """ex:S a sh:NodeShape ; sh:targetNode ex:n0 ; sh:sparql [ sh:select \"\"\"
+  SELECT $this WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?q ?r ?s .
+    FILTER(STR(?a) = CONCAT(STR(?d), STR(?g), STR(?j), STR(?m), STR(?q), STR($this))) }\"\"\" ] .
+""" + "\n".join(f"ex:n{i} ex:p ex:n{(i + 1) % 30} ." for i in range(30)) + "\n"
+
+
+def test_a_shacl_sparql_query_that_never_ends_stops_at_the_timeout(capsys, tmp_path):
+    shapes = tmp_path / "slow.ttl"
+    shapes.write_text(SLOW, encoding="utf-8")  # 30^6 rows to filter: hours
+    code, out, err = run(capsys, "--timeout", "1", "--shapes", shapes, shapes)
+    assert (code, out) == (3, "") and "did not finish within 1 s" in err
+
+
+def test_ctrl_c_stops_a_shacl_run(tmp_path):
+    # pyoxigraph held the main thread: SIGINT waited for a query that never ends.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    shapes = tmp_path / "slow.ttl"
+    shapes.write_text(SLOW, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", shapes, shapes],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)  # started, and in the query
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and err == "medkg: interrupted\n"
