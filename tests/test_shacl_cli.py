@@ -353,3 +353,24 @@ def test_ctrl_c_stops_a_shacl_run(tmp_path):
     finally:
         process.kill()
     assert process.returncode == 130 and err == "medkg: interrupted\n"
+
+
+def _subprocess_shacl(shapes, data):
+    # A subprocess: the code before the fix crashed the interpreter (a segmentation fault).
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", shapes, data],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_twenty_thousand_member_sh_in_is_checked(tmp_path):
+    # Compiled to a chain of 20,000 `||`, which Oxigraph's parser recursed into until it crashed.
+    members = " ".join(f'"v{i}"' for i in range(20_000))
+    shapes = tmp_path / "in.ttl"
+    shapes.write_text(SHAPE + f"ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:in ({members}) .\n"
+                      'ex:a ex:p "zz", "v19999" .\n', encoding="utf-8")
+    done = _subprocess_shacl(shapes, shapes)
+    assert done.returncode == 1 and done.stdout.startswith("Does not conform: 1 result\n")
+    assert '(value: "zz")' in done.stdout
+

@@ -217,8 +217,11 @@ def _node_kind(c, shape, path, value, kind, check):
 
 def _in(c, shape, path, value, members, check):
     allowed = list(c.shapes.items(members))
-    same = " || ".join(f"sameTerm(?v, {sparql_term(m)})" for m in allowed) or "false"
-    check("InConstraintComponent", f"{value} FILTER(!({same}))", lambda v, row, a=set(allowed): v not in a)
+    # A VALUES block (joined on RDF term equality, as sameTerm) is a flat list: a chain of ||, one
+    # per member, made Oxigraph's parser recurse once per member, and 10,000 crashed the process.
+    listed = " ".join(sparql_term(m) for m in allowed)
+    check("InConstraintComponent", f"{value} FILTER NOT EXISTS {{ VALUES ?v {{ {listed} }} }}",
+          lambda v, row, a=set(allowed): v not in a)
 
 
 def _pattern(c, shape, path, value, pattern, check):
