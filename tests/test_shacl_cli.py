@@ -374,3 +374,11 @@ def test_a_twenty_thousand_member_sh_in_is_checked(tmp_path):
     assert done.returncode == 1 and done.stdout.startswith("Does not conform: 1 result\n")
     assert '(value: "zz")' in done.stdout
 
+
+def test_json_ld_nested_five_thousand_levels_is_refused(tmp_path):
+    data = tmp_path / "deep.jsonld"
+    data.write_text('{"@id": "http://example.org/a", "http://example.org/p": ' + "[" * 5000 + '"x"' + "]" * 5000 + "}",
+                    encoding="utf-8")
+    done = _subprocess_shacl(CASES / "datatype.ttl", data)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{data}: JSON nested more than 500 levels deep; medkg reads flatter JSON-LD (flatten it)\n"

@@ -54,6 +54,8 @@ def read(paths: list[Path], prefixes: dict | None = None) -> list[ox.Triple]:
             raw = path.read_bytes()
             if fmt == ox.RdfFormat.RDF_XML:
                 _bounded_entities(path, raw)
+            elif fmt == ox.RdfFormat.JSON_LD:
+                _bounded_nesting(path, raw)
             triples += [q.triple for q in ox.parse(raw, format=fmt, base_iri=base)]
         except (SyntaxError, ValueError) as e:
             line = f":{e.lineno}" if getattr(e, "lineno", None) else ""
@@ -83,6 +85,25 @@ def _bounded_entities(path: Path, raw: bytes) -> None:
     if grown > EXPANSION * len(raw) + 2**20:
         raise InputError(f"{relative(path)}: its entities would expand it to {grown:,} bytes, more than "
                          f"{EXPANSION} times its size; expand them in the file")
+
+
+_JSON_NESTING = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # a string (skipped whole), or a bracket
+MAX_NESTING = 500  # JSON-LD arrays and objects inside each other; Oxigraph's parser crashed the process at 5,000
+
+
+def _bounded_nesting(path: Path, raw: bytes) -> None:
+    """InputError when JSON arrays and objects nest deeper than MAX_NESTING: Oxigraph's JSON-LD
+    parser recurses once per level, and 5,000 levels overflowed its stack (a segmentation fault)."""
+    depth = 0
+    for match in _JSON_NESTING.finditer(raw):
+        bracket = match.group()
+        if bracket in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise InputError(f"{relative(path)}: JSON nested more than {MAX_NESTING} levels deep; "
+                                 "medkg reads flatter JSON-LD (flatten it)")
+        elif bracket in (b"]", b"}"):
+            depth -= 1
 
 
 def graph(triples: list[ox.Triple], prefixes: dict | None = None) -> Graph:
