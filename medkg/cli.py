@@ -442,6 +442,8 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
         help="oxigraph (default): every constraint as SPARQL on pyoxigraph; pyshacl: the reference, "
         "everything on pySHACL (same findings, minutes instead of seconds from ~10k triples)",
     )
+    parser.add_argument("--timeout", type=_seconds, default=None, metavar="S",
+                        help="seconds the validation may take (default: no limit; past it, exit 3; Ctrl-C stops it, exit 130)")
 
 
 def _validate(args) -> int:
@@ -455,8 +457,11 @@ def _validate(args) -> int:
         return errors.OK
     from medkg.validate.engine import validate
     from medkg.validate.render import render, summary_line
+    from medkg.worker import bounded
 
-    report = validate(paths, sparql_engine=args.engine, changed=args.changed)
+    report = bounded(lambda: validate(paths, sparql_engine=args.engine, changed=args.changed), args.timeout,
+                     name="medkg-validate", on_timeout=lambda: errors.EndpointError(
+                         f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
     _notes(report.notes)
     body = render(report, args.format)
     if body:
