@@ -284,6 +284,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="text (default), json, or turtle: the standard sh:ValidationReport")
     shacl.add_argument("--engine", choices=("oxigraph", "pyshacl"), default="oxigraph",
                        help="oxigraph (default: compiled to SPARQL) or pyshacl (the reference engine)")
+    shacl.add_argument("--timeout", type=_seconds, default=None, metavar="S",
+                       help="seconds the validation may take (default: no limit; past it, exit 3; Ctrl-C stops it, exit 130)")
     shacl.set_defaults(run=_shacl)
 
     vocab = commands.add_parser(
@@ -305,11 +307,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _shacl(args) -> int:
     from medkg.validate import shacl, shacl_io
+    from medkg.worker import bounded
 
     prefixes: dict = {}
     data = shacl_io.read(args.data, prefixes)
     shapes = shacl_io.graph(shacl_io.read(args.shapes, prefixes), prefixes)
-    outcome = shacl.check(data, shapes, args.engine)
+    outcome = bounded(lambda: shacl.check(data, shapes, args.engine), args.timeout, name="medkg-shacl",
+                      on_timeout=lambda: errors.EndpointError(
+                          f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
+                          "large graph; raise --timeout)"))
     _notes(outcome.notes)
     if args.format == "turtle":
         sys.stdout.write(shacl_io.turtle(outcome, shapes, shacl_io.graph(data)))
@@ -507,6 +513,8 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
         help="oxigraph (default): every constraint as SPARQL on pyoxigraph; pyshacl: the reference, "
         "everything on pySHACL (same findings, minutes instead of seconds from ~10k triples)",
     )
+    parser.add_argument("--timeout", type=_seconds, default=None, metavar="S",
+                        help="seconds the validation may take (default: no limit; past it, exit 3; Ctrl-C stops it, exit 130)")
 
 
 def _validate(args) -> int:
@@ -520,8 +528,11 @@ def _validate(args) -> int:
         return errors.OK
     from medkg.validate.engine import validate
     from medkg.validate.render import render, summary_line
+    from medkg.worker import bounded
 
-    report = validate(paths, sparql_engine=args.engine, changed=args.changed)
+    report = bounded(lambda: validate(paths, sparql_engine=args.engine, changed=args.changed), args.timeout,
+                     name="medkg-validate", on_timeout=lambda: errors.EndpointError(
+                         f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
     _notes(report.notes)
     body = render(report, args.format)
     if body:

@@ -145,3 +145,67 @@ def test_a_syntax_error_in_the_working_copy_is_not_blamed_on_head(repo, capsys):
     from medkg.validate.changed import touched_nodes
 
     assert touched_nodes([repo], "HEAD") == (None, "data/conditions.ttl does not parse in the working copy: validating everything")
+
+
+def commit(repo, message="edit"):
+    for args in (["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message]):
+        subprocess.run(["git", "-C", str(repo.parent), *args], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("name", ["é.ttl", "a b.ttl", "tab\tand \"quote\".ttl"], ids=["accent", "space", "tab-quote"])
+def test_a_file_name_git_quotes_is_read_and_cached(repo, name):
+    # git's line output quotes such names ("data/\303\251.ttl") and a space split them in two:
+    # the bad claim was never compared, and "conforms". The store names its graphs by path too.
+    validate([repo], changed="HEAD")  # the store is filled before the edit
+    shutil.copy(FIXTURES / "invalid" / "claim-missing-quote.ttl", repo / name)
+    for _ in range(2):  # the store's first sight of the file, then a run from the store as it was left
+        report = compare(repo)
+        assert {f.focus for f in report.findings} == {"claim:fixture-no-quote"}
+        assert all(f.file.endswith(name) for f in report.findings)  # the store's graph names the file
+    commit(repo)
+    report = validate([repo], changed="HEAD~1")  # now a tracked file, in git's diff
+    assert {f.focus for f in report.findings} == {"claim:fixture-no-quote"}
+
+
+def test_an_edit_through_a_committed_symbolic_link_is_validated(repo):
+    # git records the link, not its target: an edit of the target is in no diff.
+    outside = repo.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "extra.ttl").write_text((repo / "conditions.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    (repo / "conditions.ttl").unlink()
+    (repo / "conditions.ttl").symlink_to(outside / "extra.ttl")
+    commit(repo)
+    validate([repo], changed="HEAD")  # the store is filled before the edit
+    edit(outside / "extra.ttl", '    rdfs:label "pain"@en ;\n', "")
+    report = validate([repo], changed="HEAD")
+    assert ("kg:pain", "mkgsh:EntityShape-label") in {(f.focus, f.shape) for f in report.findings}
+    assert any("conditions.ttl is a symbolic link" in note for note in report.notes)
+
+
+def test_a_renamed_file_that_lost_an_entity_fails_the_nodes_pointing_at_it(repo):
+    # With git's rename detection the old name was never listed: what the file lost went unseen.
+    subprocess.run(["git", "-C", str(repo), "mv", "substances.ttl", "renamed.ttl"], check=True)
+    text = (repo / "renamed.ttl").read_text(encoding="utf-8")
+    edit(repo / "renamed.ttl", re.search(r"kg:ethanol a [\s\S]*?\.\n", text).group(0), "")
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    report = compare(repo)
+    assert "claim:baclofen-interacts-with-alcohol" in {f.focus for f in report.findings}
+
+
+def test_a_file_saved_while_changed_reads_it_is_not_validated_half(repo, monkeypatch, capsys):
+    # The edit is read from the working copy, then the store reads the files again: a save between
+    # the two put a violation in the store that no touched node led to ("conforms").
+    from medkg.validate.store_cache import StoreCache
+
+    validate([repo], changed="HEAD")
+    refresh = StoreCache.refresh
+
+    def saved_in_between(self, files):
+        edit(repo / "conditions.ttl", '    rdfs:label "pain"@en ;\n', "")
+        return refresh(self, files)
+
+    monkeypatch.setattr(StoreCache, "refresh", saved_in_between)
+    assert main(["validate", str(repo), "--changed"]) == 2
+    assert "conditions.ttl: saved again while --changed was reading it; run it again" in capsys.readouterr().err
+    monkeypatch.setattr(StoreCache, "refresh", refresh)
+    assert main(["validate", str(repo), "--changed"]) == 1  # run again: the store is right

@@ -412,3 +412,30 @@ def test_turtle_report_writes_literals_in_full_and_a_blank_node_path_out():
         [ox.Literal("none", datatype=ox.NamedNode(str(xsd.boolean)))]
     [written] = report.objects(None, sh.resultPath)
     assert isinstance(written, BNode) and sparql_path(report, written) == "^<http://example.org/p>"
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["in-a-folder", "named"])
+def test_a_named_pipe_in_the_data_is_named_not_read_for_ever(tmp_path, named):
+    # Reading a FIFO waits for a writer for ever: `validate` hung. (A subprocess, so that the code
+    # before the fix fails the test rather than hanging it.)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "ok.ttl").write_text('<urn:a> <urn:b> "c" .\n', encoding="utf-8")
+    os.mkfifo(tmp_path / "data" / "pipe.ttl")
+    target = tmp_path / "data" / ("pipe.ttl" if named else "")
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "validate", "--syntax-only", str(target)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "pipe.ttl: a named pipe (FIFO), not a file medkg can read" in done.stderr
+
+
+def test_validate_stops_at_its_timeout_and_the_next_changed_run_is_whole(tmp_path):
+    # Exit 3 as a query past --timeout; a --changed store left half-filled is rebuilt by the next run.
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "d"]):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+    command = [sys.executable, "-m", "medkg.cli", "validate", str(tmp_path / "data"), "--changed"]
+    stopped = subprocess.run([*command, "--timeout", "0.01"], capture_output=True, text=True, timeout=120)
+    assert (stopped.returncode, stopped.stdout) == (3, "")
+    assert stopped.stderr == "the validation did not finish within 0.01 s (raise --timeout)\n"
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and again.stdout.startswith("conforms")

@@ -149,3 +149,19 @@ def test_the_cli_diff_equals_the_whole_graph_diff(copy, change):
     else:
         (copy / "drug.ttl").rename(copy / "medicine.ttl")
     assert not same_as_the_whole_graph_diff(DATA_DIR, copy).empty() or change == "renamed file"
+
+
+def test_a_revision_holds_files_whose_names_git_quotes(tmp_path):
+    # git's line output quotes "é.ttl" and a space splits "a b.ttl": both were lost from OLD.
+    import subprocess
+
+    from medkg.validate.changed import files_at
+
+    (tmp_path / "data").mkdir()
+    names = ["é.ttl", "a b.ttl", "plain.ttl"]
+    for name in names:
+        (tmp_path / "data" / name).write_text(f"<urn:x:{len(name)}> <urn:x:p> {json.dumps(name)} .\n", encoding="utf-8")
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "data"]):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+    held = files_at(tmp_path, "HEAD", tmp_path / "data")
+    assert {name: held.get(name) for name in names} == {name: (tmp_path / "data" / name).read_bytes() for name in names}

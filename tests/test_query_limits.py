@@ -100,3 +100,17 @@ def test_service_is_refused_unless_allowed_and_nothing_is_fetched(tmp_path, caps
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    # 7.8 KB of nested parentheses, and a FILTER of 10,000 alternatives (128 KB): refused by the
+    # parse-based gate (medkg/rdf/sparql_parse.py) before Oxigraph sees them.
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER(" + "(" * 3900 + "1" + ")" * 3900 + ") }", "nested too deeply"),
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(10_000)) + ") }", "at most 20000"),
+], ids=["nested-parentheses", "ten-thousand-ors"])
+def test_a_query_too_deep_or_too_long_is_refused_in_one_line(tmp_path, capsys, query, said):
+    path = tmp_path / "big.rq"
+    path.write_text(query, encoding="utf-8")
+    assert main(["query", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1

@@ -229,3 +229,156 @@ def test_a_flat_optional_sees_this_as_pre_binding_does(capsys, tmp_path, engine)
     code, out, _ = run(capsys, "--shapes", shapes, "--format", "json", "--engine", engine, shapes)
     assert code == 1
     assert sorted(r["focusNode"] for r in json.loads(out)["results"]) == ["ex:b", "ex:c"]
+
+
+def _pattern_case(tmp_path, pattern, values, flags=None):
+    data = tmp_path / "pattern.ttl"
+    flags = f" ; sh:flags {json.dumps(flags)}" if flags else ""
+    objects = ", ".join(json.dumps(v) for v in values)
+    data.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+                    f"ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:pattern {json.dumps(pattern)}{flags} .\n"
+                    f"ex:a ex:p {objects} .\n", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("pattern", "why"), [("^(?!a)", "uses a lookaround"), ("(?<=a)b", "uses a lookaround"),
+                                              ("(a{1000}){1000}", "cannot be compiled"), ("(a)\\1", "cannot be compiled")])
+def test_a_pattern_oxigraph_cannot_compile_is_refused_not_dropped(capsys, tmp_path, pattern, why):
+    # REGEX was an error, the filter false, the value dropped: "conforms", where pySHACL reports the
+    # value (SHACL's XPath regular expressions have no lookaround).
+    data = _pattern_case(tmp_path, pattern, ["a"])
+    code, out, err = run(capsys, "--shapes", data, data)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ex:S: sh:pattern {json.dumps(pattern)} {why}") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("pattern", "flags"), [("^a$", None), ("a$", None), ("^b$", "m"), ("^B", "i"), ("^a.b$", None),
+                                                ("^[0-9]+$", None), ("^$", None), ("b$", "im")])
+def test_patterns_agree_with_pyshacl_on_final_newlines_and_flags(capsys, tmp_path, pattern, flags):
+    values = ["a", "a\n", "a\n\n", "ab", "b\n", "a\nb", "a\nb\n", "B", "12\n", "", "\n", "a\rb"]
+    data = _pattern_case(tmp_path, pattern, values, flags)
+    fast = run(capsys, "--shapes", data, "--format", "json", data)
+    reference = run(capsys, "--shapes", data, "--format", "json", "--engine", "pyshacl", data)
+    def found(answer):
+        return sorted((r["focusNode"], r["value"], r["sourceConstraintComponent"]) for r in json.loads(answer[1])["results"])
+
+    assert fast[0] == reference[0] and found(fast) == found(reference) and found(fast)
+
+
+def test_a_catastrophic_pattern_is_answered_at_once(tmp_path):
+    # Python's backtracking took minutes on 45 a's and a b, and ignored Ctrl-C: Oxigraph's
+    # regular expressions take linear time. (A bound, not a timing: the old code ran past a minute.)
+    import subprocess
+    import sys
+
+    data = _pattern_case(tmp_path, "^(a+)+$", ["a" * 45 + "b"])
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", data, data],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1 and "fails sh:pattern" in done.stdout
+
+
+SHAPE = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+
+
+def _rdf_xml(tmp_path, entities: str, value: str):
+    document = tmp_path / "data.rdf"
+    document.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{entities}\n]>\n'
+                        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
+                        f'  <rdf:Description rdf:about="&ex;a"><ex:p>{value}</ex:p></rdf:Description>\n</rdf:RDF>\n',
+                        encoding="utf-8")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPE + "ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:maxLength 3 .\n", encoding="utf-8")
+    return shapes, document
+
+
+EX = '<!ENTITY ex "http://example.org/">'
+
+
+@pytest.mark.parametrize(("entities", "value", "said"), [
+    # A "billion laughs" (here a million: 1 KB of nine levels took 33 s and 9 GB, then conformed).
+    ("\n".join([EX, '<!ENTITY l0 "lol">'] + [f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 6)]), "&l5;",
+     "an entity declaration (<!ENTITY) that refers to another entity"),
+    (f'{EX}\n<!ENTITY big "{"x" * 10_000}">', "&big;" * 200, "its entities would expand it to 2,000,019 bytes"),
+    (f'{EX}\n<!ENTITY file SYSTEM "file:///etc/passwd">', "&file;", "refers to another entity, a file or a URL"),
+], ids=["nested", "quadratic", "external"])
+def test_rdf_xml_entities_are_bounded(capsys, tmp_path, entities, value, said):
+    shapes, document = _rdf_xml(tmp_path, entities, value)
+    code, out, err = run(capsys, "--shapes", shapes, document)
+    assert (code, out) == (2, "") and said in err and err.count("\n") == 1
+
+
+def test_rdf_xml_namespace_entities_still_read(capsys, tmp_path):
+    shapes, document = _rdf_xml(tmp_path, EX, "abcd")  # an OWL file's habit
+    code, out, _ = run(capsys, "--shapes", shapes, document)
+    assert code == 1 and 'fails sh:maxLength "3"^^xsd:integer (value: "abcd")' in out
+
+
+def test_a_named_pipe_is_named_not_read(capsys, tmp_path):
+    import os
+
+    pipe = tmp_path / "data.ttl"
+    os.mkfifo(pipe)
+    code, out, err = run(capsys, "--shapes", CASES / "datatype.ttl", pipe)
+    assert (code, out) == (2, "") and f"{pipe}: a named pipe (FIFO), not a file medkg can read" in err
+
+
+SLOW = SHAPE + """ex:S a sh:NodeShape ; sh:targetNode ex:n0 ; sh:sparql [ sh:select \"\"\"
+  SELECT $this WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?q ?r ?s .
+    FILTER(STR(?a) = CONCAT(STR(?d), STR(?g), STR(?j), STR(?m), STR(?q), STR($this))) }\"\"\" ] .
+""" + "\n".join(f"ex:n{i} ex:p ex:n{(i + 1) % 30} ." for i in range(30)) + "\n"
+
+
+def test_a_shacl_sparql_query_that_never_ends_stops_at_the_timeout(capsys, tmp_path):
+    shapes = tmp_path / "slow.ttl"
+    shapes.write_text(SLOW, encoding="utf-8")  # 30^6 rows to filter: hours
+    code, out, err = run(capsys, "--timeout", "1", "--shapes", shapes, shapes)
+    assert (code, out) == (3, "") and "did not finish within 1 s" in err
+
+
+def test_ctrl_c_stops_a_shacl_run(tmp_path):
+    # pyoxigraph held the main thread: SIGINT waited for a query that never ends.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    shapes = tmp_path / "slow.ttl"
+    shapes.write_text(SLOW, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", shapes, shapes],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)  # started, and in the query
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and err == "medkg: interrupted\n"
+
+
+def _subprocess_shacl(shapes, data):
+    # A subprocess: the code before the fix crashed the interpreter (a segmentation fault).
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", shapes, data],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_twenty_thousand_member_sh_in_is_checked(tmp_path):
+    # Compiled to a chain of 20,000 `||`, which Oxigraph's parser recursed into until it crashed.
+    members = " ".join(f'"v{i}"' for i in range(20_000))
+    shapes = tmp_path / "in.ttl"
+    shapes.write_text(SHAPE + f"ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:in ({members}) .\n"
+                      'ex:a ex:p "zz", "v19999" .\n', encoding="utf-8")
+    done = _subprocess_shacl(shapes, shapes)
+    assert done.returncode == 1 and done.stdout.startswith("Does not conform: 1 result\n")
+    assert '(value: "zz")' in done.stdout
+
+
+def test_json_ld_nested_five_thousand_levels_is_refused(tmp_path):
+    data = tmp_path / "deep.jsonld"
+    data.write_text('{"@id": "http://example.org/a", "http://example.org/p": ' + "[" * 5000 + '"x"' + "]" * 5000 + "}",
+                    encoding="utf-8")
+    done = _subprocess_shacl(CASES / "datatype.ttl", data)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{data}: JSON nested more than 500 levels deep; medkg reads flatter JSON-LD (flatten it)\n"

@@ -253,3 +253,45 @@ def test_changed_validates_everything_after_a_large_edit(copy):
     assert any("validating everything" in note for note in report.notes)
     assert report.focus is None
     assert report.findings == validate([copy / "data"]).findings
+
+
+LINKS = {".medkg_cache": "", ".medkg_cache/store": "store", ".medkg_cache/manifest.tmp": "manifest.json",
+         ".medkg_cache/.gitignore": "manifest.json"}
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_a_symbolic_link_in_the_cache_is_refused_and_its_target_left_alone(copy, link):
+    # .gitignore did not list the cache, so a link could be committed: an outdated store was
+    # removed, and the manifest and .gitignore written, through it, wherever it pointed.
+    target = copy / "precious"
+    (target / "store").mkdir(parents=True)
+    (target / "store" / "keep.txt").write_text("keep", encoding="utf-8")
+    (target / "manifest.json").write_text("not a manifest", encoding="utf-8")
+    if link != ".medkg_cache":
+        StoreCache(copy).refresh(files(copy)).flush()
+        StoreCache(copy)._write({"version": 0})  # an outdated store: the next run rebuilds it
+        shutil.rmtree(copy / link, ignore_errors=True)
+        (copy / link).unlink(missing_ok=True)
+    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    (copy / link).symlink_to(target / LINKS[link])
+    with pytest.raises(InputError, match="a symbolic link"):
+        StoreCache(copy).refresh(files(copy))
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+
+
+def test_a_symbolic_link_for_the_cache_folder_is_exit_2(copy, capsys):
+    import subprocess
+
+    from medkg.cli import main
+
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "d"]):
+        subprocess.run(["git", "-C", str(copy), *args], check=True, capture_output=True)
+    (copy / "precious").mkdir()
+    (copy / "precious" / "manifest.json").write_text("{}", encoding="utf-8")
+    (copy / "precious" / "store").mkdir()
+    (copy / "precious" / "store" / "keep.txt").write_text("keep", encoding="utf-8")
+    (copy / ".medkg_cache").symlink_to(copy / "precious")
+    assert main(["validate", str(copy / "data"), "--changed"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ".medkg_cache: a symbolic link" in err
+    assert (copy / "precious" / "store" / "keep.txt").read_text(encoding="utf-8") == "keep"

@@ -9,6 +9,7 @@ rdflib Graph (what pySHACL validates), converted term by term rather than parsed
 import logging
 import os
 import re
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,8 @@ def collect(paths: list[Path]) -> list[Path]:
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            regular_file(path)
         elif path.is_symlink():
             raise InputError(f"{path}: a symbolic link that leads nowhere (a loop, or a missing target); "
                              "point it at a file or folder, or remove it")
@@ -93,17 +96,32 @@ def _turtle_files(folder: Path) -> list[Path]:
             continue
         seen.add(real)
         folders.sort()
-        found.extend(Path(root) / name for name in names if name.endswith(".ttl"))
+        found.extend(regular_file(Path(root) / name) for name in names if name.endswith(".ttl"))
     return sorted(found)
 
 
-def parse_file(path: Path, base_iri: str | None = None) -> tuple[list[ox.Triple], str]:
+def regular_file(path: Path) -> Path:
+    """`path`, or InputError when it is not a regular file: reading a named pipe waits for a writer
+    for ever, and a device may never end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return path  # a link to nothing, or unreadable: reading it says so
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) \
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+        raise InputError(f"{relative(path)}: {kind}, not a file medkg can read; remove it or name a regular file")
+    return path
+
+
+def parse_file(path: Path, base_iri: str | None = None, raw: bytes | None = None) -> tuple[list[ox.Triple], str]:
     """Parse one Turtle file strictly; raise InputError naming file:line:column on bad syntax.
+    `raw`: its bytes, already read (so that what was hashed is what is parsed).
 
     Without a base IRI a relative IRI is an error, since shipped IRIs must be absolute.
     """
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
         if raw.startswith(b"\xef\xbb\xbf"):
             raise InputError(f"{relative(path)}:1:1: the file starts with a byte-order mark (an invisible U+FEFF), "
                              "which Turtle does not allow; remove the byte-order mark (save as UTF-8 without BOM)")

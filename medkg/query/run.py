@@ -5,9 +5,6 @@ ontology's labels and subclass links (a medkg:RiskClaim is a medkg:Claim). `medk
 `medkg load` publish the same triples, so a query gives the same answer everywhere.
 """
 
-import threading
-import time
-
 import pyoxigraph as ox
 
 from medkg.errors import EndpointError, InputError
@@ -17,6 +14,7 @@ from medkg.query.catalogue import Query, bind, parse, with_registry_prefixes, wi
 from medkg.query.results import Results, from_oxigraph_solutions
 from medkg.rdf.namespaces import GRAPH
 from medkg.rdf.sparql_parse import Parsed
+from medkg.worker import bounded
 
 
 def graph_triples() -> list[ox.Triple]:
@@ -62,27 +60,8 @@ def run_local(query: Query, params: dict[str, str], store: ox.Store | None = Non
 
     if timeout is None:
         return evaluate()
-    outcome = {}
-
-    def worker():
-        try:
-            outcome["results"] = evaluate()
-        except BaseException as e:  # handed to the waiting thread
-            outcome["error"] = e
-
-    thread = threading.Thread(target=worker, name="medkg-query", daemon=True)
-    thread.start()
-    end = time.monotonic() + timeout
-    while thread.is_alive():
-        left = end - time.monotonic()
-        if left <= 0:
-            # The worker cannot be stopped from outside; it is a daemon, so the process still exits.
-            raise QueryTimeout(f"{query.name}: the query did not finish within {timeout:g} s "
-                               "(raise --timeout, or bind a parameter to ask for less)")
-        thread.join(min(left, 0.2))  # short waits: Ctrl-C is delivered between them
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["results"]
+    return bounded(evaluate, timeout, name="medkg-query", on_timeout=lambda: QueryTimeout(
+        f"{query.name}: the query did not finish within {timeout:g} s (raise --timeout, or bind a parameter to ask for less)"))
 
 
 def run_remote(query: Query, params: dict[str, str], url: str, *, timeout: float, default_graph: str | None = None,

@@ -5,18 +5,27 @@ files at REV and the working tree. The nodes to validate are the subjects of add
 triples, plus the nodes that point at them (whose checks may depend on them).
 """
 
+import os
 import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from medkg.errors import InputError
+from medkg.io.load import collect
 from medkg.paths import ONTOLOGY_DIR
 
 
 def _git(root: Path, *args: str, binary: bool = False):
     result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=not binary)
     return result
+
+
+def _names(root: Path, command: str, *args: str) -> list[str]:
+    """The paths a git command lists with -z: NUL-separated and never quoted, so a name with a
+    space, a tab or an accent (which git's line output quotes as "data/\\303\\251.ttl") comes back as it is."""
+    listed = _git(root, command, "-z", *args, binary=True).stdout
+    return [os.fsdecode(name) for name in listed.split(b"\0") if name]
 
 
 def repo_root(path: Path) -> Path:
@@ -37,9 +46,9 @@ def files_at(root: Path, rev: str, path: Path) -> dict[str, bytes]:
     relative to `path`."""
     require_revision(root, rev)
     base = path.resolve().relative_to(root)
-    listed = _git(root, "ls-tree", "-r", "--name-only", rev, "--", str(base))
+    listed = _names(root, "ls-tree", "-r", "--name-only", rev, "--", str(base))
     return {str(Path(name).relative_to(base)): _git(root, "show", f"{rev}:{name}", binary=True).stdout
-            for name in listed.stdout.split() if name.endswith(".ttl")}
+            for name in listed if name.endswith(".ttl")}
 
 
 def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tuple[set[ox.NamedNode] | None, str]:
@@ -56,8 +65,11 @@ def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tu
     if ontology.is_relative_to(root) and _git(root, "diff", "--quiet", rev, "--", str(ontology)).returncode != 0:
         return None, f"ontology/ or its shapes changed since {rev}: validating everything"
     scope = [str(p.resolve().relative_to(root)) for p in paths]
-    changed_files = set(_git(root, "diff", "--name-only", rev, "--", *scope).stdout.split())
-    changed_files |= set(_git(root, "ls-files", "--others", "--exclude-standard", "--", *scope).stdout.split())
+    if link := _symbolic_link(root, rev, paths, scope):
+        return None, f"{link} is a symbolic link (at {rev} or now), whose target's edits git does not show: validating everything"
+    # --no-renames: a renamed file is its old name removed and its new name added, both compared.
+    changed_files = set(_names(root, "diff", "--no-renames", "--name-only", rev, "--", *scope))
+    changed_files |= set(_names(root, "ls-files", "--others", "--exclude-standard", "--", *scope))
     changed_files = sorted(f for f in changed_files if f.endswith(".ttl"))
     old_triples, new_triples = set(), set()
     for name in changed_files:
@@ -78,6 +90,34 @@ def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tu
     if largest is not None and len(edit) > largest:
         return None, f"the edit changes {len(edit):,} triples, more than --changed checks faster than a full run: validating everything"
     return {t.subject for t in edit if isinstance(t.subject, ox.NamedNode)}, ""
+
+
+def _symbolic_link(root: Path, rev: str, paths: list[Path], scope: list[str]) -> str | None:
+    """A Turtle file in scope read through a symbolic link, now or at `rev`, if any: git records the
+    link, not what it points at, so an edit of the target never shows in the diff."""
+    for entry in _names(root, "ls-tree", "-r", rev, "--", *scope):
+        mode, _, name = entry.partition("\t")
+        if mode.startswith("120000"):
+            return name
+    for path in collect(paths):
+        path = path.absolute()
+        for part in (path, *path.parents):
+            if part.resolve() == root:
+                break
+            if part.is_symlink():
+                return str(part)
+    return None
+
+
+def snapshot(files: list[Path]) -> dict[Path, tuple]:
+    """What a save changes in each file's status (an editor that replaces the file, its inode too)."""
+    def status(path: Path) -> tuple:
+        try:
+            s = path.stat()
+        except OSError:
+            return ()
+        return s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns
+    return {path: status(path) for path in files}
 
 
 def with_referrers(store: ox.Store, touched: set[ox.NamedNode]) -> set[str]:

@@ -4,15 +4,17 @@ pySHACL walks the data graph node by node in Python on rdflib: at ~1 M triples t
 of the 160 seconds of a full validation (and rdflib needs another ~20 s just to hold the graph).
 Here each (shape, constraint) becomes one SPARQL query over the whole pyoxigraph store, which
 returns the focus nodes (and values) that may fail it. Where SPARQL's and pySHACL's notions
-could differ (datatypes, patterns, ordering, string length), the query only narrows the
+could differ (datatypes, ordering, string length), the query only narrows the
 candidates and the final word is a Python check written to pySHACL's rules (its code is cited
 beside each one), so the findings are pySHACL's; tests/test_sparql_engine.py checks that on the
-shipped data, every fixture and a synthetic graph with violations of every kind.
+shipped data, every fixture and a synthetic graph with violations of every kind. Patterns are
+Oxigraph's alone, read as pySHACL reads them (_regex).
 
 Only what the shapes use is compiled; a shape using anything else raises Unsupported, and the
 validator then leaves all Core constraints to pySHACL (the reference engine).
 """
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
+from medkg.errors import ShapesRefused
 from medkg.io.load import to_rdflib
 from medkg.rdf.as_written import PRIVATE
 from medkg.rdf.namespaces import RDFS, XSD
@@ -215,15 +218,16 @@ def _node_kind(c, shape, path, value, kind, check):
 
 def _in(c, shape, path, value, members, check):
     allowed = list(c.shapes.items(members))
-    same = " || ".join(f"sameTerm(?v, {sparql_term(m)})" for m in allowed) or "false"
-    check("InConstraintComponent", f"{value} FILTER(!({same}))", lambda v, row, a=set(allowed): v not in a)
+    # A VALUES block (joined on RDF term equality, as sameTerm) is a flat list: a chain of ||, one
+    # per member, made Oxigraph's parser recurse once per member, and 10,000 crashed the process.
+    listed = " ".join(sparql_term(m) for m in allowed)
+    check("InConstraintComponent", f"{value} FILTER NOT EXISTS {{ VALUES ?v {{ {listed} }} }}",
+          lambda v, row, a=set(allowed): v not in a)
 
 
 def _pattern(c, shape, path, value, pattern, check):
-    flags = c.shapes.value(shape, SH.flags)
-    matcher = _python_pattern(pattern, flags)
-    check("PatternConstraintComponent", f"{value} FILTER({_maybe_no_match(pattern, flags)})",
-          lambda v, row, m=matcher: not _matches(v, m))
+    matches = _regex(c.shapes, shape, pattern, c.shapes.value(shape, SH.flags), "?v")
+    check("PatternConstraintComponent", f"{value} FILTER(isBlank(?v) || !{matches})")
 
 
 def _minimum(component: str, strict: bool):
@@ -331,7 +335,7 @@ def _closed(c, shape, path, value, closed, check):
 def _nested_pattern(c, shape, var, pattern):
     if c.shapes.value(shape, SH.flags) is not None:
         raise Unsupported(f"sh:flags in nested shape {shape}")
-    return f"(!isBlank({var}) && REGEX(STR({var}), {sparql_term(pattern)}))"
+    return f"(!isBlank({var}) && {_regex(c.shapes, shape, pattern, None, var)})"
 
 
 COMPONENTS: dict = {
@@ -385,13 +389,33 @@ def _maybe_datatype(dtype) -> str:
     return "false"
 
 
-def _maybe_no_match(pattern, flags) -> str:
-    """Values that may fail the pattern. Oxigraph's regex and Python's agree on plain patterns,
-    except that Python's $ also matches before a final newline: values with one, and any
-    pattern with flags, go to the Python check."""
-    if flags is not None:
-        return "true"
-    return f'isBlank(?v) || CONTAINS(STR(?v), "\\n") || !REGEX(STR(?v), {sparql_term(pattern)})'
+_PROBE = ox.Store()  # empty: where a pattern is compiled once, to know Oxigraph can
+_LOOKAROUND = re.compile(r"\(\?<?[=!]")
+
+
+def _regex(shapes, shape, pattern, flags, var: str) -> str:
+    """A SPARQL expression true where the value matches the pattern as pySHACL reads it
+    (Python's re.search, flags i and m only), run by Oxigraph, whose regular expressions (Rust's
+    regex crate) take linear time: Python's backtracking took minutes on "^(a+)+$" and ignored Ctrl-C.
+
+    Python's $ also matches before a final newline (without m): so does the value without it. A
+    pattern Oxigraph cannot compile made REGEX an error, the filter false and the value silently
+    dropped ("conforms"): it is refused (ShapesRefused), naming the shape and the pattern."""
+    text = str(pattern)
+    letters = "".join(f for f in "im" if flags is not None and f in str(flags).lower())
+    args = f"{sparql_term(Literal(text))}, \"{letters}\""
+    if next(iter(_PROBE.query(f'SELECT (REGEX("", {args}) AS ?r) {{}}')))["r"] is None:
+        why = ("uses a lookaround, which the regular expressions of SHACL (XPath's) do not have"
+               if _LOOKAROUND.search(text) else
+               "cannot be compiled by Oxigraph's regular expressions (too large, a back-reference, a "
+               "block name such as \\p{IsBasicLatin}, or not a regular expression)")
+        raise ShapesRefused(f"{syntax_rules.shape_name(shapes, shape)}: sh:pattern {json.dumps(text)} {why}; "
+                            "rewrite the pattern")
+    s = f"STR({var})"
+    matches = f"REGEX({s}, {args})"
+    if "m" not in letters:
+        matches += f' || (STRENDS({s}, "\\n") && REGEX(SUBSTR({s}, 1, STRLEN({s}) - 1), {args}))'
+    return f"({matches})"
 
 
 def _numeric(term) -> bool:
@@ -434,19 +458,6 @@ def _string(v) -> str:
     if isinstance(v, Literal) and v.value is not None and v.datatype in (None, RDF.langString, XSD.string):
         return str(v.value)
     return str(v)
-
-
-def _python_pattern(pattern, flags):
-    re_flags = 0
-    if flags is not None:
-        text = str(flags).lower()
-        re_flags |= (re.I if "i" in text else 0) | (re.M if "m" in text else 0)
-    return re.compile(str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern),
-                      re_flags)
-
-
-def _matches(v, matcher) -> bool:
-    return not isinstance(v, BNode) and bool(matcher.match(_string(v)) or matcher.search(_string(v)))
 
 
 def _at_least(v, limit, strict: bool) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
+from medkg.errors import InputError
 from medkg.io.load import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
 from medkg.paths import DATA_DIR, relative
 from medkg.rdf import as_written
@@ -82,22 +83,27 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes
     """Check the nodes an edit touched (and those pointing at them): on the persistent store
     (medkg/validate/store_cache.py), which re-reads only the files changed since the last run, or,
     where it cannot serve (busy, unwritable, or the shapes need pySHACL), on every file read anew."""
-    from medkg.validate.changed import repo_root, touched_nodes, with_referrers
+    from medkg.validate.changed import repo_root, snapshot, touched_nodes, with_referrers
     from medkg.validate.store_cache import CacheUnavailable, StoreCache
 
     # The edit first: an unknown REV is refused before the store is filled (37 s at ~1 M triples).
     cache = StoreCache(repo_root(paths[0]))
     recorded = cache.recorded_triples()
+    files = collect(paths)
+    before = snapshot(files)  # the edit and the store are read apart: a save between must not split them
     touched, reason = touched_nodes(paths, rev, largest=int(LARGE_EDIT * recorded) if recorded else None)
     if reason:
         notes.append(reason)
         return _validate_files(validator, paths, notes)
-    files = collect(paths)
     try:
         if validator.compiled is None:
             # pySHACL checks the focus nodes' neighbourhood from the data's own triples.
             raise CacheUnavailable("the persistent store serves the compiled engine, and these shapes need pySHACL")
         store = cache.refresh(files + validator.ontology.files)
+        if saved := [path for path, status in snapshot(files).items() if before[path] != status]:
+            # The edit was read from other bytes than the store holds: its nodes are not the store's.
+            cache.close()
+            raise InputError(f"{relative(saved[0])}: saved again while --changed was reading it; run it again")
         focus = with_referrers(store, touched)
         written = cache.written(as_written.reach(store, focus))
         data = Source(files=files)

@@ -28,10 +28,13 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
+from medkg.errors import InputError
 from medkg.io.load import parse_file
 from medkg.progress import Progress
 from medkg.rdf import as_written
@@ -39,13 +42,25 @@ from medkg.rdf.namespaces import RDFS
 
 CACHE_DIR = ".medkg_cache"
 WRITTEN = ox.NamedNode(as_written.PRIVATE + "written")  # copies of the literals kept as written
-VERSION = 3  # 3: literals kept as written (medkg/rdf/as_written.py). Bump when the layout changes: an older cache is then rebuilt
+VERSION = 4  # 4: file graphs named by percent-encoded paths; 3: literals kept as written (medkg/rdf/as_written.py). Bump when the layout changes: an older cache is then rebuilt
 LABEL_KEYS = "urn:medkg:cache:label-keys"
+_PARTS = ("store", "manifest.json", "manifest.tmp", "lock", ".gitignore")  # what the cache writes or removes
 BULK_SHARE = 0.2  # files holding more than this share of the triples changed: rebuild, don't patch
 _LABEL = ox.NamedNode(RDFS.label)
 _KEYS = f"PREFIX rdfs: <{RDFS}>\n" + """DELETE {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} WHERE {{ {values} GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} ;
 INSERT {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?key }} }}
 WHERE {{ {values} ?e rdfs:label ?l BIND (CONCAT(LCASE(STR(?l)), "@", LANG(?l)) AS ?key) }}"""
+
+
+def _graph(key: str) -> ox.NamedNode:
+    """The named graph of one file's triples: its path percent-encoded (a space is no IRI character)."""
+    return ox.NamedNode("file:" + quote(key))
+
+
+def _settled(stat: os.stat_result) -> int:
+    """The modification time to record, or -1 (hash again next run) when it is too recent to trust:
+    a file saved again within the file system's clock tick, at the same size, would look unchanged."""
+    return stat.st_mtime_ns if time.time_ns() - stat.st_mtime_ns > 2_000_000_000 else -1
 
 
 class CacheUnavailable(Exception):
@@ -84,6 +99,7 @@ class StoreCache:
     def _take_lock(self) -> None:
         if self._lock is not None:
             return
+        self._refuse_links()
         self.folder.mkdir(exist_ok=True)
         # Keep the cache out of git without touching the user's .gitignore (as pytest does).
         (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
@@ -94,6 +110,14 @@ class StoreCache:
             lock.close()
             raise CacheUnavailable(f"{self.folder} is in use by another medkg process") from None
         self._lock = lock
+
+    def _refuse_links(self) -> None:
+        """InputError for a symbolic link where the cache keeps its parts: the cache removes its store
+        and rewrites its files, and must never do so wherever a link (perhaps committed) points."""
+        for part in (self.folder, *(self.folder / name for name in _PARTS)):
+            if part.is_symlink():
+                raise InputError(f"{part}: a symbolic link where the --changed cache keeps its own "
+                                 "files; remove the link (the cache is rebuilt), never a link to another folder")
 
     def _refresh(self, files: list[Path]) -> ox.Store:
         manifest = self._manifest()
@@ -116,15 +140,17 @@ class StoreCache:
         wanted = {self._key(path): path for path in files}
         changes = []
         for key, path in wanted.items():
-            stat = path.stat()
+            stat = path.stat()  # before reading: a save after it changes the time the next run sees
             seen = known.get(key)
             if seen and seen["size"] == stat.st_size and seen["mtime_ns"] == stat.st_mtime_ns:
                 continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            raw = path.read_bytes()  # hashed and parsed: the digest recorded is that of the triples stored
+            digest = hashlib.sha256(raw).hexdigest()
+            entry = {"size": stat.st_size, "mtime_ns": _settled(stat), "sha256": digest}
             if seen and seen["sha256"] == digest:
-                known[key] = {**seen, "mtime_ns": stat.st_mtime_ns}
+                known[key] = {**seen, "mtime_ns": entry["mtime_ns"]}
                 continue
-            changes.append((key, path, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}))
+            changes.append((key, path, raw, entry))
         gone = [key for key in known if key not in wanted]
         if not changes and not gone:
             self._write(manifest)
@@ -134,8 +160,8 @@ class StoreCache:
             else f"updating the --changed store ({len(changes)} changed files)"
         parsed = []  # all parse, or nothing changes
         with Progress(label, total=len(changes)) as progress:
-            for key, path, entry in changes:
-                parsed.append((key, parse_file(path)[0], entry))
+            for key, path, raw, entry in changes:
+                parsed.append((key, parse_file(path, raw=raw)[0], entry))
                 progress.advance()
             bulk = bool(known) and self._bulk_edit(parsed, gone)
             if not bulk:
@@ -165,7 +191,7 @@ class StoreCache:
         return max(before, after) > BULK_SHARE * max(self.triples, 1)
 
     def _count(self, key: str) -> int:
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(f"file:{key}")))
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, _graph(key)))
 
     def _rebuild_from_scratch(self) -> None:
         self.store = None  # closes it, so that it can be removed
@@ -186,11 +212,11 @@ class StoreCache:
             f'SELECT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} FILTER STRSTARTS(STR(?g), "file:") }} LIMIT 1'
         )
         for row in rows:
-            return self.root / row["g"].value.removeprefix("file:")
+            return self.root / unquote(row["g"].value.removeprefix("file:"))
         return None
 
     def _replace(self, key: str, triples: list[ox.Triple]) -> None:
-        graph = ox.NamedNode(f"file:{key}")
+        graph = _graph(key)
         new = set(as_written.encoded(triples))  # literals kept as written, as in every validation store
         old = {q.triple for q in self.store.quads_for_pattern(None, None, None, graph)}
         if not old:
