@@ -65,7 +65,7 @@ def test_what_the_review_found_misleading_is_gone_from_the_direct_layer(store):
     assert {"kg:epilepsy", "kg:seizure"} <= {o for s, p, o in direct if p == "medkg:historicallyUsedFor"}
     # A safety judgement needs more than the article's word; the label's boxed warning is there instead.
     assert not [t for t in direct if t[1] == "medkg:safetyAssessment"]
-    assert ("kg:intrathecal-baclofen", "biolink:has_adverse_event", "kg:intrathecal-baclofen-withdrawal") in direct
+    assert ("kg:baclofen", "biolink:has_adverse_event", "kg:intrathecal-baclofen-withdrawal") in direct
 
 
 def test_a_labelled_use_with_a_narrowing_qualifier_still_projects():
@@ -81,7 +81,7 @@ def test_a_labelled_use_with_a_narrowing_qualifier_still_projects():
     # an investigational use with only the article's statement stays out
     ("unbacked", ("kg:baclofen", "biolink:studied_to_treat", "kg:opioid-withdrawal")),
     # a boxed warning demoted to an ordinary label fact leaves the direct layer
-    ("not-boxed", ("kg:intrathecal-baclofen", "biolink:has_adverse_event", "kg:intrathecal-baclofen-withdrawal")),
+    ("not-boxed", ("kg:baclofen", "biolink:has_adverse_event", "kg:intrathecal-baclofen-withdrawal")),
 ])
 def test_the_rule_reacts_to_what_the_record_says(edit, gone):
     store = _store_with()
