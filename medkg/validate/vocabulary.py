@@ -13,7 +13,7 @@ from rdflib import URIRef
 
 from medkg.io.load import Source, to_rdflib
 from medkg.rdf import as_written
-from medkg.rdf.namespaces import DCTERMS, MEDKG, OWL, RDF, RDFS
+from medkg.rdf.namespaces import BASE, DCTERMS, MEDKG, OWL, RDF, RDFS, XSD
 from medkg.rdf.prefixes import compact, prefixes
 from medkg.validate.model import SH, Finding, compactor, make_finding
 
@@ -26,7 +26,7 @@ _TYPE_NODE = ox.NamedNode(_TYPE)
 NAMESPACES = ("kg", "claim", "quote", "note", "sent")
 PROJECT = tuple(prefixes()[p] for p in NAMESPACES)
 # Every namespace the project mints (vocabulary, shapes, entities ...) and the same written with http:.
-HTTPS_BASE = "https://w3id.org/medkg/"
+HTTPS_BASE = BASE
 HTTP_BASE = "http://" + HTTPS_BASE.removeprefix("https://")
 _WEB = ("http://", "https://", "www.")
 _WEB_FIRST = {"h", "H", "w", "W", " ", "\t", "\n", "\r"}
@@ -127,7 +127,7 @@ def _literal_findings(data: Source, t: ox.Triple, datatypes: set[str], seen: set
             hint = "that is a vocabulary's namespace, not one of its datatypes (xsd:integer, xsd:decimal, xsd:string ...). "
         found.append(_finding(data, t, literal.datatype.value,
                               f"^^{literal.datatype.value} is not a datatype RDF knows: {hint}Fix the spelling "
-                              "(the xsd: prefix is http://www.w3.org/2001/XMLSchema# with its #); "
+                              f"(the xsd: prefix is {XSD} with its #); "
                               "ontology/external-terms.ttl lists the datatypes.", "UnknownDatatypeComponent", value=literal))
     if _web_address(literal.value) and (t.subject, t.predicate, literal) not in seen:
         seen.add((t.subject, t.predicate, literal))
