@@ -65,17 +65,6 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _count(text: str) -> int:
-    """A whole number, 1 or more (a sample size)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number, 1 or more") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number, 1 or more")
-    return value
-
-
 def _percent(text: str) -> float:
     """A share in per cent: more than 0, at most 100 (0 would pass a run that caught nothing)."""
     try:
@@ -263,7 +252,7 @@ def _parser() -> argparse.ArgumentParser:
         "each mutant, and report the share caught and the survivors. Exit 1 below --threshold.",
     )
     mutate.add_argument("--report", action="store_true", help="print the report (the default; kept for scripts)")
-    mutate.add_argument("--per-property", type=_count, metavar="N",
+    mutate.add_argument("--per-property", type=_positive_int, metavar="N",
                         help="at most N (1 or more) mutants per operator and property (default: all)")
     mutate.add_argument("--seed", type=int, default=0, help="seed for --per-property sampling (default 0)")
     mutate.add_argument("--threshold", type=_percent, default=95.0,

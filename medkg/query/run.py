@@ -21,9 +21,10 @@ def graph_triples() -> list[ox.Triple]:
     return load_data().triples + load_ontology().triples
 
 
-def local_store() -> ox.Store:
+def local_store(triples: list[ox.Triple] | None = None) -> ox.Store:
+    """`triples` (default: the embedded graph, data and ontology) in a store."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph_triples())
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in (graph_triples() if triples is None else triples))
     return store
 
 

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from medkg.io.load import Source
 from medkg.query import catalogue
 from medkg.query.results import from_oxigraph_solutions
+from medkg.query.run import local_store
 from medkg.site.graph import page_path
 
 
@@ -34,9 +35,17 @@ class Answer:
 
 
 def store(data: Source, ontology: Source) -> ox.Store:
-    s = data.store()
-    s.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology.triples)
-    return s
+    return local_store(data.triples + ontology.triples)
+
+
+def caveats(store: ox.Store) -> dict[str, list[str]]:
+    """The article's own words against each off-label or investigational use ("many disagree",
+    "more studies need to be done"), by claim: the off-label-uses answer, asked once per site."""
+    out: dict[str, list[str]] = {}
+    for r in _rows(store, "off-label-uses", {}):
+        if r["caveat"] and r["caveat"] not in out.setdefault(r["claim"], []):
+            out[r["claim"]].append(r["caveat"])
+    return out
 
 
 def _rows(store: ox.Store, name: str, params: dict[str, str]) -> list[dict[str, str]]:
@@ -49,8 +58,8 @@ def _rows(store: ox.Store, name: str, params: dict[str, str]) -> list[dict[str, 
     return [{v: (t.value if t else "") for v, t in zip(found.variables, row, strict=True)} for row in found.rows]
 
 
-def uses(store: ox.Store, drug: str) -> list[Answer]:
-    """The `uses` answer for one drug, labelled uses first (the query's order)."""
+def uses(store: ox.Store, drug: str, caveats: dict[str, list[str]]) -> list[Answer]:
+    """The `uses` answer for one drug, labelled uses first (the query's order); `caveats` from caveats()."""
     out: dict[str, Answer] = {}
     for r in _rows(store, "uses", {"drug": drug}):
         a = out.get(r["claim"]) or out.setdefault(r["claim"], Answer(
@@ -61,12 +70,8 @@ def uses(store: ox.Store, drug: str) -> list[Answer]:
                             (r["curatorNote"], a.corrections)):
             if extra and extra not in into:
                 into.append(extra)
-    # Where the article disputes or hedges an off-label or investigational use ("many disagree",
-    # "more studies need to be done"): the off-label-uses answer says so, and the page shows it.
-    for r in _rows(store, "off-label-uses", {}):
-        a = out.get(r["claim"])
-        if a is not None and r["caveat"] and r["caveat"] not in a.disputed_by:
-            a.disputed_by.append(r["caveat"])
+    for claim, a in out.items():
+        a.disputed_by = caveats.get(claim, [])
     return list(out.values())
 
 

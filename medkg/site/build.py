@@ -150,7 +150,7 @@ def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
         for role, end in (("subject", c.subject), ("object", c.obj)):
             if end.iri:
                 about.setdefault(end.iri, []).append((c, role))
-    answer_store = None  # the graph in a store, for the drug pages' answers (made for the first drug)
+    answer_store, caveats = None, {}  # the graph in a store and its caveats, for the drug pages (made for the first drug)
     for node in g.minted():
         if why := minted.problem(node.value):
             raise InputError(f"<{node.value}>: {why}; no page can be written for it "
@@ -173,8 +173,9 @@ def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
             is_drug = str(SCHEMA.Drug) in g.types(node)
             if is_drug and answer_store is None:
                 answer_store = answers.store(data, ontology)
+                caveats = answers.caveats(answer_store)
             page(path, "entity.html", node.value, **_entity(g, node, about.get(node.value, []), is_drug, levels),
-                 **(_answers(answer_store, node, about.get(node.value, [])) if is_drug else {"uses": [], "risks": []}))
+                 **(_answers(answer_store, caveats, node, about.get(node.value, [])) if is_drug else {"uses": [], "risks": []}))
         else:
             page(path, "node.html", node.value, **_node(g, node))
         described = describe.description(g, node)
@@ -246,7 +247,7 @@ def _entity(g: SiteGraph, node, about: list, is_drug: bool, levels) -> dict:
 _FAMILY_ORDER = list(FAMILY_LABELS)
 
 
-def _answers(store, node, about: list) -> dict:
+def _answers(store, caveats, node, about: list) -> dict:
     """The drug page's two tables: what it is used for (labelled first) and its risks (the boxed
     warning first), from the catalogue's uses and risks queries, for the articles that speak of it."""
     articles = sorted({c.article for c, role in about if role == "subject" and c.article})
@@ -255,7 +256,7 @@ def _answers(store, node, about: list) -> dict:
         for a in answers.risks(store, art):
             risks.setdefault(a.node, a)
     order = {"US boxed warning": 0}
-    return {"uses": answers.uses(store, node.value),
+    return {"uses": answers.uses(store, node.value, caveats),
             "risks": sorted(risks.values(), key=lambda a: order.get(a.status, 1))}
 
 
