@@ -111,7 +111,7 @@ def merged_data(folder: Path) -> Path:
 
 
 def triples_in(folder: Path) -> int:
-    from medkg.io.load import load
+    from medkg.io.parse import load
 
     return len(load([folder]).triples)
 
@@ -301,8 +301,8 @@ def _queries(record, size: str, folder: Path, engines) -> None:
 
 
 def _server_queries(folder: Path) -> dict:
-    from medkg.io.load import load, load_ontology
-    from medkg.query.server import ReadOnlyServer
+    from medkg.io.parse import load, load_ontology
+    from medkg.serve.oxigraph_server import ReadOnlyServer
 
     triples = load([folder]).triples + load_ontology().triples
     body = "".join(f"{t} .\n" for t in triples).encode("utf-8")

@@ -47,7 +47,7 @@ def queries(engine: str, folder: Path, url: str | None = None) -> None:
     """Latency of every catalogue query on one engine, in milliseconds: as the example catalogue
     runs it (every parameter left open but the required ones), and, on the synthetic graphs,
     with every parameter bound to one drug ("one drug")."""
-    from medkg.io.load import load, load_ontology, to_rdflib
+    from medkg.io.parse import load, load_ontology, to_rdflib
     from medkg.query import catalogue
     from medkg.query.run import prepare, run_local, run_remote
 

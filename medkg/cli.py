@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from medkg import __version__, errors
-from medkg.paths import DATA_DIR, relative
+from medkg.project_files import DATA_DIR, relative
 
 # Only the standard library and two small modules above: a Ctrl-C while this module loads is
 # outside main's handler (and shows Python's traceback), so everything heavier (rdflib,
@@ -295,23 +295,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _shacl(args) -> int:
-    from medkg.validate import shacl, shacl_io
+    from medkg.shacl import engine, report
     from medkg.worker import bounded
 
     prefixes: dict = {}
-    data = shacl_io.read(args.data, prefixes)
-    shapes = shacl_io.graph(shacl_io.read(args.shapes, prefixes), prefixes)
-    outcome = bounded(lambda: shacl.check(data, shapes, args.engine), args.timeout, name="medkg-shacl",
+    data = report.read(args.data, prefixes)
+    shapes = report.graph(report.read(args.shapes, prefixes), prefixes)
+    outcome = bounded(lambda: engine.check(data, shapes, args.engine), args.timeout, name="medkg-shacl",
                       on_timeout=lambda: errors.EndpointError(
                           f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
                           "large graph; raise --timeout)"))
     _notes(outcome.notes)
     if args.format == "turtle":
-        sys.stdout.write(shacl_io.turtle(outcome, shapes, shacl_io.graph(data)))
+        sys.stdout.write(report.turtle(outcome, shapes, report.graph(data)))
     elif args.format == "json":
-        sys.stdout.write(shacl_io.as_json(outcome, shapes))
+        sys.stdout.write(report.as_json(outcome, shapes))
     else:
-        sys.stdout.write(shacl_io.text(outcome, shapes))
+        sys.stdout.write(report.text(outcome, shapes))
     return errors.OK if outcome.conforms else errors.FINDINGS
 
 
@@ -388,9 +388,9 @@ def _serve(args) -> int:
     import signal
 
     from medkg.io.folders import stale_note, temporary
-    from medkg.query.gateway import Gateway
     from medkg.query.run import ntriples
-    from medkg.query.server import ReadOnlyServer
+    from medkg.serve.gateway import Gateway
+    from medkg.serve.oxigraph_server import ReadOnlyServer
     from medkg.site.build import build
 
     # Stop cleanly on Ctrl-C and on `kill` alike, even when started in the background
@@ -424,7 +424,7 @@ def _serve(args) -> int:
 
 
 def _load(args) -> int:
-    from medkg.query.endpoint import put_graph
+    from medkg.endpoint.load import put_graph
     from medkg.query.run import ntriples
 
     graph = None if args.default_graph_replace else args.graph
@@ -469,7 +469,7 @@ def _diff(args) -> int:
 
 
 def _mutate(args) -> int:
-    from medkg.io.load import load_data
+    from medkg.io.parse import load_data
     from medkg.validate import mutation
 
     outcomes = mutation.run(args.per_property, args.seed)
@@ -507,7 +507,7 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _validate(args) -> int:
-    from medkg.io.load import load
+    from medkg.io.parse import load
 
     paths = args.paths or [DATA_DIR]
     if args.syntax_only:
@@ -515,8 +515,8 @@ def _validate(args) -> int:
         _notes(source.notes)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
-    from medkg.validate.engine import validate
-    from medkg.validate.render import render, summary_line
+    from medkg.validate.pipeline import validate
+    from medkg.validate.report_writer import render, summary_line
     from medkg.worker import bounded
 
     report = bounded(lambda: validate(paths, sparql_engine=args.engine, changed=args.changed), args.timeout,
@@ -534,10 +534,10 @@ def _validate(args) -> int:
 
 
 def _run(args) -> int:
-    from medkg.io.load import load_data, load_ontology
+    from medkg.io.parse import load_data, load_ontology
     from medkg.query.summary import summarise
-    from medkg.validate.engine import validate
-    from medkg.validate.render import render, summary_line
+    from medkg.validate.pipeline import validate
+    from medkg.validate.report_writer import render, summary_line
 
     report = validate()
     _notes(report.notes)
@@ -557,7 +557,7 @@ def _notes(notes: list[str]) -> None:
 
 
 def _summary(args) -> int:
-    from medkg.io.load import load_data, load_ontology
+    from medkg.io.parse import load_data, load_ontology
     from medkg.query.summary import summarise
 
     print(summarise(load_data(args.paths or None), load_ontology()))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from medkg.io.load import load_data, load_ontology, load_shapes
-from medkg.validate.engine import validate
+from medkg.io.parse import load_data, load_ontology, load_shapes
+from medkg.validate.pipeline import validate
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +45,7 @@ def oxigraph_server():
     """
     import subprocess
 
-    from medkg.query.server import free_port, oxigraph_binary, wait_until_ready
+    from medkg.serve.oxigraph_server import free_port, oxigraph_binary, wait_until_ready
 
     port = free_port()
     process = subprocess.Popen(

@@ -7,11 +7,11 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from medkg.io.load import load, to_rdflib
-from medkg.paths import DATA_DIR
+from medkg.io.parse import load, to_rdflib
+from medkg.project_files import DATA_DIR
 from medkg.rdf import as_written
 from medkg.release import diff, export
-from medkg.validate.engine import validate
+from medkg.validate.pipeline import validate
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 WRITTEN = ['"5.0"^^<{x}decimal>', '"05"^^<{x}integer>', '"+5"^^<{x}integer>', '"5"^^<{x}int>',

@@ -5,8 +5,8 @@ import importlib.util
 
 import pytest
 
-from medkg.paths import ROOT
-from medkg.validate.engine import validate
+from medkg.project_files import ROOT
+from medkg.validate.pipeline import validate
 
 
 def _generator():

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 
 from medkg.cli import main
-from medkg.io.load import to_rdflib
+from medkg.io.parse import to_rdflib
 from medkg.query import catalogue, render
 from medkg.query.catalogue import EXAMPLES_DIR, bind
 from medkg.query.results import Results, Term, from_oxigraph_solutions, literal

@@ -12,9 +12,9 @@ import sys
 import pytest
 
 from medkg.cli import main
-from medkg.paths import DATA_DIR
-from medkg.validate.engine import validate
-from tests.paths import FIXTURES
+from medkg.project_files import DATA_DIR
+from medkg.validate.pipeline import validate
+from tests.material import FIXTURES
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_outside_git_exits_2(tmp_path, capsys):
 def test_pre_commit_hooks_run_the_changed_validation(repo):
     """The hook files name the command a curator's commit runs; it must be a real one, with the
     verdict a commit needs. Run on a copy, so the real checkout's .medkg_cache is left alone."""
-    from medkg.paths import ROOT
+    from medkg.project_files import ROOT
 
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     config = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
@@ -142,7 +142,7 @@ def test_a_syntax_error_in_the_working_copy_is_not_blamed_on_head(repo, capsys):
     err = capsys.readouterr().err
     assert "conditions.ttl:" in err and "Turtle syntax error" in err and "at HEAD" not in err
     # The edit read at the revision and now: each version is named for what it is.
-    from medkg.validate.changed import touched_nodes
+    from medkg.validate.changed_nodes import touched_nodes
 
     assert touched_nodes([repo], "HEAD") == (None, "data/conditions.ttl does not parse in the working copy: validating everything")
 
@@ -195,7 +195,7 @@ def test_a_renamed_file_that_lost_an_entity_fails_the_nodes_pointing_at_it(repo)
 def test_a_file_saved_while_changed_reads_it_is_not_validated_half(repo, monkeypatch, capsys):
     # The edit is read from the working copy, then the store reads the files again: a save between
     # the two put a violation in the store that no touched node led to ("conforms").
-    from medkg.validate.store_cache import StoreCache
+    from medkg.validate.changed_cache import StoreCache
 
     validate([repo], changed="HEAD")
     refresh = StoreCache.refresh

@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from medkg.cli import main
-from medkg.paths import ROOT
+from medkg.project_files import ROOT
 from medkg.rdf.namespaces import MKGSH, SH
-from tests.paths import FIXTURES
+from tests.material import FIXTURES
 
 LINE = re.compile(r"^(VIOLATION|WARNING|INFO) (\S+):(\d+) (\S+)( \S+)?: .+ \((mkgsh|medkg):\S+(; also qc:\S+)*\)$")
 SYNTAX = sorted((FIXTURES / "syntax").glob("*.ttl"))
@@ -54,13 +54,13 @@ def test_warning_exits_0_unless_fail_on_warning(capsys, monkeypatch):
     # No shipped shape is a warning now (a quoted claim-free sentence became a violation): make one so.
     import pyoxigraph as ox
 
-    from medkg.validate import engine
+    from medkg.validate import pipeline
 
-    shapes = engine.load_shapes()
+    shapes = pipeline.load_shapes()
     shape, severity = ox.NamedNode(str(MKGSH.ClaimFreeSentenceShape)), ox.NamedNode(str(SH.severity))
     shapes.triples = [t for t in shapes.triples if not (t.subject == shape and t.predicate == severity)] + [
         ox.Triple(shape, severity, ox.NamedNode(str(SH.Warning)))]
-    monkeypatch.setattr(engine, "load_shapes", lambda: shapes)
+    monkeypatch.setattr(pipeline, "load_shapes", lambda: shapes)
     fixture = str(FIXTURES / "invalid" / "claim-free-sentence-quoted.ttl")
     assert main(["validate", "data", fixture]) == 0
     assert "WARNING data/sentences.ttl:" in capsys.readouterr().out
@@ -352,11 +352,11 @@ def test_one_data_file_is_checked_with_the_rest_of_data_around_it(tmp_path, monk
     # Alone, a file's references to nodes defined in other files all read as undefined (125 of them).
     assert main(["validate", str(ROOT / "data" / "claims" / "uses.ttl")]) == 0
     assert "checked with the rest of data/ around it" in capsys.readouterr().err
-    from medkg.validate import engine
+    from medkg.validate import pipeline
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    monkeypatch.setattr(engine, "DATA_DIR", data)
+    monkeypatch.setattr(pipeline, "DATA_DIR", data)
     conditions = data / "conditions.ttl"
     conditions.write_text(conditions.read_text(encoding="utf-8").replace('    rdfs:label "pain"@en ;\n', ""), encoding="utf-8")
     assert main(["validate", str(conditions)]) == 1  # its own mistake is still found
@@ -394,9 +394,9 @@ def test_turtle_report_writes_literals_in_full_and_a_blank_node_path_out():
     import pyoxigraph as ox
     from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
+    from medkg.shacl.property_paths import sparql_path
     from medkg.validate.model import Finding, Report, Terms
-    from medkg.validate.paths import sparql_path
-    from medkg.validate.render import render
+    from medkg.validate.report_writer import render
 
     sh, xsd = Namespace("http://www.w3.org/ns/shacl#"), Namespace("http://www.w3.org/2001/XMLSchema#")
     shapes = Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . <http://example.org/S> sh:path "

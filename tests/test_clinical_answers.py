@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from medkg.paths import ARTICLE_TEXT
+from medkg.project_files import ARTICLE_TEXT
 from medkg.query import catalogue
 from medkg.query.run import local_store, run_local
-from tests.paths import shared
+from tests.material import shared
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.paths import shared
+from tests.material import shared
 
 PREFIXES = """
 PREFIX biolink: <https://w3id.org/biolink/vocab/>

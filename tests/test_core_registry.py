@@ -1,4 +1,4 @@
-"""The compiler's registry of SHACL Core components (medkg/validate/core.py): one entry per
+"""The compiler's registry of SHACL Core components (medkg/shacl/core.py): one entry per
 parameter, each a real term of the SHACL vocabulary and citing its section of the specification."""
 
 import re
@@ -7,7 +7,7 @@ from importlib import resources
 from rdflib import RDF, Graph, URIRef
 
 from medkg.rdf.namespaces import SH
-from medkg.validate.core import COMPONENTS, CoreShapes, Unsupported
+from medkg.shacl.core import COMPONENTS, CoreShapes, Unsupported
 
 
 def shacl_vocabulary() -> Graph:
@@ -42,7 +42,7 @@ def test_a_parameter_outside_the_registry_is_refused_not_skipped():
 def test_every_entry_says_what_its_parameter_s_values_must_be():
     """The syntax-rule check (check_parameters) reads each entry's value kind; the spec's own shapes
     graph for shapes (shacl-shacl.ttl) says which parameters are for property shapes only."""
-    from medkg.validate.syntax_rules import KINDS as _VALUE_KINDS
+    from medkg.shacl.syntax_rules import KINDS as _VALUE_KINDS
 
     meta = Graph().parse(str(resources.files("pyshacl") / "assets" / "shacl-shacl.ttl"), format="turtle")
     node_shape_shape = URIRef("http://www.w3.org/ns/shacl-shacl#NodeShapeShape")

@@ -9,11 +9,11 @@ import shutil
 import pytest
 from rdflib import RDF, URIRef
 
-from medkg.paths import DATA_DIR
+from medkg.project_files import DATA_DIR
 from medkg.rdf.namespaces import MKGSH
 from medkg.rdf.prefixes import compact
-from medkg.validate.engine import Validator, validate
 from medkg.validate.model import SH
+from medkg.validate.pipeline import Validator, validate
 from tests.curator_mistakes import MISTAKES
 
 

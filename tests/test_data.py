@@ -12,9 +12,9 @@ import pytest
 
 from medkg.article import sync
 from medkg.article.sentences import split_sentences
-from medkg.paths import ARTICLE_TEXT, DATA_DIR, ROOT, turtle_files
+from medkg.project_files import ARTICLE_TEXT, DATA_DIR, ROOT, turtle_files
 from medkg.rdf.prefixes import prefixes
-from tests.paths import shared
+from tests.material import shared
 
 P = prefixes()
 PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in P.items())

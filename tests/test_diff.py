@@ -7,11 +7,11 @@ import shutil
 import pytest
 
 from medkg.cli import main
-from medkg.paths import DATA_DIR
+from medkg.project_files import DATA_DIR
 from medkg.rdf.prefixes import prefixes
 from medkg.rdf.turtle import prefix_lines
 from medkg.release import diff
-from tests.paths import FIXTURES
+from tests.material import FIXTURES
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_a_revision_holds_files_whose_names_git_quotes(tmp_path):
     # git's line output quotes "é.ttl" and a space splits "a b.ttl": both were lost from OLD.
     import subprocess
 
-    from medkg.validate.changed import files_at
+    from medkg.validate.changed_nodes import files_at
 
     (tmp_path / "data").mkdir()
     names = ["é.ttl", "a b.ttl", "plain.ttl"]

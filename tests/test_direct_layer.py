@@ -9,11 +9,11 @@ the article states or a claim a correction refutes.
 import pyoxigraph as ox
 import pytest
 
-from medkg.io.load import load_data, load_ontology
-from medkg.paths import DATA_DIR
+from medkg.io.parse import load_data, load_ontology
+from medkg.project_files import DATA_DIR
 from medkg.query.projection import asserted, projected
 from medkg.rdf.namespaces import MEDKG
-from tests.paths import FIXTURES
+from tests.material import FIXTURES
 
 KG = "https://w3id.org/medkg/id/"
 BIOLINK = "https://w3id.org/biolink/vocab/"
@@ -127,7 +127,7 @@ PREFIXES = """@prefix biolink: <https://w3id.org/biolink/vocab/> .
 
 @pytest.mark.parametrize("edit", EDITS)
 def test_the_shapes_and_the_construct_hold_the_same_rule(edit, tmp_path):
-    from medkg.validate.engine import validate
+    from medkg.validate.pipeline import validate
 
     extra = tmp_path / "edit.ttl"
     extra.write_text(PREFIXES + EDITS[edit] + "\n", encoding="utf-8")

@@ -103,14 +103,14 @@ def run(url, *options):
 
 @pytest.mark.parametrize("form", ["SELECT", "ASK"])
 def test_sparqlwrapper_builds_the_protocol_request_medkg_sends(form):
-    """What medkg relies on in SPARQLWrapper's private _createRequest (medkg/query/endpoint.py,
+    """What medkg relies on in SPARQLWrapper's private _createRequest (medkg/endpoint/client.py,
     protocol_request): a SPARQL 1.1 Protocol query by POST of the URL-encoded form, with the query
     as written, the default graph, SPARQL JSON results asked for, and medkg's User-Agent. A
     SPARQLWrapper release that changes any of these fails here."""
     import urllib.parse
     import urllib.request
 
-    from medkg.query.endpoint import protocol_request
+    from medkg.endpoint.client import protocol_request
     from medkg.rdf.namespaces import BASE
 
     # A comment SPARQLWrapper's own guess reads as an update (ADD): medkg sends the form it parsed.

@@ -13,7 +13,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from medkg.cli import main
-from medkg.paths import ROOT
+from medkg.project_files import ROOT
 from medkg.release import export, jsonld
 
 PARTS = ("ontology", "shapes", "data")
@@ -56,7 +56,7 @@ def test_two_exports_in_processes_with_different_hash_seeds_are_byte_identical(t
 
 
 def test_file_reading_order_does_not_change_the_bytes(tmp_path, monkeypatch, release):
-    import medkg.io.load as load
+    import medkg.io.parse as load
 
     original = load.collect
     monkeypatch.setattr(load, "collect", lambda paths: list(reversed(original(paths))))

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from medkg.paths import DATA_DIR
-from medkg.validate.engine import validate
-from tests.paths import FIXTURES
+from medkg.project_files import DATA_DIR
+from medkg.validate.pipeline import validate
+from tests.material import FIXTURES
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))

@@ -5,9 +5,9 @@ line (the site builder's own guard is tested in test_site_paths.py)."""
 import pytest
 
 from medkg.cli import main
-from medkg.paths import DATA_DIR
+from medkg.project_files import DATA_DIR
 from medkg.rdf import minted
-from medkg.validate.engine import validate
+from medkg.validate.pipeline import validate
 
 KG = "https://w3id.org/medkg/id/"
 CONDITION = """@prefix medkg: <https://w3id.org/medkg/vocab#> .

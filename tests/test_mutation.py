@@ -7,9 +7,9 @@ The suite runs a deterministic sample (one mutant per operator and key, about 20
 
 import pytest
 
-from medkg.io.load import load_data
+from medkg.io.parse import load_data
 from medkg.validate import mutation
-from medkg.validate.engine import Validator
+from medkg.validate.pipeline import Validator
 
 pytestmark = pytest.mark.slow  # pySHACL comparisons / the mutation run: `make quick` skips them
 

@@ -8,7 +8,7 @@ import tomllib
 import pyoxigraph as ox
 
 from medkg import __version__
-from medkg.paths import ONTOLOGY_DIR, ROOT
+from medkg.project_files import ONTOLOGY_DIR, ROOT
 from medkg.rdf import namespaces
 
 # An IRI in code: http(s)://, not a loopback address (a server's URL is not an RDF namespace).

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from medkg.paths import DATA_DIR
+from medkg.project_files import DATA_DIR
 from medkg.validate import qc
-from medkg.validate.engine import Validator, validate
+from medkg.validate.pipeline import Validator, validate
 
 ARTICLE = "source/baclofen-article.txt"
 

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from medkg.paths import ROOT
 from medkg.progress import Progress
-from tests.paths import FIXTURES
+from medkg.project_files import ROOT
+from tests.material import FIXTURES
 
 
 class Terminal(io.StringIO):

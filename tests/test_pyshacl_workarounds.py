@@ -1,4 +1,4 @@
-"""medkg's two pySHACL workarounds (medkg/validate/reference.py, docs/upstream/) last for medkg's
+"""medkg's two pySHACL workarounds (medkg/shacl/pyshacl_reference.py, docs/upstream/) last for medkg's
 own call only: pySHACL is patched while medkg validates, and put back as it was when the call
 returns or raises, so that anyone else using pySHACL in the process gets pySHACL as it is."""
 
@@ -12,7 +12,7 @@ from pyshacl.constraints.sparql.sparql_based_constraint_components import (
 )
 
 from medkg.errors import ShapesRefused
-from medkg.validate import reference
+from medkg.shacl import pyshacl_reference
 from medkg.validate.model import SH
 
 # docs/upstream/pyshacl-sparql-component-value.md: an ASK validator on a property shape.
@@ -46,7 +46,7 @@ def test_pyshacl_is_as_it_was_after_medkg_s_call(monkeypatch, normalize):
     monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", normalize)  # whatever another user chose
     before = _pyshacl_as_it_is()
     graph = _graph(MAX_LEN)
-    found = reference.results(graph, graph)
+    found = pyshacl_reference.results(graph, graph)
     assert [str(r.value) for r in found] == ["abcdef"]  # the workaround was in place for the call
     assert _pyshacl_as_it_is() == before
 
@@ -55,13 +55,13 @@ def test_pyshacl_is_as_it_was_after_medkg_s_call_raises():
     before = _pyshacl_as_it_is()
     graph = _graph(REFUSED)
     with pytest.raises(ShapesRefused, match="NotImplementedError"):
-        reference.results(graph, graph)
+        pyshacl_reference.results(graph, graph)
     assert _pyshacl_as_it_is() == before
 
 
 def test_the_patches_hold_inside_the_block_and_go_when_it_raises():
     before = _pyshacl_as_it_is()
-    with pytest.raises(RuntimeError, match="in the middle"), reference._workarounds():
+    with pytest.raises(RuntimeError, match="in the middle"), pyshacl_reference._workarounds():
         during = _pyshacl_as_it_is()
         assert all(d is not b for d, b in zip(during[:3], before[:3], strict=True))
         raise RuntimeError("in the middle of validating")
@@ -73,7 +73,7 @@ def test_another_pyshacl_user_gets_pyshacl_s_own_report_after_medkg_s_call(monke
     # the first workaround is for): put the switch back after this test, as the user would want.
     monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", rdflib.NORMALIZE_LITERALS)
     graph = _graph(MAX_LEN)
-    assert [str(r.value) for r in reference.results(graph, graph)] == ["abcdef"]
+    assert [str(r.value) for r in pyshacl_reference.results(graph, graph)] == ["abcdef"]
     _, report, _ = pyshacl.validate(graph, shacl_graph=graph, inference="none")
     results = list(report.objects(None, SH.result))
     # pySHACL 0.40's own answer. Should an upgrade give the value here, pySHACL has fixed it: the

@@ -2,10 +2,10 @@
 
 import pytest
 
-from medkg.paths import DATA_DIR
+from medkg.project_files import DATA_DIR
 from medkg.validate import qc
-from medkg.validate.engine import validate
-from tests.paths import FIXTURES
+from medkg.validate.pipeline import validate
+from tests.material import FIXTURES
 
 CHECKS = {c.name: c for c in qc.checks()}
 REQUIRED = ["entity-without-label", "duplicate-label", "shared-identifier", "quote-outside-sentences", "uncovered-sentence"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from medkg.cli import main
-from medkg.paths import ROOT
+from medkg.project_files import ROOT
 
 # Three unconstrained patterns over ~1,700 triples: some 5e9 rows, minutes of work.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"

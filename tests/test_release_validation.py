@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from medkg.paths import ROOT
+from medkg.project_files import ROOT
 from medkg.release import export
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

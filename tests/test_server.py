@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 
 from medkg.cli import main
-from medkg.paths import ROOT
+from medkg.endpoint.load import put_graph
+from medkg.errors import EndpointError
+from medkg.project_files import ROOT
 from medkg.query import catalogue
-from medkg.query.endpoint import EndpointError, put_graph
 from medkg.query.run import graph_triples, local_store, run_local, run_remote
 from medkg.rdf.namespaces import GRAPH as GRAPH_IRI
 
@@ -100,7 +101,7 @@ def test_query_command_through_endpoint(loaded, capsys):
 
 
 def test_unreachable_endpoint_exits_3_with_one_line(capsys):
-    from medkg.query.server import free_port
+    from medkg.serve.oxigraph_server import free_port
 
     assert main(["query", "uses", "--endpoint", f"http://127.0.0.1:{free_port()}/query"]) == 3
     err = capsys.readouterr().err.strip()
@@ -183,7 +184,7 @@ def test_serve_starts_answers_and_stops_on_ctrl_c():
 def test_serve_refuses_writes():
     """Read-only: the Graph Store and update endpoints refuse changes."""
     from medkg.query.run import ntriples
-    from medkg.query.server import ReadOnlyServer
+    from medkg.serve.oxigraph_server import ReadOnlyServer
 
     with ReadOnlyServer(ntriples()) as server:
         base = server.url.rsplit("/", 1)[0]
@@ -202,9 +203,9 @@ def _get(url: str, timeout: float = 10):
 
 
 def test_the_served_endpoint_refuses_service_by_get_and_post():
-    from medkg.query.gateway import Gateway
     from medkg.query.run import ntriples
-    from medkg.query.server import ReadOnlyServer
+    from medkg.serve.gateway import Gateway
+    from medkg.serve.oxigraph_server import ReadOnlyServer
 
     service = urllib.parse.quote("SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
     server = ReadOnlyServer(ntriples())
@@ -239,7 +240,7 @@ def test_a_chatty_server_stderr_never_stalls_requests():
     # Each failing SERVICE call makes Oxigraph write a line to stderr; unread, the pipe filled at
     # ~64 KB and every request after that hung. 800 lines are some 90 KB.
     from medkg.query.run import ntriples
-    from medkg.query.server import ReadOnlyServer
+    from medkg.serve.oxigraph_server import ReadOnlyServer
 
     failing = urllib.parse.quote("SELECT * WHERE { SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }")
     with ReadOnlyServer(ntriples()) as server:
@@ -251,7 +252,7 @@ def test_a_chatty_server_stderr_never_stalls_requests():
 
 def test_the_server_stops_a_query_at_its_timeout():
     from medkg.query.run import ntriples
-    from medkg.query.server import ReadOnlyServer
+    from medkg.serve.oxigraph_server import ReadOnlyServer
 
     endless = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
     with ReadOnlyServer(ntriples(), timeout_s=1) as server:
@@ -270,7 +271,7 @@ def _parent_pid(stat: Path) -> int | None:
 def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder(tmp_path):
     from medkg.cli import SITE_PREFIX
     from medkg.io.folders import OWNER, remove_stale
-    from medkg.query.server import FOLDER_PREFIX, remove_orphaned_folders
+    from medkg.serve.oxigraph_server import FOLDER_PREFIX, remove_orphaned_folders
 
     # A temporary folder of its own: another medkg serve on the machine would otherwise be right to
     # remove the orphan first.
@@ -306,7 +307,7 @@ def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder(t
 def only_named(tmp_path):
     """A store of its own whose default graph is empty and whose data is in the named graph
     `medkg load` fills (the session's server may have data in its default graph)."""
-    from medkg.query.server import free_port, oxigraph_binary, wait_until_ready
+    from medkg.serve.oxigraph_server import free_port, oxigraph_binary, wait_until_ready
 
     port = free_port()
     process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "store"),

@@ -95,9 +95,9 @@ def heard(canary):
 @pytest.fixture(scope="module")
 def served():
     """(gateway URL, Oxigraph's own URL) for the whole graph; both stopped at the module's end."""
-    from medkg.query.gateway import Gateway
     from medkg.query.run import ntriples
-    from medkg.query.server import ReadOnlyServer
+    from medkg.serve.gateway import Gateway
+    from medkg.serve.oxigraph_server import ReadOnlyServer
 
     server = ReadOnlyServer(ntriples())
     with Gateway(0, server.port) as gateway, server:

@@ -8,9 +8,9 @@ import pytest
 import rdflib
 
 from medkg.cli import main
-from medkg.io.load import rdflib_graph
-from medkg.validate.paths import sparql_path
-from tests.paths import FIXTURES
+from medkg.io.parse import rdflib_graph
+from medkg.shacl.property_paths import sparql_path
+from tests.material import FIXTURES
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 CASES = FIXTURES / "shacl"
@@ -216,9 +216,9 @@ OPTIONAL_ANTI_JOIN = """SELECT $this WHERE {
 
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
 def test_a_flat_optional_sees_this_as_pre_binding_does(capsys, tmp_path, engine):
-    """medkg/validate/sparql.py: an OPTIONAL with no group inside is "flat" (all focus nodes bound at
+    """medkg/shacl/sparql_constraints.py: an OPTIONAL with no group inside is "flat" (all focus nodes bound at
     once by the targets); its filter sees $this, as SHACL's pre-binding (pySHACL) has it."""
-    from medkg.validate.sparql import _is_flat
+    from medkg.shacl.sparql_constraints import _is_flat
 
     assert _is_flat(OPTIONAL_ANTI_JOIN)
     assert not _is_flat(OPTIONAL_ANTI_JOIN.replace("?n > 1) }", "?n > 1) { ?n ?q ?r } }"))  # a group inside

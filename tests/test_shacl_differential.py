@@ -8,10 +8,10 @@ import os
 import pytest
 
 from medkg.errors import ShapesRefused
-from medkg.io.load import rdflib_graph as _graph
-from medkg.validate import shacl
+from medkg.io.parse import rdflib_graph as _graph
+from medkg.shacl import engine
 from tests import shacl_fuzz
-from tests.paths import FIXTURES
+from tests.material import FIXTURES
 from tests.w3c_suite import _path, _structure, cases, mismatch
 
 CASES = int(os.environ.get("FUZZ_CASES", "200"))
@@ -30,11 +30,11 @@ def test_the_default_engine_agrees_with_pyshacl_on_random_graphs():
         data, shapes_triples = shacl_fuzz.triples(data_text), shacl_fuzz.triples(shapes_text)
         shapes, world = _graph(shapes_triples), _graph(data + shapes_triples)
         try:
-            reference = shacl.check(data, shapes, "pyshacl")
+            reference = engine.check(data, shapes, "pyshacl")
         except ShapesRefused:  # pySHACL stops (sh:lessThan on a blank node): see tests/fixtures/shacl-found
             refused += 1
             continue
-        ours = shacl.check(data, shapes)
+        ours = engine.check(data, shapes)
         compared += 1
         if _keys(ours, shapes, world) != _keys(reference, shapes, world):
             disagreements.append(seed)
@@ -49,7 +49,7 @@ def test_the_generator_reaches_the_compiled_path_and_finds_results():
     for seed in range(100):
         data_text, shapes_text = shacl_fuzz.case(seed)
         try:
-            outcome = shacl.check(shacl_fuzz.triples(data_text), _graph(shacl_fuzz.triples(shapes_text)))
+            outcome = engine.check(shacl_fuzz.triples(data_text), _graph(shacl_fuzz.triples(shapes_text)))
         except ShapesRefused:  # sent to pySHACL, which stopped (sh:lessThan on a blank node)
             continue
         compiled += not outcome.notes
@@ -57,11 +57,11 @@ def test_the_generator_reaches_the_compiled_path_and_finds_results():
     assert compiled >= 80 and with_results >= 60, (compiled, with_results)
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("engine_name", ["oxigraph", "pyshacl"])
 @pytest.mark.parametrize("case", FOUND, ids=[c.name for c in FOUND])
-def test_found_case(case, engine):
-    if engine == "pyshacl" and "# pySHACL cannot" in case.file.read_text(encoding="utf-8"):
+def test_found_case(case, engine_name):
+    if engine_name == "pyshacl" and "# pySHACL cannot" in case.file.read_text(encoding="utf-8"):
         with pytest.raises(ShapesRefused):
-            shacl.check(case.data, case.shapes, engine)
+            engine.check(case.data, case.shapes, engine_name)
         return
-    assert mismatch(case, shacl.check(case.data, case.shapes, engine)) == ""
+    assert mismatch(case, engine.check(case.data, case.shapes, engine_name)) == ""

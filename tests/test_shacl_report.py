@@ -10,10 +10,10 @@ import pytest
 from rdflib import RDF, BNode, Graph, Namespace
 
 from medkg.errors import ShapesRefused
-from medkg.io.load import rdflib_graph
-from medkg.validate import shacl, shacl_io
+from medkg.io.parse import rdflib_graph
+from medkg.shacl import engine, report
 from tests import shacl_fuzz
-from tests.paths import SHARED
+from tests.material import SHARED
 from tests.w3c_suite import _path, _structure, cases
 
 SH_ = "http://www.w3.org/ns/shacl#"
@@ -64,24 +64,24 @@ def _ill_formed_paths(report: Graph) -> list[str]:
 
 
 def _check(outcome, shapes: Graph, data: Graph, world: Graph) -> None:
-    text = shacl_io.turtle(outcome, shapes, data)
+    text = report.turtle(outcome, shapes, data)
     expected = _engine_results(outcome, shapes, world)
-    for parser, report in _read_back(text).items():
-        [node] = report.subjects(RDF.type, SH.ValidationReport)
-        assert report.value(node, SH.conforms).toPython() is outcome.conforms, parser
-        assert _results(report) == expected, f"{parser} reads other results back:\n{text}"
-        assert not _ill_formed_paths(report), f"{parser}: {_ill_formed_paths(report)}\n{text}"
+    for parser, written in _read_back(text).items():
+        [node] = written.subjects(RDF.type, SH.ValidationReport)
+        assert written.value(node, SH.conforms).toPython() is outcome.conforms, parser
+        assert _results(written) == expected, f"{parser} reads other results back:\n{text}"
+        assert not _ill_formed_paths(written), f"{parser}: {_ill_formed_paths(written)}\n{text}"
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("engine_name", ["oxigraph", "pyshacl"])
 @pytest.mark.parametrize("case", W3C, ids=[c.name for c in W3C])
-def test_the_turtle_report_of_every_w3c_case_reads_back(case, engine):
+def test_the_turtle_report_of_every_w3c_case_reads_back(case, engine_name):
     if case.failure:
         pytest.skip("a shapes graph the processor refuses: no report")
     try:
-        outcome = shacl.check(case.data, case.shapes, engine)
+        outcome = engine.check(case.data, case.shapes, engine_name)
     except ShapesRefused:
-        assert engine == "pyshacl", "the default engine validates every case the suite expects a report of"
+        assert engine_name == "pyshacl", "the default engine validates every case the suite expects a report of"
         pytest.skip("pySHACL stops on this case")
     _check(outcome, case.shapes, rdflib_graph(case.data), case.world)
 
@@ -99,7 +99,7 @@ def test_the_turtle_report_of_random_graphs_reads_back():
         data, shapes_triples = shacl_fuzz.triples(data_text), shacl_fuzz.triples(shapes_text)
         shapes = rdflib_graph(shapes_triples)
         try:
-            outcome = shacl.check(data, shapes)
+            outcome = engine.check(data, shapes)
         except ShapesRefused:
             continue
         _check(outcome, shapes, rdflib_graph(data), rdflib_graph(data + shapes_triples))
@@ -113,8 +113,8 @@ def test_odd_literals_keep_their_quotes_and_datatype(literal):
     text = (shacl_fuzz.PREFIXES + f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; "
             f"sh:nodeKind sh:IRI ] .\nex:a ex:p {literal} .\n")
     triples = shacl_fuzz.triples(text)
-    outcome = shacl.check(triples, rdflib_graph(triples))
+    outcome = engine.check(triples, rdflib_graph(triples))
     [written] = [t.object for t in triples if t.predicate.value == "http://example.org/p"]
-    report = shacl_io.turtle(outcome, rdflib_graph(triples), rdflib_graph(triples))
-    [value] = [q.object for q in ox.parse(report, format=ox.RdfFormat.TURTLE) if q.predicate.value == SH_ + "value"]
+    text = report.turtle(outcome, rdflib_graph(triples), rdflib_graph(triples))
+    [value] = [q.object for q in ox.parse(text, format=ox.RdfFormat.TURTLE) if q.predicate.value == SH_ + "value"]
     assert value == written

@@ -10,8 +10,8 @@ import pyshacl
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Namespace, URIRef
 
-from medkg.io.load import load
-from medkg.paths import DATA_DIR, SHAPES_DIR
+from medkg.io.parse import load
+from medkg.project_files import DATA_DIR, SHAPES_DIR
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SCHEMA = "https://schema.org/"

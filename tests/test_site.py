@@ -17,10 +17,10 @@ import pytest
 
 from medkg.cli import main
 from medkg.errors import INPUT
-from medkg.io.load import load_data
+from medkg.io.parse import load_data
 from medkg.query.run import graph_triples
 from medkg.rdf.namespaces import BASE
-from medkg.site import negotiate
+from medkg.serve import negotiate
 from medkg.site.build import MARKER, build
 
 
@@ -192,9 +192,9 @@ def test_paths_never_leave_the_site(site):
 
 @pytest.fixture(scope="module")
 def served(site):
-    from medkg.query.gateway import Gateway
     from medkg.query.run import ntriples
-    from medkg.query.server import ReadOnlyServer
+    from medkg.serve.gateway import Gateway
+    from medkg.serve.oxigraph_server import ReadOnlyServer
 
     server = ReadOnlyServer(ntriples())
     with Gateway(0, server.port, site) as gateway, server:

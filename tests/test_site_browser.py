@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from medkg.io.load import load_data, load_ontology
+from medkg.io.parse import load_data, load_ontology
 from medkg.site.build import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -245,9 +245,9 @@ def test_the_checks_page_shows_every_severity_and_no_placeholder(browser, site):
 
 @pytest.fixture(scope="module")
 def served(site):
-    from medkg.query.gateway import Gateway
     from medkg.query.run import ntriples
-    from medkg.query.server import ReadOnlyServer
+    from medkg.serve.gateway import Gateway
+    from medkg.serve.oxigraph_server import ReadOnlyServer
 
     server = ReadOnlyServer(ntriples())
     with Gateway(0, server.port, site) as gateway, server:

@@ -8,7 +8,7 @@ import pytest
 
 from medkg.cli import main
 from medkg.errors import INPUT, InputError
-from medkg.paths import DATA_DIR
+from medkg.project_files import DATA_DIR
 from medkg.site.build import _Writer, build
 from tests.test_minted_names import CONDITION, KG
 

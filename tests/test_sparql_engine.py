@@ -1,5 +1,5 @@
 """The fast path gives pySHACL's findings: SHACL Core and SHACL-SPARQL on pyoxigraph
-(medkg/validate/core.py, medkg/validate/sparql.py) vs everything on pySHACL.
+(medkg/shacl/core.py, medkg/shacl/sparql_constraints.py) vs everything on pySHACL.
 
 Run once on the shipped data plus every invalid fixture and the engine fixtures (rules at their
 edges) together (each fixture mints its own IRIs), so every SPARQL constraint and every Core
@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from medkg.paths import DATA_DIR
-from medkg.validate.engine import validate
-from tests.paths import FIXTURES
+from medkg.project_files import DATA_DIR
+from medkg.validate.pipeline import validate
+from tests.material import FIXTURES
 
 pytestmark = pytest.mark.slow  # pySHACL comparisons / the mutation run: `make quick` skips them
 
@@ -54,7 +54,7 @@ def test_every_sparql_constraint_fired(both, shapes):
 
 
 def test_every_core_component_fired(both):
-    from medkg.validate.engine import Validator
+    from medkg.validate.pipeline import Validator
 
     compiled = Validator().compiled
     assert compiled is not None, "the shipped shapes must compile to SPARQL (see the stderr note)"

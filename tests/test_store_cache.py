@@ -7,11 +7,11 @@ import pyoxigraph as ox
 import pytest
 
 from medkg.errors import InputError
-from medkg.io.load import load
-from medkg.paths import DATA_DIR
+from medkg.io.parse import load
+from medkg.project_files import DATA_DIR
 from medkg.rdf import as_written
-from medkg.validate.store_cache import LABEL_KEYS, CacheUnavailable, StoreCache
-from tests.paths import FIXTURES
+from medkg.validate.changed_cache import LABEL_KEYS, CacheUnavailable, StoreCache
+from tests.material import FIXTURES
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_a_folder_that_cannot_be_written_is_reported(copy):
 def test_validate_changed_falls_back_to_reading_every_file(copy, capsys):
     import subprocess
 
-    from medkg.validate.engine import validate
+    from medkg.validate.pipeline import validate
 
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "d"]):
         subprocess.run(["git", "-C", str(copy), *args], check=True, capture_output=True)
@@ -179,7 +179,7 @@ def test_two_changed_validations_at_once_never_corrupt_the_cache(copy):
     import subprocess
     import sys
 
-    from medkg.paths import ROOT
+    from medkg.project_files import ROOT
 
     _git_repo_with_an_edit(copy)
     command = [sys.executable, "-m", "medkg.cli", "validate", "--changed", "HEAD", str(copy / "data"), "--format", "json"]
@@ -244,7 +244,7 @@ def test_a_bulk_edit_rebuilds_the_store_instead_of_patching_it(copy):
 
 
 def test_changed_validates_everything_after_a_large_edit(copy):
-    from medkg.validate.engine import validate
+    from medkg.validate.pipeline import validate
 
     _git_repo_with_an_edit(copy)
     StoreCache(copy).refresh(files(copy))  # the cache knows the graph's size

@@ -4,8 +4,8 @@ compared with the expected one as the suite's README says, and each sht:Failure 
 import pytest
 
 from medkg.errors import ShapesRefused
-from medkg.validate import shacl
-from tests.paths import SHARED
+from medkg.shacl import engine
+from tests.material import SHARED
 from tests.w3c_suite import cases, mismatch
 
 SUITE = SHARED / "w3c" / "shacl" / "tests"
@@ -23,9 +23,9 @@ def test_the_suite_is_all_there():
 def test_w3c_case(case):
     if case.failure:
         with pytest.raises(ShapesRefused):
-            shacl.check(case.data, case.shapes)
+            engine.check(case.data, case.shapes)
         return
-    outcome = shacl.check(case.data, case.shapes)
+    outcome = engine.check(case.data, case.shapes)
     assert mismatch(case, outcome) == ""
 
 
@@ -35,20 +35,20 @@ def test_every_predicate_on_a_shape_is_compiled_or_sent_on():
     graph goes to pySHACL with a note."""
     if not CASES:
         pytest.skip(f"{SUITE} is absent: ../shared/ is only beside the project in development and CI")
-    from medkg.validate import sparql
-    from medkg.validate.core import COMPONENTS, QUIET, CoreShapes, Unsupported
+    from medkg.shacl import sparql_constraints
+    from medkg.shacl.core import COMPONENTS, QUIET, CoreShapes, Unsupported
     from medkg.validate.model import SH
 
     compiled, sent_on, seen = 0, 0, set()
     for case in CASES:
         if case.failure:
             continue
-        core, _ = sparql.split_shapes(case.shapes)
+        core, _ = sparql_constraints.split_shapes(case.shapes)
         try:
             shapes = CoreShapes(core)
         except Unsupported:
             sent_on += 1
-            assert shacl.check(case.data, case.shapes).notes, f"{case.name}: sent to pySHACL without a note"
+            assert engine.check(case.data, case.shapes).notes, f"{case.name}: sent to pySHACL without a note"
             continue
         compiled += 1
         nodes = {check.shape for check in shapes.checks} | set(core.objects(None, SH.node))

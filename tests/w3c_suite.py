@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace
 
-from medkg.io.load import rdflib_graph as _graph
-from medkg.validate.paths import sparql_path
-from medkg.validate.shacl import Outcome
+from medkg.io.parse import rdflib_graph as _graph
+from medkg.shacl.engine import Outcome
+from medkg.shacl.property_paths import sparql_path
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")

@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from medkg.article.sentences import split_sentences
-from medkg.paths import ARTICLE_TEXT, DATA_DIR, relative
+from medkg.project_files import ARTICLE_TEXT, DATA_DIR, relative
 from medkg.rdf.turtle import prefix_lines, string
 
 TEXT_TTL = DATA_DIR / "article-text.ttl"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.paths import QUERIES_DIR, relative
+from medkg.project_files import QUERIES_DIR, relative
 from medkg.rdf import sparql_parse
 from medkg.rdf.namespaces import KG
 from medkg.rdf.prefixes import prefixes

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from medkg.paths import QUERIES_DIR
+from medkg.project_files import QUERIES_DIR
 from medkg.rdf.namespaces import MEDKG
 
 RULE = QUERIES_DIR / "projection" / "direct-layer.rq"

@@ -7,9 +7,9 @@ ontology's labels and subclass links (a medkg:RiskClaim is a medkg:Claim). `medk
 
 import pyoxigraph as ox
 
+from medkg.endpoint import client as endpoint
 from medkg.errors import EndpointError, InputError
-from medkg.io.load import load_data, load_ontology
-from medkg.query import endpoint
+from medkg.io.parse import load_data, load_ontology
 from medkg.query.catalogue import Query, bind, parse, with_registry_prefixes, without_header
 from medkg.query.results import Results, from_oxigraph_solutions
 from medkg.rdf.namespaces import GRAPH

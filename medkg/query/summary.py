@@ -5,8 +5,8 @@ The counts come from the SPARQL files in queries/summary/, run on pyoxigraph.
 
 import pyoxigraph as ox
 
-from medkg.io.load import Source
-from medkg.paths import QUERIES_DIR
+from medkg.io.parse import Source
+from medkg.project_files import QUERIES_DIR
 
 SUMMARY_QUERIES = QUERIES_DIR / "summary"
 

@@ -4,7 +4,7 @@ the Turtle. The README's vocabulary section is this output (a test keeps the two
 
 import pyoxigraph as ox
 
-from medkg.paths import ONTOLOGY_DIR
+from medkg.project_files import ONTOLOGY_DIR
 from medkg.rdf.namespaces import OWL, RDFS, SKOS
 from medkg.rdf.prefixes import compact
 

@@ -1,4 +1,4 @@
 """RDF ground shared by every flow: the prefix registry, Turtle literals, SPARQL text handling.
 
-May import: medkg.paths and medkg.errors only (never a flow package).
+May import: medkg.project_files and medkg.errors only (never a flow package).
 """

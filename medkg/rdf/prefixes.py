@@ -4,7 +4,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from medkg.paths import PREFIXES_FILE
+from medkg.project_files import PREFIXES_FILE
 
 
 @cache

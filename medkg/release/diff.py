@@ -17,12 +17,12 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from medkg.errors import InputError
-from medkg.io.load import collect, load_ontology
-from medkg.paths import DATA_DIR
+from medkg.io.parse import collect, load_ontology
+from medkg.project_files import DATA_DIR
 from medkg.query.render import readable
 from medkg.query.results import from_oxigraph
 from medkg.rdf.namespaces import KG, MEDKG, OA, RDF, RDFS, SKOS
-from medkg.validate.changed import files_at, repo_root
+from medkg.validate.changed_nodes import files_at, repo_root
 
 ENTITY = str(KG)
 MAPPINGS = {SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}

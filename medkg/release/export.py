@@ -25,8 +25,8 @@ import pyoxigraph as ox
 
 from medkg.errors import InputError
 from medkg.io.folders import replace, staging_prefix
-from medkg.io.load import Source, load_data, load_ontology, load_shapes
-from medkg.paths import ROOT
+from medkg.io.parse import Source, load_data, load_ontology, load_shapes
+from medkg.project_files import ROOT
 from medkg.rdf.namespaces import GRAPHS
 from medkg.rdf.prefixes import prefixes
 from medkg.rdf.turtle import serialize

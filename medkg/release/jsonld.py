@@ -43,7 +43,7 @@ RENAMED = {str(MEDKG.certainty): "articleWording"}
 def single_valued() -> frozenset[str]:
     """The properties the shapes cap at one value (a property shape on the path says sh:maxCount 1,
     none allows more). Everything else can hold several, and is written as an array."""
-    from medkg.io.load import load_shapes  # the shapes, once per process
+    from medkg.io.parse import load_shapes  # the shapes, once per process
 
     triples = load_shapes().triples
     cap = {t.subject: int(t.object.value) for t in triples if t.predicate.value == str(SH.maxCount)}

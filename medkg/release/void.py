@@ -11,8 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg import __version__
-from medkg.io.load import Source
-from medkg.paths import ROOT
+from medkg.io.parse import Source
+from medkg.project_files import ROOT
 from medkg.rdf.namespaces import (
     BIOLINK,
     CC_BY_4,

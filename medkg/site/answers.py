@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from medkg.io.load import Source
+from medkg.io.parse import Source
 from medkg.query import catalogue
 from medkg.query.results import from_oxigraph_solutions
 from medkg.query.run import local_store

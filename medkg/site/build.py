@@ -22,8 +22,8 @@ from markupsafe import Markup
 from medkg import __version__
 from medkg.errors import InputError
 from medkg.io.folders import replace
-from medkg.io.load import Source, load, load_data, load_ontology
-from medkg.paths import ROOT, SHAPES_DIR
+from medkg.io.parse import Source, load, load_data, load_ontology
+from medkg.project_files import ROOT, SHAPES_DIR
 from medkg.query import catalogue, summary, vocab
 from medkg.rdf import minted
 from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS, SCHEMA, SH, SKOS

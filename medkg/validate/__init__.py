@@ -1,5 +1,7 @@
-"""The validation flow: the data against the shapes (SHACL Core compiled to SPARQL, SHACL-SPARQL,
-the QC checks), --changed on a persistent store, reports, and mutation testing of the shapes.
+"""The validation flow curators run: the data against the shapes on the SHACL engine (medkg.shacl),
+the QC checks, file:line of each finding, --changed (changed_nodes.py: the git diff;
+changed_cache.py: the persistent store), reports, and mutation testing of the shapes.
 
-May import: medkg.io, medkg.rdf, medkg.paths, medkg.errors (never query, release or article).
+May import: medkg.shacl, medkg.io, medkg.rdf, medkg.progress, medkg.project_files, medkg.errors
+(never query, release or article).
 """

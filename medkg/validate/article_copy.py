@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from medkg.io.load import Source, to_rdflib
+from medkg.io.parse import Source, to_rdflib
 from medkg.rdf.namespaces import MEDKG
 from medkg.validate.model import SH, Finding, compactor, make_finding
 

@@ -6,7 +6,7 @@ finding stops it at validation, with the file and line of each use."""
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from medkg.io.load import Source, to_rdflib
+from medkg.io.parse import Source, to_rdflib
 from medkg.rdf import minted
 from medkg.rdf.namespaces import BASE, MEDKG, MINTED
 from medkg.validate.model import SH, Finding, compactor, make_finding

@@ -1,6 +1,6 @@
 """What validation reports: findings (with the RDF terms behind them) and the report that holds them.
 
-Library code builds these and returns them; the CLI and medkg/validate/render.py write them out.
+Library code builds these and returns them; the CLI and medkg/validate/report_writer.py write them out.
 """
 
 import re
@@ -10,29 +10,16 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from medkg.io.load import Source
-from medkg.paths import relative
+from medkg.io.parse import Source
+from medkg.project_files import relative
 from medkg.rdf.namespaces import SH
 from medkg.rdf.prefixes import compact as compact_iri
 from medkg.rdf.turtle import literal
+from medkg.shacl.constraint_result import ConstraintResult  # noqa: F401 (re-exported for the report writers)
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 RANK = {"info": 0, "warning": 1, "violation": 2}
 _IRI_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,;:)]")
-
-
-@dataclass(frozen=True)
-class ConstraintResult:
-    """One failure of one constraint, as the engines find it (SHACL Core compiled, or SHACL-SPARQL):
-    rdflib terms, before they are placed in a file and written for people."""
-
-    shape: Node
-    component: Node
-    severity: Node
-    focus: Node
-    path: Node | None
-    value: Node | None
-    messages: tuple[str, ...]
 
 
 @dataclass(frozen=True)

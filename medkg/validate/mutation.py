@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from medkg.io.load import Source, load_data
+from medkg.io.parse import Source, load_data
 from medkg.progress import Progress
 from medkg.rdf.namespaces import BASE, BIOLINK, MEDKG, OA, RDF, SH, XSD
 from medkg.validate import curator_mutants
-from medkg.validate.engine import Validator
+from medkg.validate.pipeline import Validator
 
 RDF_TYPE = str(RDF.type)
 RDF_PREDICATE = str(RDF.predicate)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from medkg.paths import QUERIES_DIR
+from medkg.project_files import QUERIES_DIR
 from medkg.rdf.sparql_text import open_where, optional_as_not_exists
-from medkg.validate.store_cache import LABEL_KEYS
+from medkg.validate.changed_cache import LABEL_KEYS
 
 QC_DIR = QUERIES_DIR / "qc"
 
@@ -26,7 +26,7 @@ class Check:
     fix: str
     query: str
     # NAME-violation.focused.rq, where there is one: the same rows for a few focus nodes, found
-    # through the key graph of the persistent store (medkg/validate/store_cache.py) where it exists.
+    # through the key graph of the persistent store (medkg/validate/changed_cache.py) where it exists.
     focused: str | None = None
 
 

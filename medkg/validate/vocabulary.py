@@ -11,7 +11,7 @@ import difflib
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from medkg.io.load import Source, to_rdflib
+from medkg.io.parse import Source, to_rdflib
 from medkg.rdf import as_written
 from medkg.rdf.namespaces import BASE, DCTERMS, MEDKG, OWL, RDF, RDFS, XSD
 from medkg.rdf.prefixes import compact, prefixes

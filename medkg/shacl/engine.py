@@ -1,12 +1,12 @@
 """SHACL for any data graph and any shapes graph: the engine behind `medkg shacl`.
 
-`medkg validate` does not call it: medkg/validate/engine.py assembles the same parts for the
-project's own shapes (sparql.split_shapes, core.CoreShapes, sparql.evaluate, reference.py), and adds
+`medkg validate` does not call it: medkg/validate/pipeline.py assembles the same parts for the
+project's own shapes (sparql_constraints.split_shapes, core.CoreShapes, sparql_constraints.evaluate, pyshacl_reference.py), and adds
 what only the project needs: the ontology in the data graph, file:line locations, the closed
 vocabulary, the QC checks, --changed, and each query run in parallel.
 
-SHACL Core is compiled to SPARQL (medkg/validate/core.py) and node shapes' SHACL-SPARQL
-constraints run as SPARQL (medkg/validate/sparql.py), both on a pyoxigraph store that keeps every
+SHACL Core is compiled to SPARQL (medkg/shacl/core.py) and node shapes' SHACL-SPARQL
+constraints run as SPARQL (medkg/shacl/sparql_constraints.py), both on a pyoxigraph store that keeps every
 literal as written (medkg/rdf/as_written.py). Whatever the compiler does not understand is
 not skipped: the Core shapes then go, with a note saying why, to pySHACL, the reference engine.
 """
@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 from rdflib import Graph
 
-from medkg.io.load import rdflib_graph
+from medkg.io.parse import rdflib_graph
 from medkg.rdf import as_written
-from medkg.validate import patterns, reference, sparql, syntax_rules
-from medkg.validate.core import CoreShapes, Unsupported
-from medkg.validate.model import ConstraintResult
+from medkg.shacl import patterns, pyshacl_reference, sparql_constraints, syntax_rules
+from medkg.shacl.constraint_result import ConstraintResult
+from medkg.shacl.core import CoreShapes, Unsupported
 
 
 @dataclass
@@ -39,25 +39,25 @@ def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Out
     and patterns.prepared, which also writes \\p{L} in a pattern as the class Python's re reads."""
     syntax_rules.check_graph(shapes)
     shapes, originals = patterns.prepared(shapes)
-    sparql.refuse_service(shapes)
+    sparql_constraints.refuse_service(shapes)
     if engine == "pyshacl":
-        results = reference.results(rdflib_graph(data), shapes)
+        results = pyshacl_reference.results(rdflib_graph(data), shapes)
         if originals:  # pySHACL's own message quotes the pattern it ran: name the one the shapes hold
             results = [replace(r, messages=tuple(_restore(m, originals) for m in r.messages)) for r in results]
         return Outcome(results)
     notes = []
-    core_shapes, taken = sparql.split_shapes(shapes)
+    core_shapes, taken = sparql_constraints.split_shapes(shapes)
     store, written = as_written.build(data)
     try:
         compiled = CoreShapes(core_shapes)
     except Unsupported as e:
         notes.append(f"SHACL Core left to pySHACL (the shapes use {e})")
-        results = reference.results(rdflib_graph(data), core_shapes)
+        results = pyshacl_reference.results(rdflib_graph(data), core_shapes)
     else:
         results = compiled.run(store)
     # SPARQL compares literals by value: "05" is 5 there, as in any SPARQL engine.
     with as_written.by_value(store, written) as originals:
-        results += sparql.evaluate(shapes, taken, store, originals=originals)
+        results += sparql_constraints.evaluate(shapes, taken, store, originals=originals)
     return Outcome(sorted(set(results), key=_order), notes)
 
 

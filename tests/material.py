@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from medkg.paths import ROOT
+from medkg.project_files import ROOT
 
 SHARED = ROOT.parent / "shared"
 FIXTURES = ROOT / "tests" / "fixtures"

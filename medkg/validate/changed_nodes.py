@@ -12,8 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.io.load import collect
-from medkg.paths import ONTOLOGY_DIR
+from medkg.io.parse import collect
+from medkg.project_files import ONTOLOGY_DIR
 
 
 def _git(root: Path, *args: str, binary: bool = False):

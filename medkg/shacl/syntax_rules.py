@@ -1,4 +1,4 @@
-"""SHACL's syntax rules for the parameters the compiler reads (medkg/validate/core.py's registry,
+"""SHACL's syntax rules for the parameters the compiler reads (medkg/shacl/core.py's registry,
 and what its entries read beside): the value a parameter must have, how many a shape may have, and
 which only property shapes may have, as section 4 of the specification and its shacl-shacl.ttl say.
 A shapes graph that breaks one is refused in one line naming the shape, the parameter and the rule
@@ -41,7 +41,7 @@ KINDS = {
 def check(shapes: Graph, rules: dict) -> None:
     """check_parameters on every shape that has one of the parameters: every subject of a
     parameter is a shape (SHACL 2.1). `rules`: parameter -> (value kind, single, property only,
-    section), from the compiler's registry (medkg/validate/core.py)."""
+    section), from the compiler's registry (medkg/shacl/core.py)."""
     rules = {**rules, **{p: (kind, single, False, section) for p, (kind, single, section) in COMPANIONS.items()}}
     for shape in sorted({s for p in rules for s in shapes.subjects(p, None)}, key=str):
         check_parameters(shapes, shape, rules)

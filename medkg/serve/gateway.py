@@ -13,7 +13,7 @@ Content-Type header, a query in the URL of a form POST). Routes, and nothing els
   parameters are not passed on;
 - / : the query editor (Oxigraph's Yasgui, pointed at /query), and the editor's own files;
 - the site's pages at the paths of the graph's IRIs (/id/baclofen, /claim/..., /index.html): a
-  node's path without a suffix is negotiated on Accept (medkg/site/negotiate.py), with `Vary: Accept`.
+  node's path without a suffix is negotiated on Accept (medkg/serve/negotiate.py), with `Vary: Accept`.
 
 Answers are streamed through, not held in memory.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from medkg.errors import InputError
 from medkg.rdf.sparql_parse import SparqlRefused, read
-from medkg.site import negotiate
+from medkg.serve import negotiate
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
                "proxy-authorization", "proxy-authenticate", "host", "content-length", "content-type"}

@@ -8,7 +8,7 @@ the focus nodes as a VALUES list instead cost 15 s at ~1 M triples for a query t
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from medkg.io.load import to_ox
+from medkg.io.parse import to_ox
 from medkg.rdf.as_written import encode
 from medkg.rdf.namespaces import SH
 
@@ -57,7 +57,7 @@ def _branches(shapes: Graph, shape, seen: frozenset) -> list[str]:
         if path is None:  # a node shape: its focus nodes are the property shape's (its branches, as they are)
             branches += inner
         else:  # a property shape: the values of its path are
-            from medkg.validate.paths import sparql_path
+            from medkg.shacl.property_paths import sparql_path
 
             branches.append(f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT DISTINCT (?this AS ?holder) WHERE "
                             f"{{ {union} }} }} ?holder {sparql_path(shapes, path)} ?this }} }}")

@@ -4,7 +4,7 @@ pySHACL runs each sh:sparql constraint once per focus node on rdflib's SPARQL en
 took ~13 of the 14 seconds of a full validation of the shipped graph. Here the constraints
 run on pyoxigraph. SHACL binds $this by substitution (pre-binding). For a "flat" query, whose
 only nested groups are FILTER (NOT) EXISTS blocks, binding all focus nodes at once by joining
-the shape's targets (medkg/validate/targets.py) at the top of the WHERE clause gives the same answers,
+the shape's targets (medkg/shacl/targets.py) at the top of the WHERE clause gives the same answers,
 since EXISTS sees the outer bindings. An OPTIONAL block with no group inside is flat too: its
 pattern and filter are joined to $this as bound at the top (SPARQL's LeftJoin), as with pre-binding
 (see _is_flat). A query with UNION, MINUS, a subquery or any other nested group (an OPTIONAL
@@ -25,13 +25,13 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from medkg.errors import ShapesRefused
-from medkg.io.load import to_ox, to_rdflib
+from medkg.io.parse import to_ox, to_rdflib
 from medkg.rdf.namespaces import OWL
 from medkg.rdf.sparql_parse import SparqlRefused, normalise, read
 from medkg.rdf.sparql_text import mask, open_where, optional_as_not_exists
-from medkg.validate.model import ConstraintResult
-from medkg.validate.prebinding import Template, refuse_unsupported, substitute
-from medkg.validate.targets import SH, deactivated, target_group
+from medkg.shacl.constraint_result import ConstraintResult
+from medkg.shacl.prebinding import Template, refuse_unsupported, substitute
+from medkg.shacl.targets import SH, deactivated, target_group
 
 _THIS = re.compile(r"\$this\b")
 

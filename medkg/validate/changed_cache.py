@@ -35,7 +35,7 @@ from urllib.parse import quote, unquote
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.io.load import parse_file
+from medkg.io.parse import parse_file
 from medkg.progress import Progress
 from medkg.rdf import as_written
 from medkg.rdf.namespaces import RDFS

@@ -2,8 +2,8 @@
 
 The data graph is the data plus the ontology, so that sh:class sees the subclass hierarchy (a
 medkg:RiskClaim is a medkg:Claim) and the identifier schemes. By default every check is a query
-on a pyoxigraph store: SHACL Core compiled by medkg/validate/core.py, SHACL-SPARQL by
-medkg/validate/sparql.py, and the QC checks; the "pyshacl" engine hands the shapes to
+on a pyoxigraph store: SHACL Core compiled by medkg/shacl/core.py, SHACL-SPARQL by
+medkg/shacl/sparql_constraints.py, and the QC checks; the "pyshacl" engine hands the shapes to
 pySHACL instead, the reference the default is tested against.
 """
 
@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
 
 from medkg.errors import InputError
-from medkg.io.load import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
-from medkg.paths import DATA_DIR, relative
+from medkg.io.parse import Source, collect, load_data, load_ontology, load_shapes, to_rdflib
+from medkg.project_files import DATA_DIR, relative
 from medkg.rdf import as_written
 from medkg.rdf.namespaces import MEDKG, QC
-from medkg.validate import article_copy, core, minted_names, qc, reference, sparql, vocabulary
+from medkg.shacl import core, pyshacl_reference, sparql_constraints
+from medkg.validate import article_copy, minted_names, qc, vocabulary
 from medkg.validate.model import RANK, SH, Finding, Report, Terms, compactor, make_finding
 
 NO_BLANK_NODES = "medkg:NoBlankNodes"
@@ -81,10 +83,10 @@ LARGE_EDIT = 0.05
 
 def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes: list[str]) -> Report:
     """Check the nodes an edit touched (and those pointing at them): on the persistent store
-    (medkg/validate/store_cache.py), which re-reads only the files changed since the last run, or,
+    (medkg/validate/changed_cache.py), which re-reads only the files changed since the last run, or,
     where it cannot serve (busy, unwritable, or the shapes need pySHACL), on every file read anew."""
-    from medkg.validate.changed import repo_root, snapshot, touched_nodes, with_referrers
-    from medkg.validate.store_cache import CacheUnavailable, StoreCache
+    from medkg.validate.changed_cache import CacheUnavailable, StoreCache
+    from medkg.validate.changed_nodes import repo_root, snapshot, touched_nodes, with_referrers
 
     # The edit first: an unknown REV is refused before the store is filled (37 s at ~1 M triples).
     cache = StoreCache(repo_root(paths[0]))
@@ -134,10 +136,10 @@ class Validator:
         self.notes: list[str] = []  # said once per validator, in every report it makes
         self.ontology = load_ontology()
         self.shapes = load_shapes().rdflib_graph()
-        sparql.refuse_service(self.shapes)
+        sparql_constraints.refuse_service(self.shapes)
         self.compiled = None  # the Core constraints as SPARQL, when every one of them compiles
         if sparql_engine == "oxigraph":
-            self.core, self.taken = sparql.split_shapes(self.shapes)
+            self.core, self.taken = sparql_constraints.split_shapes(self.shapes)
             try:
                 self.compiled = core.CoreShapes(self.core)
             except core.Unsupported as e:
@@ -178,7 +180,7 @@ class Validator:
         if not qc_checks:  # the checks are files of the project: none found is a finding, not a pass
             findings.append(_no_qc_checks())
         with as_written.by_value(store, written) as originals:
-            jobs = [partial(sparql.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
+            jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
             jobs += [partial(qc.run, check, store, focus) for check in qc_checks]
             answers = _in_parallel(jobs)
         results += [r for rs in answers[: len(self.taken)] for r in rs]
@@ -186,7 +188,7 @@ class Validator:
             findings.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages),
                                          r.shape, r.component))
         if self.compiled is None:
-            findings += reference.findings(self, data, focus, compact)
+            findings += _pyshacl_findings(self, data, focus, compact)
         for check, rows in zip(qc_checks, answers[len(self.taken):], strict=True):
             rows = [tuple(originals.get(term) or term for term in row) for row in rows]
             findings += _qc_findings(check, rows, data, compact)
@@ -253,3 +255,45 @@ def _blank_node_findings(data: Source) -> list[Finding]:
     return findings
 
 
+def _pyshacl_findings(validator, data: Source, focus: set[str] | None, compact) -> list[Finding]:
+    """pySHACL's findings for the validator's Core shapes, on the data (or the focus nodes' neighbourhood)."""
+    data_graph = data.rdflib_graph() if focus is None else _neighbourhood(data, focus)
+    data_graph += validator.ontology_graph
+    found = []
+    for r in pyshacl_reference.results(data_graph, validator.core):
+        messages = list(r.messages)
+        if r.component == SH.SPARQLConstraintComponent:
+            # pySHACL adds the node shape's general message to a SPARQL constraint's own; keep the latter.
+            general = {str(m) for m in validator.shapes.objects(r.shape, SH.message)}
+            messages = [m for m in messages if m not in general] or messages
+        found.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, messages,
+                                  _shape_name(r.shape, validator.shapes), r.component))
+    return found
+
+
+def _neighbourhood(data: Source, focus: set[str]) -> Graph:
+    """What SHACL Core needs to check the focus nodes: their triples, and the triples of the
+    nodes they point at (sh:class, sh:node and qualified shapes look one step further; the
+    shapes use no inverse paths, and the SPARQL constraints run on the whole store).
+
+    pySHACL's own focus_nodes option reported a sh:qualifiedMaxCount violation that a full
+    validation does not (pySHACL 0.40.1), so the subgraph is validated instead, and the findings
+    are then kept for the focus nodes only.
+    """
+    first = [t for t in data.triples if getattr(t.subject, "value", None) in focus]
+    objects = {t.object for t in first}
+    graph = Graph()
+    for t in first + [t for t in data.triples if t.subject in objects]:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def _shape_name(shape: Node | None, shapes: Graph) -> Node | None:
+    """Name a shape; a blank-node member of sh:or/sh:in is named by the shape that holds it."""
+    seen = set()
+    while shape is not None and not isinstance(shape, URIRef) and shape not in seen:
+        seen.add(shape)
+        shape = next(shapes.subjects(None, shape), None)
+        while shape is not None and not isinstance(shape, URIRef) and (shape, RDF.first, None) in shapes:
+            shape = next(shapes.subjects(None, shape), None)
+    return shape

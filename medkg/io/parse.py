@@ -19,7 +19,7 @@ import rdflib
 
 from medkg.errors import InputError
 from medkg.io.locations import LocationIndex
-from medkg.paths import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
+from medkg.project_files import DATA_DIR, ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
 from medkg.rdf.as_written import decode
 from medkg.rdf.namespaces import XSD
 

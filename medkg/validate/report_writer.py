@@ -2,7 +2,7 @@
 
 import json
 
-from medkg.paths import relative
+from medkg.project_files import relative
 from medkg.rdf.namespaces import SH
 from medkg.rdf.prefixes import prefixes
 from medkg.validate.model import Report
@@ -93,8 +93,8 @@ def _turtle(report: Report) -> str:
     """The standard SHACL sh:ValidationReport, for SHACL tooling."""
     from rdflib import RDF, BNode, Literal
 
-    from medkg.validate.paths import path_copy
-    from medkg.validate.shacl_io import write_turtle
+    from medkg.shacl.property_paths import path_copy
+    from medkg.shacl.report import write_turtle
 
     sh = SH
     node = BNode("report")

@@ -24,13 +24,13 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.errors import ShapesRefused
-from medkg.io.load import to_rdflib
+from medkg.io.parse import to_rdflib
 from medkg.rdf.as_written import PRIVATE
 from medkg.rdf.namespaces import RDFS, XSD
-from medkg.validate import syntax_rules
-from medkg.validate.model import ConstraintResult
-from medkg.validate.paths import may_be_empty, sparql_path
-from medkg.validate.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
+from medkg.shacl import syntax_rules
+from medkg.shacl.constraint_result import ConstraintResult
+from medkg.shacl.property_paths import may_be_empty, sparql_path
+from medkg.shacl.targets import SH, TYPE_OF, deactivated, sparql_term, target_group
 
 # Shape terms that say nothing to check by themselves. (sh:sparql is not among them: the
 # validator hands this module the shapes without the SPARQL constraints it runs itself.)

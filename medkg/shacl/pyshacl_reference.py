@@ -1,5 +1,5 @@
 """The reference path: SHACL Core on pySHACL (`validate --engine pyshacl`, and wherever the
-compiler in medkg/validate/core.py meets a feature it does not know). The fast path is tested
+compiler in medkg/shacl/core.py meets a feature it does not know). The fast path is tested
 against it.
 
 Two pySHACL 0.40 behaviours are worked around by patching it, for the length of medkg's own call
@@ -11,29 +11,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from rdflib import RDF, BNode, Graph, URIRef
-from rdflib.term import Node
+from rdflib import BNode, Graph
 
 from medkg.errors import ShapesRefused
-from medkg.io.load import Source, to_rdflib
 from medkg.progress import Progress
-from medkg.validate.model import SH, ConstraintResult, Finding, make_finding
-
-
-def findings(validator, data: Source, focus: set[str] | None, compact) -> list[Finding]:
-    """pySHACL's findings for the validator's Core shapes, on the data (or the focus nodes' neighbourhood)."""
-    data_graph = data.rdflib_graph() if focus is None else _neighbourhood(data, focus)
-    data_graph += validator.ontology_graph
-    found = []
-    for r in results(data_graph, validator.core):
-        messages = list(r.messages)
-        if r.component == SH.SPARQLConstraintComponent:
-            # pySHACL adds the node shape's general message to a SPARQL constraint's own; keep the latter.
-            general = {str(m) for m in validator.shapes.objects(r.shape, SH.message)}
-            messages = [m for m in messages if m not in general] or messages
-        found.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, messages,
-                                  _shape_name(r.shape, validator.shapes), r.component))
-    return found
+from medkg.rdf.namespaces import SH
+from medkg.shacl.constraint_result import ConstraintResult
 
 
 def results(data_graph: Graph, shapes_graph: Graph) -> list[ConstraintResult]:
@@ -156,37 +139,9 @@ def _path(report: Graph, path, shapes: Graph):
     report, and the shapes graph's own node is the one the other engine reports."""
     if path is None or not isinstance(path, BNode):
         return path
-    from medkg.validate.paths import same_path
+    from medkg.shacl.property_paths import same_path
 
     for candidate in shapes.objects(None, SH.path):
         if isinstance(candidate, BNode) and same_path(report, path, shapes, candidate):
             return candidate
     return path
-
-
-def _neighbourhood(data: Source, focus: set[str]) -> Graph:
-    """What SHACL Core needs to check the focus nodes: their triples, and the triples of the
-    nodes they point at (sh:class, sh:node and qualified shapes look one step further; the
-    shapes use no inverse paths, and the SPARQL constraints run on the whole store).
-
-    pySHACL's own focus_nodes option reported a sh:qualifiedMaxCount violation that a full
-    validation does not (pySHACL 0.40.1), so the subgraph is validated instead, and the findings
-    are then kept for the focus nodes only.
-    """
-    first = [t for t in data.triples if getattr(t.subject, "value", None) in focus]
-    objects = {t.object for t in first}
-    graph = Graph()
-    for t in first + [t for t in data.triples if t.subject in objects]:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return graph
-
-
-def _shape_name(shape: Node | None, shapes: Graph) -> Node | None:
-    """Name a shape; a blank-node member of sh:or/sh:in is named by the shape that holds it."""
-    seen = set()
-    while shape is not None and not isinstance(shape, URIRef) and shape not in seen:
-        seen.add(shape)
-        shape = next(shapes.subjects(None, shape), None)
-        while shape is not None and not isinstance(shape, URIRef) and (shape, RDF.first, None) in shapes:
-            shape = next(shapes.subjects(None, shape), None)
-    return shape

@@ -1,4 +1,4 @@
-"""Remote SPARQL 1.1 endpoints: queries through SPARQLWrapper, graph uploads through the Graph Store Protocol.
+"""Remote SPARQL 1.1 endpoints: queries through SPARQLWrapper, and the bounded exchange every request goes through.
 
 Every failure becomes an EndpointError with one line saying what happened (exit code 3).
 
@@ -32,7 +32,7 @@ def query(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Results:
     """Run a SELECT or ASK query (`form`, as medkg parsed it) by HTTP POST, asking for SPARQL JSON results."""
-    body = _exchange(url, protocol_request(url, text, form, default_graph), timeout, max_bytes)
+    body = exchange(url, protocol_request(url, text, form, default_graph), timeout, max_bytes)
     try:
         answer = json.loads(body)
         if not isinstance(answer, dict):
@@ -49,7 +49,7 @@ def protocol_request(url: str, text: str, form: str, default_graph: str | None =
     The one use of a private name of SPARQLWrapper, on purpose. Its public call, query(), opens the
     request itself: urlopen with a per-read socket timeout (a server trickling a byte at a time
     stretches it without end), and on an HTTP error it reads the error body whole; medkg needs a
-    deadline on the whole exchange and a size cap on what it reads (_exchange). SPARQLWrapper 2.0
+    deadline on the whole exchange and a size cap on what it reads (exchange). SPARQLWrapper 2.0
     offers no public way to get the request without sending it, so medkg asks _createRequest(), the
     method query() itself calls, and sends the request with its own opener. pyproject.toml pins
     SPARQLWrapper to 2.0.x, and tests/test_endpoint_faults.py checks that the request has the method,
@@ -67,23 +67,6 @@ def protocol_request(url: str, text: str, form: str, default_graph: str | None =
     if default_graph:
         client.addDefaultGraph(default_graph)
     return client._createRequest()
-
-
-def put_graph(url: str, graph: str | None, ntriples: bytes, *, timeout: float = DEFAULT_TIMEOUT) -> int:
-    """Replace one graph of a Graph Store Protocol endpoint with the given N-Triples, in one request.
-
-    A PUT replaces the graph as a whole: if it fails, the store keeps the graph it had.
-    `graph` None replaces the default graph (the CLI asks for that explicitly). Returns the HTTP status.
-    """
-    target = url + ("&" if "?" in url else "?") + (
-        "graph=" + urllib.parse.quote(graph, safe="") if graph else "default"
-    )
-    request = urllib.request.Request(
-        target, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
-    )
-    status = []
-    _exchange(url, request, timeout, 1024 * 1024, status)
-    return status[0]
 
 
 class _Deadline:
@@ -147,7 +130,7 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(Handler, SecureHandler)
 
 
-def _exchange(url: str, request: urllib.request.Request, timeout: float, max_bytes: int, status: list | None = None) -> bytes:
+def exchange(url: str, request: urllib.request.Request, timeout: float, max_bytes: int, status: list | None = None) -> bytes:
     """Send the request and read the answer, all of it within `timeout` and `max_bytes`."""
     deadline = _Deadline(timeout)
     try:

@@ -9,14 +9,14 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from medkg.errors import InputError
-from medkg.io.load import parse_file, rdflib_graph, regular_file, to_ox
-from medkg.paths import relative
+from medkg.io.parse import parse_file, rdflib_graph, regular_file, to_ox
+from medkg.project_files import relative
 from medkg.rdf.namespaces import RDFS, SH, XSD
 from medkg.rdf.prefixes import compact
 from medkg.rdf.turtle import document, literal
-from medkg.validate.core import COMPONENTS
-from medkg.validate.paths import path_copy, sparql_path
-from medkg.validate.shacl import Outcome
+from medkg.shacl.core import COMPONENTS
+from medkg.shacl.engine import Outcome
+from medkg.shacl.property_paths import path_copy, sparql_path
 
 # (Also after another statement on the same line: "@prefix ex: <...> . @prefix sh: <...> .")
 _PREFIX = re.compile(r"(?:^|(?<=\s))(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)

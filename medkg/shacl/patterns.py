@@ -1,5 +1,5 @@
 r"""sh:pattern's regular expressions, read as SHACL says (XPath's `fn:matches`, XML Schema's regex
-syntax) by engines that compile them with Python's `re` (medkg/validate/core.py, pySHACL).
+syntax) by engines that compile them with Python's `re` (medkg/shacl/core.py, pySHACL).
 
 Python's `re` lacks the Unicode category escapes `\p{L}` and `\P{L}`, valid XPath that pySHACL
 stops on and the compiler once printed a traceback for; they become the character classes they
@@ -137,7 +137,7 @@ def prepared(shapes: Graph) -> tuple[Graph, dict[str, str]]:
     """The shapes graph with every sh:pattern readable by Python's re (the graph itself when none
     needed a change) and each rewritten pattern's original (to say in messages what the shapes
     say), or ShapesRefused naming the shape whose pattern cannot be read."""
-    from medkg.validate.syntax_rules import shape_name, term
+    from medkg.shacl.syntax_rules import shape_name, term
 
     changes = []
     for shape, pattern in sorted(shapes.subject_objects(SH.pattern), key=str):

@@ -1,0 +1,10 @@
+"""SHACL for any data graph and any shapes graph: the engine behind `medkg shacl` and `medkg validate`.
+
+engine.py runs it (check); core.py compiles each SHACL Core constraint component to SPARQL (its
+registry COMPONENTS: sh:minCount, sh:class, ... one entry each); sparql_constraints.py runs
+SHACL-SPARQL; property_paths.py reads sh:path; targets.py the targets; syntax_rules.py and
+patterns.py refuse shapes no engine can run; pyshacl_reference.py is pySHACL, the reference
+engine; report.py reads RDF files and writes the standard validation report.
+
+May import: medkg.io, medkg.rdf, medkg.progress, medkg.project_files, medkg.errors (never validate or a flow package).
+"""
