@@ -62,9 +62,16 @@ def targets(results) -> list[tuple[str, str, str, str]]:
         rows.append(("Each catalogue query on ~1M triples (pyoxigraph, medkg query's engine): under 100 ms, "
                      "asked about one drug (every parameter bound: drug, article, entity)",
                      f"slowest {one[1]:.1f} ms ({one[0]})", _peer_queries(results, True), _verdict(one[1] < 100)))
+        streamed = _find(results, "catalogue on pyoxigraph streamed CSV", "1M")
+        best = whole[1]
+        measured = f"slowest {whole[1]:.1f} ms ({whole[0]}, {whole[2]:,} rows, as Python rows)"
+        if streamed and "per_query" in streamed:  # `medkg query --format csv|tsv|json`: the engine writes the answer
+            name, ms, count = _slowest_of(streamed, one_drug=False)
+            best = min(best, ms)
+            per_row = streamed["per_query"][name]["median"] * 1000 / max(count, 1)
+            measured += f"; streamed CSV slowest {ms:.1f} ms ({name}, {per_row:.1f} µs a row)"
         rows.append(("... and asked of the whole graph (parameters open: every drug's answer)",
-                     f"slowest {whole[1]:.1f} ms ({whole[0]}, {whole[2]:,} rows)", _peer_queries(results, False),
-                     _verdict(whole[1] < 100)))
+                     measured, _peer_queries(results, False), _verdict(best < 100)))
     if ours1m and q1m:
         peak = max(ours1m["peak_mb"], q1m["peak_mb"])
         rows.append(("Peak memory at ~1M triples, validation and queries: under 4 GiB",

@@ -65,6 +65,14 @@ def queries(engine: str, folder: Path, url: str | None = None) -> None:
         store = ox.Store()
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         run = lambda q, b: len(run_local(q, b, store).rows)  # noqa: E731
+    elif engine == "stream":  # `medkg query --format csv`: pyoxigraph's own serializer, no Python rows
+        import pyoxigraph as ox
+
+        from medkg.query.run import serialize_local
+
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        run = lambda q, b: serialize_local(q, b, "csv", store).count(b"\r\n") - 1  # noqa: E731 (rows: lines after the header)
     else:
         run = lambda q, b: len(run_remote(q, b, url, timeout=600).rows)  # noqa: E731
     synthetic = folder.name != "data"

@@ -345,6 +345,11 @@ def _query(args) -> int:
             hint = run.named_graphs_hint(args.endpoint, timeout=args.timeout)
             if hint:
                 _notes([hint])
+    elif fmt in run.STREAMED:  # a whole-graph answer is written by the engine, not row by row in Python
+        answer = run.serialize_local(query, params, fmt, timeout=args.timeout, allow_service=args.allow_service)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(answer if answer.endswith(b"\n") else answer + b"\n")  # JSON ends without one
+        return errors.OK
     else:
         results = run.run_local(query, params, timeout=args.timeout, allow_service=args.allow_service)
     import shutil
