@@ -41,8 +41,10 @@ serve: $(BIN)/medkg ## serve the graph read-only at http://127.0.0.1:7878/query,
 bench: $(BIN)/medkg ## run the benchmarks (about 40 minutes; Jena too if installed); writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 
-bench-peers: ## install Apache Jena (Debian packages; needs root) so that make bench measures it too
-	apt-get install -y default-jre-headless libapache-jena-java
+bench-peers: $(BIN)/medkg ## install the peer SHACL engines (Jena: Debian, needs root; shacl, pyrudof: .venv-peers) and measure them beside medkg
+	command -v java >/dev/null && ls /usr/share/java/jena-core.jar >/dev/null 2>&1 || apt-get install -y default-jre-headless libapache-jena-java
+	test -x .venv-peers/bin/python || ($(PYTHON) -m venv .venv-peers && .venv-peers/bin/python -m pip install --quiet shacl==0.3.4 pyrudof==0.3.35)
+	$(BIN)/python benchmarks/peers.py
 
 clean: ## remove the virtual environment, caches, dist/ and site/
 	rm -rf $(VENV) .pytest_cache .medkg_cache *.egg-info dist site

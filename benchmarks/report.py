@@ -107,6 +107,29 @@ def _peer_queries(results, one_drug: bool) -> str:
     return f"Oxigraph server via SPARQLWrapper: slowest {ms:.1f} ms ({name})"
 
 
+def _command(run: dict) -> str:
+    if run["only"] == "peers":
+        return f"python benchmarks/peers.py --sizes {','.join(run['sizes'])}"
+    return f"python benchmarks/run.py --only {run['only']} --sizes {','.join(run['sizes'])}"
+
+
+def _peers(results) -> list[str]:
+    """Every engine on the same graph with injected violations: time beside what it found."""
+    peers = [m for m in results["measurements"] if m["group"] == "peers"]
+    if not peers:
+        return []
+    lines = ["", "## SHACL engines side by side (today's shapes; `make bench-peers`)", "",
+             "Each engine validates the same synthetic graph with 2 injected violations of each of the 5 kinds "
+             "(10 nodes); *found* is how many of those nodes its report names, *other* how many other focus nodes "
+             "it reports (the right answer has 2: the sentences left unquoted where a claim lost its quote).", "",
+             "| engine | size | time | peak memory | injected nodes found | other focus nodes |", "|---|---|---|---|---|---|"]
+    for m in peers:
+        time_ = f"> {m['cut']} s (cut)" if "cut" in m else f"{m['median']:.1f} s"
+        found = f"{m['expected_found']} of {m['expected']}" if "expected" in m else m.get("report", "-")
+        lines.append(f"| {m['name']} | {m['size']} | {time_} | {m['peak_mb']} MB | {found} | {m.get('other_focus_nodes', '-')} |")
+    return lines
+
+
 def _verdict(ok) -> str:
     return "met" if ok else "**missed**"
 
@@ -122,8 +145,8 @@ def write_markdown(results: dict, path: Path) -> None:
         "- synthetic graphs (benchmarks/generate.py, seed 1): "
         + ", ".join(f"{k} = {v:,} triples" for k, v in results["sizes"].items()),
         f"- whole run: {results['total_seconds']} s",
-        *[f"- measured on its own later (`python benchmarks/run.py --only {r['only']} --sizes {','.join(r['sizes'])}`), "
-          f"{r['date']}: the {r['only']} rows" for r in results.get("partial_runs", [])],
+        *[f"- measured on its own later (`{_command(r)}`), {r['date']}: the {r['only']} rows"
+          for r in results.get("partial_runs", [])],
         "",
         "## Targets",
         "",
@@ -131,6 +154,7 @@ def write_markdown(results: dict, path: Path) -> None:
         "|---|---|---|---|",
     ]
     lines += [f"| {t} | {m} | {p} | {v} |" for t, m, p, v in targets(results)]
+    lines += _peers(results)
     lines += ["", "## All measurements", "",
               "Median of the runs (min to max), and the peak resident memory of the process.", "",
               "| what | size | median | min to max | peak memory | runs |", "|---|---|---|---|---|---|"]

@@ -90,10 +90,19 @@ def prepare(size: str) -> Path:
 
 
 def model_files() -> Path:
-    """Shapes and ontology as one file each, for bare pySHACL."""
+    """Shapes and ontology as one file each, for bare pySHACL and the peers: exported again whenever
+    ontology/ changed since the last export, so that every engine runs today's shapes."""
+    import hashlib
+
     folder = DATA / "model"
-    if not folder.exists():
+    source = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((ROOT / "ontology").rglob("*.ttl")))).hexdigest()
+    stamp = folder / ".ontology-sha256"
+    if not stamp.exists() or stamp.read_text() != source:
+        shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([PY, "-m", "medkg.cli", "export", "--format", "ttl", "-o", str(folder)], cwd=ROOT, check=True, capture_output=True)
+        stamp.write_text(source)
+        for stale in DATA.glob("*-with-ontology.ttl"):  # data + the old ontology
+            stale.unlink()
     return folder
 
 
