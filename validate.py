@@ -1,6 +1,7 @@
 """Validate the medkg graph: `python validate.py [PATH ...]`, the same as `medkg validate`.
 
-Exit codes: 0 the data conforms, 1 it does not, 2 usage or input error.
+Exit codes: 0 the data conforms, 1 it does not, 2 usage or input error, 3 past --timeout,
+130 stopped by Ctrl-C (medkg/errors.py).
 """
 
 import importlib.util

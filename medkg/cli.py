@@ -190,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve", help="serve the whole graph from a read-only Oxigraph SPARQL server on 127.0.0.1, with the site's pages",
-        description="Serve the graph read-only on 127.0.0.1: the SPARQL endpoint at /query, Oxigraph's query editor "
+        description="Serve the graph read-only on 127.0.0.1: the SPARQL endpoint at /query, medkg's query editor "
         "at /, and the site's pages (built afresh, as `medkg site` would) at the paths of the graph's IRIs, "
         "negotiated on Accept: /id/baclofen answers text/html, text/turtle or application/ld+json.",
     )

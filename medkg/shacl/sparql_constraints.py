@@ -9,7 +9,8 @@ since EXISTS sees the outer bindings. An OPTIONAL block with no group inside is 
 pattern and filter are joined to $this as bound at the top (SPARQL's LeftJoin), as with pre-binding
 (see _is_flat). A query with UNION, MINUS, a subquery or any other nested group (an OPTIONAL
 holding one included) would see $this unbound inside it, so it runs once per focus node with
-pyoxigraph's substitutions (SEP-0007), which is SHACL's pre-binding. With `only` (a few focus
+the focus node written into the query text (medkg/shacl/prebinding.py: SHACL's pre-binding, which
+pyoxigraph's substitutions are not; MINUS, VALUES and SERVICE are refused there). With `only` (a few focus
 nodes), an anti-join written OPTIONAL { P } FILTER (!BOUND(?v)) runs as FILTER NOT EXISTS { P }
 (medkg/rdf/sparql_text.py, optional_as_not_exists). The results follow pySHACL's rules (the value
 defaults to the focus node; {?var} in messages becomes the bound term's string), and a test checks

@@ -1,5 +1,5 @@
 """SHACL targets as a SPARQL group that binds ?this to every focus node of a shape, and the
-small readings of a shapes graph that both SPARQL-run modules (shacl_core, sparql_constraints) share.
+small readings of a shapes graph that both SPARQL-run modules (core.py, sparql_constraints.py) share.
 
 Joining a constraint's query with this group lets the engine plan the two together; handing it
 the focus nodes as a VALUES list instead cost 15 s at ~1 M triples for a query that needs
