@@ -68,15 +68,10 @@ def export(
     check_version(version)
     check_date(date)
     target = Path(os.path.abspath(target))
-    _refuse_unless_replaceable(target)
-    sources = parts(data_paths)
-    quads = canonical_dataset(sources)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
+
     def write(staging: Path) -> list[Path]:
-        written = _write_release(staging, sources, quads, formats, version, date)
+        sources = parts(data_paths)
+        written = _write_release(staging, sources, canonical_dataset(sources), formats, version, date)
         _parse_back(written)
         return written
 
