@@ -479,10 +479,8 @@ def _mutate(args) -> int:
 
     outcomes = mutation.run(args.per_property, args.seed)
     print(mutation.summary(outcomes, load_data()))
-    by_operator: dict[str, list] = {}
-    for o in outcomes:
-        by_operator.setdefault(o.mutant.operator, []).append(o)
-    shares = [100 * sum(o.caught for o in group) / len(group) for group in [outcomes, *by_operator.values()] if group]
+    groups = [outcomes, *mutation.by_operator(outcomes).values()]
+    shares = [100 * sum(o.caught for o in group) / len(group) for group in groups if group]
     return errors.OK if min(shares, default=100) >= args.threshold else errors.FINDINGS
 
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -229,6 +230,16 @@ def test_metadata_counts_sizes_and_checksums_are_true(release):
         data = (release / d["d"].value.rsplit("/", 1)[1]).read_bytes()
         assert int(d["size"].value) == len(data)
         assert d["sum"].value == hashlib.sha256(data).hexdigest()
+
+
+def test_each_distribution_has_the_media_type_of_its_format(release):
+    store = ox.Store()
+    store.load(path=str(release / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    media = {r["d"].value.rsplit("/", 1)[1]: r["m"].value.removeprefix("https://www.iana.org/assignments/media-types/")
+             for r in store.query("SELECT ?d ?m { ?d <http://www.w3.org/ns/dcat#mediaType> ?m }")}
+    by_suffix = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
+                 ".trig": "application/trig", ".sha256": "text/plain"}
+    assert media == {name: by_suffix[Path(name).suffix] for name in files(release) if name != "void.ttl"}
 
 
 def test_one_format_writes_its_three_parts_and_the_metadata_only(tmp_path, capsys):

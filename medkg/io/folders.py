@@ -90,9 +90,17 @@ def temporary(prefix: str) -> Iterator[tuple[Path, list[Path]]]:
 def replace(target: Path, write: Callable[[Path], T], still_replaceable: Callable[[Path], None],
             notes: list[str] | None = None, tidy: Callable[[], None] | None = None) -> T:
     """Write a new `target` with write(staging folder) and swap it in whole; what write returns.
-    The previous folder stays as it was if anything fails: a full disk (or any other OSError while
-    writing) is one InputError. Stale staging folders beside it are removed first and said in `notes`;
-    `tidy` removes any other leftovers, under the same lock."""
+
+    `still_replaceable(target)` raises InputError where the target is not the caller's to replace:
+    it is asked before anything is made, and again just before the swap. The target's parent is
+    made if missing. The previous folder stays as it was if anything fails: a full disk (or any
+    other OSError while writing) is one InputError. Stale staging folders beside it are removed
+    first and said in `notes`; `tidy` removes any other leftovers, under the same lock."""
+    still_replaceable(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
     with exclusive(target):
         if tidy is not None:
             tidy()

@@ -27,13 +27,14 @@ from medkg.errors import InputError
 from medkg.io.folders import replace, staging_prefix
 from medkg.io.parse import Source, load_data, load_ontology, load_shapes
 from medkg.project_files import ROOT
+from medkg.rdf.formats import rdf_format
 from medkg.rdf.namespaces import GRAPHS
 from medkg.rdf.prefixes import prefixes
 from medkg.rdf.turtle import serialize
 from medkg.release import jsonld, void
 
-FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-ALL = ("ttl", "nt", "jsonld", "trig")
+ALL = ("ttl", "nt", "jsonld", "trig")  # by file extension; each but trig is written once per part
+PER_PART = ("ttl", "nt", "jsonld")
 DIST = ROOT / "dist"
 CHECKSUM = "medkg.rdfc10.sha256"
 
@@ -68,15 +69,10 @@ def export(
     check_version(version)
     check_date(date)
     target = Path(os.path.abspath(target))
-    _refuse_unless_replaceable(target)
-    sources = parts(data_paths)
-    quads = canonical_dataset(sources)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
+
     def write(staging: Path) -> list[Path]:
-        written = _write_release(staging, sources, quads, formats, version, date)
+        sources = parts(data_paths)
+        written = _write_release(staging, sources, canonical_dataset(sources), formats, version, date)
         _parse_back(written)
         return written
 
@@ -125,7 +121,7 @@ def check_date(date: str | None) -> None:
 
 def release_file_names() -> set[str]:
     """Every name an export can write: what a folder may hold to count as an earlier release."""
-    names = {f"medkg-{part}.{fmt}" for part in GRAPHS for fmt in FORMATS}
+    names = {f"medkg-{part}.{fmt}" for part in GRAPHS for fmt in PER_PART}
     return names | {"medkg.trig", "context.jsonld", CHECKSUM, "void.ttl"}
 
 
@@ -186,7 +182,7 @@ def _write_release(folder: Path, sources, quads, formats, version, date) -> list
             elif fmt == "nt":
                 path.write_bytes("".join(f"{t} .\n" for t in triples).encode("utf-8"))
             else:
-                path.write_bytes(serialize(triples, FORMATS[fmt], registry))
+                path.write_bytes(serialize(triples, ox.RdfFormat.from_extension(fmt), registry))
             written.append(path)
     if "jsonld" in formats:
         path = folder / "context.jsonld"
@@ -204,12 +200,11 @@ def _write_release(folder: Path, sources, quads, formats, version, date) -> list
 
 def _parse_back(written: list[Path]) -> None:
     """Every RDF file parses before it replaces anything (a bad --version once wrote an invalid void.ttl)."""
-    by_suffix = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-                 ".trig": ox.RdfFormat.TRIG}
     for path in written:
-        if path.suffix in by_suffix and path.name != "context.jsonld":
+        fmt = rdf_format(path.suffix)
+        if fmt is not None and path.name != "context.jsonld":
             try:
-                for _ in ox.parse(path=str(path), format=by_suffix[path.suffix]):
+                for _ in ox.parse(path=str(path), format=fmt):
                     pass
             except (SyntaxError, ValueError) as e:
                 raise InputError(f"{path.name}: the release file does not parse ({e}); nothing was replaced") from None

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from medkg import __version__
 from medkg.io.parse import Source
 from medkg.project_files import ROOT
+from medkg.rdf.formats import media_type
 from medkg.rdf.namespaces import (
     BIOLINK,
     CC_BY_4,
@@ -37,10 +38,6 @@ from medkg.rdf.namespaces import MEDIA_TYPES as MEDIA_TYPES_IRI
 from medkg.rdf.prefixes import prefixes
 from medkg.rdf.turtle import serialize
 
-MEDIA_TYPES = {
-    ".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
-    ".trig": "application/trig", ".sha256": "text/plain",
-}
 PARTS = {"ontology": "the vocabulary", "shapes": "the SHACL shapes", "data": "the claims, entities and curator notes"}
 
 
@@ -118,7 +115,7 @@ def describe(sources: dict[str, Source], files: list[Path], digest: str, version
         title = f"{PARTS[part]} ({f.suffix[1:]})" if part else {"medkg.trig": "all three parts as named graphs (TriG)",
                                                                   "context.jsonld": "the JSON-LD @context of the .jsonld files",
                                                                   "medkg.rdfc10.sha256": "the canonical hash"}.get(f.name, f.name)
-        media = "application/ld+json" if f.name == "context.jsonld" else MEDIA_TYPES[f.suffix]
+        media = media_type(f.suffix)
         distribution, checksum = _iri(f"{DATASET}/{f.name}"), _iri(f"{DATASET}/{f.name}#sha256")
         say(distribution, RDF.type, _iri(DCAT.Distribution))
         say(distribution, DCTERMS.title, _en(title))

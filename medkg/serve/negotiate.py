@@ -5,17 +5,13 @@ suffix (.html, .ttl, .jsonld) answers with that file whatever the header says.""
 
 from pathlib import Path
 
-REPRESENTATIONS = {  # suffix -> media type, in the order a tie is broken
-    ".html": "text/html",
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-}
-MEDIA_TYPES = {
-    ".html": "text/html; charset=utf-8", ".ttl": "text/turtle; charset=utf-8", ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples", ".trig": "application/trig; charset=utf-8", ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".sha256": "text/plain; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-}
+from medkg.rdf import formats
+
+# suffix -> media type, in the order a tie is broken
+REPRESENTATIONS = {suffix: formats.media_type(suffix) for suffix in (".html", ".ttl", ".jsonld")}
+# The Content-Type of each kind of file the site holds (medkg/rdf/formats.py says which takes a charset).
+MEDIA_TYPES = {suffix: formats.content_type(suffix)
+               for suffix in (".html", ".ttl", ".jsonld", ".nt", ".trig", ".css", ".js", ".svg", ".sha256", ".txt")}
 
 
 class NotAcceptable(Exception):

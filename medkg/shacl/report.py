@@ -11,6 +11,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from medkg.errors import InputError
 from medkg.io.parse import parse_file, rdflib_graph, regular_file, to_ox
 from medkg.project_files import relative
+from medkg.rdf.formats import rdf_format, rdf_suffixes
 from medkg.rdf.namespaces import RDFS, SH, XSD
 from medkg.rdf.prefixes import compact
 from medkg.rdf.turtle import document, literal
@@ -20,9 +21,6 @@ from medkg.shacl.property_paths import path_copy, sparql_path
 
 # (Also after another statement on the same line: "@prefix ex: <...> . @prefix sh: <...> .")
 _PREFIX = re.compile(r"(?:^|(?<=\s))(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
-_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-            ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-            ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
 # A prefix name Turtle can write (a plain subset of PN_PREFIX): a file's @prefix regex reads more.
 _PREFIX_NAME = re.compile(r"[A-Za-z]([\w.-]*[\w-])?", re.ASCII)
 # Which parameter of a shape each component checks, for a message where the shape gives none.
@@ -34,10 +32,10 @@ def read(paths: list[Path], prefixes: dict | None = None) -> list[ox.Triple]:
     Turtle files' prefixes go into `prefixes`, to name things in the text report as the files do."""
     triples = []
     for path in paths:
-        fmt = _FORMATS.get(path.suffix.lower())
+        fmt = rdf_format(path.suffix)
         if fmt is None:
             raise InputError(f"{relative(path)}: unknown RDF format {path.suffix!r}; use one of "
-                             f"{', '.join(sorted(_FORMATS))}")
+                             f"{', '.join(rdf_suffixes())}")
         if not path.exists():
             raise InputError(f"{relative(path)}: no such file")
         if path.is_dir():

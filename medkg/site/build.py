@@ -56,14 +56,9 @@ class Built:
 
 def build(target: Path = SITE, data_paths: list[Path] | None = None) -> Built:
     target = Path(os.path.abspath(target))
-    _refuse_unless_site(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise InputError(f"{target.parent}: cannot create the folder ({e.strerror or e}); choose another -o") from None
-    data, ontology = load_data(data_paths), load_ontology()
     notes: list[str] = []
-    built = replace(target, lambda staging: _write(staging, data, ontology, data_paths), _refuse_unless_site, notes)
+    built = replace(target, lambda staging: _write(staging, load_data(data_paths), load_ontology(), data_paths),
+                    _refuse_unless_site, notes)
     return Built(target, built.pages, built.files, built.bytes, notes)
 
 
@@ -112,44 +107,89 @@ class _Writer:
 
 
 def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
-    g = SiteGraph(data.triples, ontology.triples)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, auto_reload=False,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    out = _Writer(folder)
-    claims = all_claims(g)
-    by_node = {c.node: c for c in claims}
-    drug = next(iter(sorted((s for s in g.data_subjects if str(SCHEMA.Drug) in g.types(s)), key=str)), None)
-    common = {"licence_line": LICENCE, "drug_href": page_path(drug.value) if drug else "index.html"}
+    """The whole site into `folder`, step by step; the writer's counts."""
+    site = _Pages(folder, SiteGraph(data.triples, ontology.triples))
+    claims = _Claims(site.g)
+    articles = _article_pages(site, claims)
+    _node_pages(site, claims, articles, data, ontology)
+    _reference_pages(site)
+    files, canonical = _release(folder / "release", data_paths)
+    site.out.files += len(files)
+    site.out.bytes += sum(size for _, size, _ in files)
+    site.page("index.html", "index.html", title="medkg", **_index(site.g, data, ontology, site.drug, articles.nodes),
+              files=files, canonical=canonical, version=__version__)
+    _static_files(site.out)
+    return site.out
 
-    def page(path: str, template: str, iri: str = "", **values) -> None:
+
+class _Pages:
+    """The templates, the writer, and what every page shows (the licence, the links to the drug and
+    the article in its header)."""
+
+    def __init__(self, folder: Path, g: SiteGraph):
+        self.g = g
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, auto_reload=False,
+                                      undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self.out = _Writer(folder)
+        self.levels = _levels(g)  # the certainty scale, for the article's key and the drug's picture
+        self.drug = next(iter(sorted((s for s in g.data_subjects if str(SCHEMA.Drug) in g.types(s)), key=str)), None)
+        self.common = {"licence_line": LICENCE, "drug_href": page_path(self.drug.value) if self.drug else "index.html"}
+
+    def page(self, path: str, template: str, iri: str = "", **values) -> None:
         depth = path.count("/")
         root = "../" * depth
         rdf = path.rsplit("/", 1)[-1].removesuffix(".html") if iri else ""
-        html = env.get_template(template).render(root=root, iri=iri, rdf=rdf, **common, **values)
-        out.write(path, html)
+        html = self.env.get_template(template).render(root=root, iri=iri, rdf=rdf, **self.common, **values)
+        self.out.write(path, html)
 
-    levels = _levels(g)
-    articles = sorted((s for s in g.data_subjects if str(MEDKG.SourceArticle) in g.types(s)), key=str)
-    by_article: dict = {}
-    for c in claims:
-        by_article.setdefault(c.article, []).append(c)
-    numbers = {c.slug: i for mine in by_article.values() for i, c in enumerate(mine, start=1)}  # in article order
+
+class _Claims:
+    """Every claim, found by its node, by its article (in article order, numbered there) and by the
+    entities it is about, so that no page scans every claim."""
+
+    def __init__(self, g: SiteGraph):
+        self.all = all_claims(g)
+        self.by_node = {c.node: c for c in self.all}
+        self.by_article: dict = {}
+        for c in self.all:
+            self.by_article.setdefault(c.article, []).append(c)
+        self.numbers = {c.slug: i for mine in self.by_article.values() for i, c in enumerate(mine, start=1)}
+        self.about: dict = {}  # entity -> [(claim, role)]
+        for c in self.all:
+            for role, end in (("subject", c.subject), ("object", c.obj)):
+                if end.iri:
+                    self.about.setdefault(end.iri, []).append((c, role))
+
+
+@dataclass
+class _Articles:
+    nodes: list  # the source articles, sorted
+    pages: dict  # article node -> the values of its page, the annotated text
+
+
+def _article_pages(site: _Pages, claims: _Claims) -> _Articles:
+    """Each article's annotated text (its page is written with the other nodes'); every page's
+    header links to the first."""
+    g = site.g
+    nodes = sorted((s for s in g.data_subjects if str(MEDKG.SourceArticle) in g.types(s)), key=str)
     free = _claim_free(g)
-    common["article_href"] = page_path(articles[0].value) if articles else "index.html"
-    annotated = {}  # an article's page is its annotated text
-    for art in articles:
-        mine = by_article.get(art.value, [])
+    site.common["article_href"] = page_path(nodes[0].value) if nodes else "index.html"
+    pages = {}
+    for art in nodes:
+        mine = claims.by_article.get(art.value, [])
         pieces = article.pieces(g.text(art, MEDKG.fullText), [c for c in mine if c.start >= 0], free.get(art.value, []))
         publisher = g.value(art, DCTERMS.publisher)
-        annotated[art] = dict(
+        pages[art] = dict(
             title=g.text(art, DCTERMS.title) or g.label(art), publisher=g.label(publisher) if publisher else "its publisher",
-            text_html=Markup(article.html(pieces, numbers)), claims=mine, families=list(FAMILY_LABELS.items()),
-            levels=[(rank, label, definition) for rank, (label, definition) in sorted(levels.items(), reverse=True)])
-    about: dict = {}  # entity -> [(claim, role)], so that an entity's page does not scan every claim
-    for c in claims:
-        for role, end in (("subject", c.subject), ("object", c.obj)):
-            if end.iri:
-                about.setdefault(end.iri, []).append((c, role))
+            text_html=Markup(article.html(pieces, claims.numbers)), claims=mine, families=list(FAMILY_LABELS.items()),
+            levels=[(rank, label, definition) for rank, (label, definition) in sorted(site.levels.items(), reverse=True)])
+    return _Articles(nodes, pages)
+
+
+def _node_pages(site: _Pages, claims: _Claims, articles: _Articles, data: Source, ontology: Source) -> None:
+    """A page for every IRI the project mints (a claim, a note, an article, an entity, any other
+    node), each with its RDF beside it as .ttl and .jsonld."""
+    g = site.g
     answer_store, caveats = None, {}  # the graph in a store and its caveats, for the drug pages (made for the first drug)
     for node in g.minted():
         if why := minted.problem(node.value):
@@ -158,42 +198,46 @@ def _write(folder: Path, data: Source, ontology: Source, data_paths) -> _Writer:
         path = page_path(node.value)
         if path is None:
             continue
-        if node in by_node:
-            c = by_node[node]
-            page(path, "claim.html", node.value, title=c.label, claim=c, number=numbers[c.slug], total=len(by_article[c.article]))
+        about = claims.about.get(node.value, [])
+        if node in claims.by_node:
+            c = claims.by_node[node]
+            site.page(path, "claim.html", node.value, title=c.label, claim=c, number=claims.numbers[c.slug],
+                      total=len(claims.by_article[c.article]))
         elif g.is_note(node):
             n = note(g, node)
             s, p, o = (g.value(node, x) for x in (RDF.subject, RDF.predicate, RDF.object))
             statement = (link(g, s), link(g, p), link(g, o)) if None not in (s, p, o) else None
-            page(path, "note.html", node.value, title=n.label, note=n, statement=statement,
-                 about=[link(g, a) for a in g.values(node, SCHEMA.about)])
-        elif node in annotated:
-            page(path, "article.html", node.value, **annotated[node])
+            site.page(path, "note.html", node.value, title=n.label, note=n, statement=statement,
+                      about=[link(g, a) for a in g.values(node, SCHEMA.about)])
+        elif node in articles.pages:
+            site.page(path, "article.html", node.value, **articles.pages[node])
         elif g.value(node, RDFS.label) is not None:
             is_drug = str(SCHEMA.Drug) in g.types(node)
             if is_drug and answer_store is None:
                 answer_store = answers.store(data, ontology)
                 caveats = answers.caveats(answer_store)
-            page(path, "entity.html", node.value, **_entity(g, node, about.get(node.value, []), is_drug, levels),
-                 **(_answers(answer_store, caveats, node, about.get(node.value, [])) if is_drug else {"uses": [], "risks": []}))
+            site.page(path, "entity.html", node.value, **_entity(g, node, about, is_drug, site.levels),
+                      **(_answers(answer_store, caveats, node, about) if is_drug else {"uses": [], "risks": []}))
         else:
-            page(path, "node.html", node.value, **_node(g, node))
+            site.page(path, "node.html", node.value, **_node(g, node))
         described = describe.description(g, node)
         base = path.removesuffix(".html")
-        out.write(base + ".ttl", describe.turtle(described))
-        out.write(base + ".jsonld", describe.json_ld(described))
-    page("vocab.html", "vocab.html", title="The vocabulary", namespace=str(MEDKG), groups=_vocabulary())
-    page("checks.html", "checks.html", title="What the validator checks", families=_checks())
-    page("queries.html", "queries.html", title="Example queries", queries=_queries())
-    files, canonical = _release(folder / "release", data_paths)
-    out.files += len(files)
-    out.bytes += sum(size for _, size, _ in files)
-    page("index.html", "index.html", title="medkg", **_index(g, data, ontology, drug, articles), files=files,
-         canonical=canonical, version=__version__)
+        site.out.write(base + ".ttl", describe.turtle(described))
+        site.out.write(base + ".jsonld", describe.json_ld(described))
+
+
+def _reference_pages(site: _Pages) -> None:
+    """The pages about the project rather than the graph: its vocabulary, its checks, its queries."""
+    site.page("vocab.html", "vocab.html", title="The vocabulary", namespace=str(MEDKG), groups=_vocabulary())
+    site.page("checks.html", "checks.html", title="What the validator checks", families=_checks())
+    site.page("queries.html", "queries.html", title="Example queries", queries=_queries())
+
+
+def _static_files(out: _Writer) -> None:
+    """The stylesheet and script, and the mark that makes the folder one `medkg site` may replace."""
     for asset in sorted((HERE / "static").iterdir()):
         out.write("static/" + asset.name, asset.read_bytes())
     out.write(MARKER, "A site written by `medkg site`: the command replaces this folder whole.\n")
-    return out
 
 
 def _levels(g: SiteGraph) -> dict[int, tuple[str, str]]:
