@@ -10,11 +10,9 @@ could then replace its graphs.
 import shutil
 import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-from medkg.serve.oxigraph_server import free_port
+from medkg.serve.oxigraph_server import free_port, stop, wait_until_ready
 
 BINARY, ISQL = "virtuoso-t", "isql-vt"
 
@@ -70,33 +68,22 @@ class VirtuosoInstance:
     def __enter__(self):
         self._folder = tempfile.TemporaryDirectory(prefix="medkg-virtuoso-")
         folder = Path(self._folder.name)
-        self.sql_port, self.http_port = free_port(), free_port()
+        self.sql_port = free_port()
+        self.http_port = free_port()
+        while self.http_port == self.sql_port:  # each probe's port is free again once it is closed
+            self.http_port = free_port()
         (folder / "virtuoso.ini").write_text(INI.format(folder=folder, sql_port=self.sql_port, http_port=self.http_port))
         base = f"http://127.0.0.1:{self.http_port}"
         self.sparql, self.graph_store = base + "/sparql", base + "/sparql-graph-crud"
         self.process = subprocess.Popen([BINARY, "+foreground", "+configfile", str(folder / "virtuoso.ini")], cwd=folder,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            self._wait(folder)
+            wait_until_ready(self.sparql, self.process, self.start_within, name="virtuoso")
             self.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
         except BaseException:
             self.__exit__()
             raise
         return self
-
-    def _wait(self, folder: Path) -> None:
-        deadline = time.monotonic() + self.start_within
-        probe = self.sparql + "?query=" + urllib.request.quote("ASK {}")
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                log = (folder / "virtuoso.log").read_text(errors="replace").strip().splitlines()[-3:]
-                raise RuntimeError(f"virtuoso exited at start (code {self.process.returncode}): {log}")
-            try:
-                with urllib.request.urlopen(probe, timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"virtuoso did not answer at {self.sparql} within {self.start_within:g} s")
 
     def isql(self, statement: str) -> str:
         done = subprocess.run([ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statement}"],
@@ -106,13 +93,7 @@ class VirtuosoInstance:
         return done.stdout
 
     def __exit__(self, *exc_info):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process, within=30)
         if self._folder:
             self._folder.cleanup()
         return False
