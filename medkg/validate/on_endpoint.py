@@ -219,8 +219,12 @@ def validate_endpoint(url: str, graph: str | None = None, *, timeout: float = cl
     triples = store.scalar("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") - len(set(validator.ontology.triples))
     # An empty Source: no files, so no file:line, and none of the file-reading checks has triples to read.
     report = validator.run(Source(), store=store, triples=triples, written=[])
-    report.notes = [*validator.notes,
-                    f"{store.sent} queries on {url}{f' (graph <{graph}>)' if graph else ''}; file:line is not known "
-                    "there, and the checks that read the files (closed vocabulary, minted names, blank nodes, the "
-                    "article's text file) run only on a local validation"]
+    notes = list(validator.notes)
+    if store.virtuoso and graph is None:
+        notes.append("Virtuoso's default graph is every graph it holds, its own system graphs too: give --graph "
+                     "with the graph `medkg load` filled")
+    notes.append(f"{store.sent} queries on {url}{f' (graph <{graph}>)' if graph else ''}; file:line is not known "
+                 "there, and the checks that read the files (closed vocabulary, minted names, blank nodes, the "
+                 "article's text file) run only on a local validation")
+    report.notes = notes
     return report
