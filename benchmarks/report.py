@@ -173,6 +173,15 @@ def write_markdown(results: dict, path: Path) -> None:
             rate = f" ({m['pages']:,} pages, {m['ms_per_page']} ms a page, {m['mb']} MB)"
         lines.append(f"| {m['group']}: {name} | {m['size']} | {m['median']:.3f} s{rate} | {m['min']:.3f} to {m['max']:.3f} s "
                      f"| {m['peak_mb']} MB | {m['runs']} |")
+    endpoint = [m for m in results["measurements"] if m["group"] == "endpoint" and "median" in m]
+    if endpoint:
+        lines += ["", "## Endpoint", "",
+                  "`medkg validate --endpoint URL [--graph IRI]`: every compiled constraint, SHACL-SPARQL constraint and "
+                  "QC check posted as a query to a server holding the synthetic graph and the ontology (loading not "
+                  "timed); a cold CLI, wall time, on this shared machine (other work ran beside it). Measured with "
+                  "`python benchmarks/run.py --only endpoint --sizes 100k --runs 1`.", "",
+                  "| server | size | wall time | runs |", "|---|---|---|---|"]
+        lines += [f"| {m['name'].split('(')[1].rstrip(')')} | {m['size']} | {m['median']:.1f} s | {m['runs']} |" for m in endpoint]
     per_query = [m for m in results["measurements"] if "per_query" in m]
     if per_query:
         lines += ["", "## Each catalogue query (median ms, in-process; server through SPARQLWrapper)", ""]

@@ -4,6 +4,7 @@
     python benchmarks/run.py --only diff --sizes 100k,1M   # one group, merged into the last results
     python benchmarks/run.py --only validation --sizes 100k,1M --baseline REV   # and the code at REV, same run
     python benchmarks/run.py --only site --sizes 1M   # the site of the shipped graph and of 10k drugs
+    python benchmarks/run.py --only endpoint --sizes 100k --runs 1   # validate --endpoint on Oxigraph and Virtuoso
 
 Every measurement is a whole process where a user would run one (a cold CLI), at least --runs
 times, reporting median, min, max and peak memory (the process's maximum resident set); query
@@ -207,6 +208,7 @@ def bench(sizes: list[str], runs: int) -> dict:
                    measure([PY, "-m", "medkg.cli", "export", "--data", str(folder), "-o", out + "/dist"], runs))
         _diff(record, size, folder, runs)
         _site(record, size, folder, runs)
+        _endpoint(record, size, folder, runs)
     return results
 
 
@@ -236,6 +238,32 @@ def _site(record, size: str, folder: Path | None, runs: int) -> None:
                note=f"{pages} pages ({files} files), {megabytes} MB, {1000 * value['median'] / pages:.2f} ms a page")
 
 
+ENDPOINT_GRAPH = "urn:medkg:bench"
+
+
+def _endpoint(record, size: str, folder: Path, runs: int) -> None:
+    """`medkg validate --endpoint` (cold CLI, every query over HTTP) on a read-only Oxigraph server and
+    on a throwaway Virtuoso (tests/virtuoso_instance.py; left out, saying so, where it is not
+    installed), each holding the graph and the ontology. Loading is not timed."""
+    from medkg.endpoint.load import put_graph
+    from medkg.io.parse import load, load_ontology
+    from medkg.serve.oxigraph_server import ReadOnlyServer
+    from tests import virtuoso_instance
+
+    body = "".join(f"{t} .\n" for t in sorted(set(load([folder]).triples + load_ontology().triples), key=str)).encode()
+    validate = [PY, "-m", "medkg.cli", "validate", "--timeout", "600", "--endpoint"]
+    with ReadOnlyServer(body, timeout_s=600) as server:
+        record("endpoint", "validate --endpoint (Oxigraph server)", size, measure(validate + [server.url], runs))
+    why = virtuoso_instance.missing()
+    if why:
+        print(f"endpoint: Virtuoso left out: {why}", flush=True)
+        return
+    with virtuoso_instance.VirtuosoInstance() as virtuoso:
+        put_graph(virtuoso.graph_store, ENDPOINT_GRAPH, body, timeout=600)
+        record("endpoint", "validate --endpoint (Virtuoso)", size,
+               measure(validate + [virtuoso.sparql, "--graph", ENDPOINT_GRAPH], runs))
+
+
 def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "") -> None:
     """Full validation and `--changed` after one drug's edit, with the medkg of `code` (a checkout:
     `python validate.py` there imports its own medkg first)."""
@@ -255,8 +283,8 @@ def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, l
 def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = None) -> dict:
     """One group of measurements, merged into the last full run's results (the rest kept as they were).
     With `baseline` (validation only), the code at that git revision is measured too, in the same run."""
-    if group not in ("diff", "validation", "site"):
-        raise SystemExit(f"--only {group}: only 'diff', 'validation' and 'site' can be measured on their own")
+    if group not in ("diff", "validation", "site", "endpoint"):
+        raise SystemExit(f"--only {group}: only 'diff', 'validation', 'site' and 'endpoint' can be measured on their own")
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
 
@@ -280,6 +308,9 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
                     continue
                 if group == "site":
                     _site(record, size, folder, runs)
+                    continue
+                if group == "endpoint":
+                    _endpoint(record, size, folder, runs)
                     continue
                 if code:
                     _validation(record, size, folder, runs, code, f" (at {baseline})")

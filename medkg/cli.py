@@ -506,7 +506,12 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
         "everything on pySHACL (same findings, minutes instead of seconds from ~10k triples)",
     )
     parser.add_argument("--timeout", type=_seconds, default=None, metavar="S",
-                        help="seconds the validation may take (default: no limit; past it, exit 3; Ctrl-C stops it, exit 130)")
+                        help="seconds the validation may take (default: no limit; past it, exit 3; Ctrl-C stops it, exit 130); "
+                        "with --endpoint, seconds each query may take (default 30)")
+    parser.add_argument("--endpoint", type=_url, metavar="URL",
+                        help="validate the graph a SPARQL 1.1 endpoint holds (data and ontology, as `medkg load` puts them), "
+                        "e.g. http://127.0.0.1:7878/query; exit 3 if it fails")
+    parser.add_argument("--graph", type=_iri, metavar="IRI", help="with --endpoint: the named graph to validate (default: the default graph)")
 
 
 def _validate(args) -> int:
@@ -522,9 +527,12 @@ def _validate(args) -> int:
     from medkg.validate.report_writer import render, summary_line
     from medkg.worker import bounded
 
-    report = bounded(lambda: validate(paths, sparql_engine=args.engine, changed=args.changed), args.timeout,
-                     name="medkg-validate", on_timeout=lambda: errors.EndpointError(
-                         f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
+    if args.endpoint or args.graph:
+        report = _validate_endpoint(args)
+    else:
+        report = bounded(lambda: validate(paths, sparql_engine=args.engine, changed=args.changed), args.timeout,
+                         name="medkg-validate", on_timeout=lambda: errors.EndpointError(
+                             f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
     _notes(report.notes)
     body = render(report, args.format)
     if body:
@@ -534,6 +542,15 @@ def _validate(args) -> int:
             print()
         print(summary_line(report))
     return errors.FINDINGS if report.fails(args.fail_on) else errors.OK
+
+
+def _validate_endpoint(args):
+    from medkg.validate.on_endpoint import validate_endpoint
+
+    if not args.endpoint or args.paths or args.changed or args.engine != "oxigraph":
+        raise errors.InputError("--graph goes with --endpoint, and --endpoint validates the server's graph: "
+                                "give no PATH, --changed or --engine with it")
+    return validate_endpoint(args.endpoint, args.graph, **({"timeout": args.timeout} if args.timeout else {}))
 
 
 def _run(args) -> int:

@@ -130,13 +130,17 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(Handler, SecureHandler)
 
 
-def exchange(url: str, request: urllib.request.Request, timeout: float, max_bytes: int, status: list | None = None) -> bytes:
-    """Send the request and read the answer, all of it within `timeout` and `max_bytes`."""
+def exchange(url: str, request: urllib.request.Request, timeout: float, max_bytes: int, status: list | None = None,
+             server: list | None = None) -> bytes:
+    """Send the request and read the answer, all of it within `timeout` and `max_bytes`. `status`
+    and `server`, where given, get the HTTP status and the Server header ("" if none) appended."""
     deadline = _Deadline(timeout)
     try:
         with _network_errors(url, timeout, deadline), _opener(deadline).open(request, timeout=deadline.left()) as response:
             if status is not None:
                 status.append(response.status)
+            if server is not None:
+                server.append(response.headers.get("Server", ""))
             chunks, size = [], 0
             while chunk := response.read(min(1 << 16, max_bytes + 1 - size)):
                 chunks.append(chunk)

@@ -41,20 +41,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30, name: str = "the oxigraph server") -> None:
     """Poll the query endpoint until it answers, the process dies, or time runs out."""
     deadline = time.monotonic() + timeout
     probe = url + "?query=" + urllib.request.quote("ASK {}")
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise InputError(f"the oxigraph server exited at start (code {process.returncode}); is the port taken?")
+            raise InputError(f"{name} exited at start (code {process.returncode}); is the port taken?")
         try:
             with urllib.request.urlopen(probe, timeout=2):
                 return
         except OSError:
             time.sleep(0.1)
     process.terminate()
-    raise InputError(f"the oxigraph server did not answer at {url} within {timeout:g} s")
+    raise InputError(f"{name} did not answer at {url} within {timeout:g} s")
 
 
 FOLDER_PREFIX = "medkg-oxigraph-"
@@ -131,13 +131,18 @@ class ReadOnlyServer:
         stream.close()
 
     def __exit__(self, *exc_info):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         if self._folder:
             self._folder.cleanup()
         return False
+
+
+def stop(process: subprocess.Popen | None, within: float = 10) -> None:
+    """Terminate a server process we started, and kill it if it has not stopped `within` seconds."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=within)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
