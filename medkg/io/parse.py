@@ -134,7 +134,8 @@ def parse_file(path: Path, base_iri: str | None = None, raw: bytes | None = None
         quads = ox.parse(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     except SyntaxError as e:
-        message = _POSITION.sub("", e.msg)
+        # One line whatever the parser quotes: a """-literal where a subject should be spans many.
+        message = _one_line(_POSITION.sub("", e.msg))
         raise InputError(
             f"{relative(path)}:{e.lineno}:{e.offset}: Turtle syntax error: {message}"
             f"{_hint(message, text.splitlines(), e.lineno or 0, e.offset or 0)}"
@@ -259,6 +260,16 @@ def _hint(message: str, lines: list[str] | None = None, line: int = 0, column: i
     if "No scheme found" in message:
         return "; write IRIs in full (https://...) or as prefixed names: relative IRIs are not allowed"
     return ""
+
+
+def _one_line(message: str, most: int = 300) -> str:
+    """The parser's message on one line, at most `most` characters (it quotes the token it stopped on).
+
+    >>> _one_line("a literal\\n  over\\tlines   is not a valid subject")
+    'a literal over lines is not a valid subject'
+    """
+    message = re.sub(r"\s+", " ", message).strip()
+    return message if len(message) <= most else message[: most - 1] + "…"
 
 
 def _has_blank_node(triple: ox.Triple) -> bool:
