@@ -166,7 +166,29 @@ def load(paths: list[Path], base_iri: str | None = None) -> Source:
             source.blank_node_files[path] = blank
     if broken:
         raise InputError("\n".join(broken))
+    _check_id_patterns(source)
     return source
+
+
+def _check_id_patterns(source: Source) -> None:
+    """InputError for an identifier scheme's medkg:localIdPattern that is not a string both SPARQL
+    engines compile, or that backtracks catastrophically (medkg/rdf/regex_check.py): the shapes run
+    it in a FILTER, where one that fails drops every identifier it should have checked."""
+    from medkg.rdf.namespaces import MEDKG
+    from medkg.rdf.regex_check import problem
+
+    predicate = ox.NamedNode(str(MEDKG.localIdPattern))
+    for t in source.triples:
+        if t.predicate != predicate:
+            continue
+        where = source.locations.find(t.subject.value, predicate.value)
+        at = f"{relative(where.file)}:{where.line}" if where else relative(source.files[0])
+        value = t.object
+        if not isinstance(value, ox.Literal) or value.datatype.value != _XSD_STRING or value.language:
+            raise InputError(f"{at}: medkg:localIdPattern of <{t.subject.value}> is {value}, not a plain string; "
+                             'write the regular expression as a string ("^[0-9]{7}$")')
+        if why := problem(value.value):
+            raise InputError(f"{at}: medkg:localIdPattern {value} of <{t.subject.value}> is refused: {why}")
 
 
 def load_ontology() -> Source:
