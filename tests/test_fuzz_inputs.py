@@ -166,3 +166,21 @@ def test_a_turtle_error_quoting_a_long_literal_is_one_line(folder):
         load([path])
     _one_line(caught.value)
     assert "literal-subject.ttl:3:" in str(caught.value) and len(str(caught.value)) < 600
+
+
+def test_a_pattern_python_warns_about_is_still_one_line(tmp_path, capsys):
+    # "[[a]" compiles with a FutureWarning ("possible nested set"), printed as a second line.
+    import sys
+    import warnings
+
+    from medkg.cli import main
+
+    (tmp_path / "shapes.ttl").write_text(PATTERN_SHAPE.format(pattern='"[[a]"', flags="; sh:flags \"z\" "), encoding="utf-8")
+    (tmp_path / "data.ttl").write_text('<http://example.org/a> <http://example.org/p> "a" .\n', encoding="utf-8")
+    with warnings.catch_warnings():  # as a user's Python shows warnings: on stderr (pytest records them)
+        warnings.simplefilter("default")
+        warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: sys.stderr.write(
+            warnings.formatwarning(message, category, filename, lineno, line))
+        main(["shacl", "--shapes", str(tmp_path / "shapes.ttl"), str(tmp_path / "data.ttl")])
+    err = capsys.readouterr().err
+    assert "FutureWarning" not in err and len(err.strip().splitlines()) <= 1, err

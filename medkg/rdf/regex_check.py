@@ -20,6 +20,7 @@ True
 
 import functools
 import re
+import warnings
 # re's own parser: its parsed form is the only way to see how quantifiers nest.
 from re import _constants as sre_constants
 from re import _parser as sre_parse
@@ -33,7 +34,9 @@ def problem(pattern: str, flags: int = 0) -> str | None:
     if len(pattern) > MAX_LENGTH:
         return f"it is {len(pattern)} characters long; at most {MAX_LENGTH} are read"
     try:
-        re.compile(pattern, flags)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # re's FutureWarning ("possible nested set") would be a second line
+            re.compile(pattern, flags)
     except (re.error, RecursionError, OverflowError, ValueError) as e:
         return f"Python cannot compile it ({e})"
     if nested_quantifiers(pattern, flags):
@@ -52,7 +55,9 @@ def nested_quantifiers(pattern: str, flags: int = 0) -> bool:
     """Whether a repeat that can match more than once holds a repeat of variable count (a pattern
     Python's re compiles; False for one it cannot)."""
     try:
-        parsed = sre_parse.parse(pattern, flags)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(pattern, flags)
     except (re.error, RecursionError, OverflowError, ValueError):
         return False
     return _nested(parsed.data, False)
