@@ -80,6 +80,12 @@ def targets(results) -> list[tuple[str, str, str, str]]:
         rows.append(("`medkg site` for the shipped graph: under 2 s", _fmt(site),
                      f"10k drugs: {_fmt(big)} ({big['pages']:,} pages, {big['ms_per_page']} ms a page, {big['mb']} MB)"
                      if big and "median" in big else "-", _verdict(site["median"] < 2)))
+    load = _find(results, "medkg serve, ", "shipped")
+    if load:
+        rows.append((f"{load['clients']} queries at once through `medkg serve`: every one answered, none reset",
+                     f"p50 {load['median'] * 1000:.0f} ms, p99 {load['p99'] * 1000:.0f} ms; "
+                     f"{load['answered']} of {load['requests']} answered",
+                     "http.server gateway (before issue 23): 12 of 40 reset, 58 of 100", _verdict(load["failures"] == 0)))
     return rows
 
 
@@ -115,8 +121,10 @@ def write_markdown(results: dict, path: Path) -> None:
         "- synthetic graphs (benchmarks/generate.py, seed 1): "
         + ", ".join(f"{k} = {v:,} triples" for k, v in results["sizes"].items()),
         f"- whole run: {results['total_seconds']} s",
-        *[f"- measured on its own later (`python benchmarks/run.py --only {r['only']} --sizes {','.join(r['sizes'])}`), "
-          f"{r['date']}: the {r['only']} rows" for r in results.get("partial_runs", [])],
+        *[f"- measured on its own later (`python benchmarks/run.py --only {r['only']}"
+          + (f" --sizes {','.join(r['sizes'])}" if r["sizes"] else "") + (f" --runs {r['runs']}" if r.get("runs") else "")
+          + f"`), {r['date']}: the {r['only']} rows" + (f" ({r['note']})" if r.get("note") else "")
+          for r in results.get("partial_runs", [])],
         "",
         "## Targets",
         "",
@@ -138,6 +146,8 @@ def write_markdown(results: dict, path: Path) -> None:
         rate = ""
         if m["group"] == "parse" and m["size"] in results["sizes"]:
             rate = f" ({results['sizes'][m['size']] / m['median']:,.0f} triples/s)"
+        if m["group"] == "serve":
+            rate = f" (p50; p99 {m['p99']:.3f} s, {m['failures']} failed of {m['requests']})"
         if m["group"] == "site" and "ms_per_page" in m:
             rate = f" ({m['pages']:,} pages, {m['ms_per_page']} ms a page, {m['mb']} MB)"
         lines.append(f"| {m['group']}: {name} | {m['size']} | {m['median']:.3f} s{rate} | {m['min']:.3f} to {m['max']:.3f} s "
