@@ -151,9 +151,11 @@ def test_a_chunked_body_over_the_cap_is_413_without_being_read_whole(gateway):
         sock.close()
 
 
-def test_content_length_minus_one_is_400_at_once(gateway):
+@pytest.mark.parametrize("length", [b"-1", b"abc", b"6, 7", b"6\r\nContent-Length: 7"])
+def test_a_malformed_content_length_is_400_at_once(gateway, length):
+    # http.server held a connection whose Content-Length was -1.
     sock = raw(gateway.port, b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                             b"Content-Length: -1\r\n\r\nASK {}")
+                             b"Content-Length: " + length + b"\r\n\r\nASK {}")
     try:
         assert status_of(sock) == 400  # within the socket's 10 s, and the connection is not held
     finally:

@@ -21,6 +21,7 @@ True
 import functools
 import re
 import warnings
+
 # re's own parser: its parsed form is the only way to see how quantifiers nest.
 from re import _constants as sre_constants
 from re import _parser as sre_parse
