@@ -23,7 +23,6 @@ import warnings
 from rdflib import Graph, Literal
 
 from medkg.errors import ShapesRefused
-from medkg.rdf import regex_check
 from medkg.rdf.namespaces import SH
 
 # XML Schema's category names (Part 2, F.1.1): one letter for the group, two for a category.
@@ -135,8 +134,6 @@ def compile_check(pattern: str, flags: str = "") -> None:
             re.compile(pattern, value)
     except (re.error, RecursionError, OverflowError) as e:
         raise PatternError(str(e)) from None
-    if regex_check.nested_quantifiers(pattern, value):  # pySHACL would hang on a near match
-        raise PatternError(regex_check.NESTED)
 
 
 def prepared(shapes: Graph) -> tuple[Graph, dict[str, str]]:
@@ -157,8 +154,6 @@ def prepared(shapes: Graph) -> tuple[Graph, dict[str, str]]:
             else:
                 translated = translate(str(pattern))
                 compile_check(translated, flags)
-                if not regex_check.oxigraph_compiles(str(pattern)):  # the compiled engine's REGEX reads the original
-                    raise PatternError(regex_check.OXIGRAPH)
         except PatternError as e:
             raise ShapesRefused(f"{shape_name(shapes, shape)}: sh:pattern {term(shapes, pattern)} is not a regular "
                                 f"expression medkg can run ({e}); fix it (SHACL 4.4.3 reads XPath's regex syntax)") from None
