@@ -1,5 +1,5 @@
-"""Fuzz targets for what medkg reads from outside: the query gate (the gateway's parameter reading
-and medkg/rdf/sparql_parse.read), the Turtle loader (medkg/io/parse.load of a file) and the shapes
+"""Fuzz targets for what medkg reads from outside: the query gate (the gateway's ASGI application
+in process, its parameter reading, and medkg/rdf/sparql_parse.read), the Turtle loader (medkg/io/parse.load of a file) and the shapes
 loader (medkg/shacl/report.read, then syntax_rules.check_graph, patterns.prepared and the SERVICE
 check), on random input and on the shipped queries, data and shapes mutated.
 
@@ -11,6 +11,7 @@ The normal run tries FUZZ_EXAMPLES (default 25) examples a target, the same ones
 
 import os
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,53 @@ def test_the_gateway_reads_any_parameters_or_refuses_them_in_one_line(raw):
         _one_line(e)
         return
     assert all(isinstance(name, str) and isinstance(value, str) for name, value in pairs)
+
+
+def _ask_gateway(method: str, raw_path: str, query_string: bytes, headers: list[tuple[bytes, bytes]],
+                 body: bytes) -> tuple[int, bytes]:
+    """(status, body) of one request to the gateway's ASGI application, in process; Oxigraph is a
+    closed port, so a request that passes every check gets 502."""
+    import anyio
+
+    from medkg.serve.gateway import application
+    from medkg.serve.oxigraph_server import free_port
+
+    app = application(free_port())
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+             "path": urllib.parse.unquote(raw_path), "raw_path": raw_path.encode("latin-1"), "query_string": query_string,
+             "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+    incoming = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[dict] = []
+
+    async def receive():
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    anyio.run(app, scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+REQUEST_KINDS = [b"application/sparql-query", b"application/x-www-form-urlencoded", b"application/sparql-update",
+                 b"text/plain", b"application/x-www-form-urlencoded; charset=utf-8"]
+
+
+@FUZZ
+@given(st.sampled_from(["GET", "POST"]), st.sampled_from(["/query", "/sparql"]), texts(QUERIES),
+       st.sampled_from(["query", "update", "q"]), st.lists(st.sampled_from(REQUEST_KINDS), max_size=2), st.booleans())
+def test_the_gateway_answers_any_query_request_without_a_server_error(method, route, text, name, kinds, in_form):
+    """Every request is parsed and answered by the gateway itself (4xx, one line) or passed on (502
+    here): never a 500, which would be a traceback inside the gateway."""
+    encoded = urllib.parse.urlencode({name: text}).encode("ascii")
+    if method == "GET":
+        status, body = _ask_gateway("GET", route, encoded, [], b"")
+    else:
+        payload = encoded if in_form else text.encode("utf-8", "surrogatepass")
+        headers = [(b"content-type", kind) for kind in kinds] + [(b"content-length", str(len(payload)).encode())]
+        status, body = _ask_gateway("POST", route, b"", headers, payload)
+    assert status in (400, 403, 413, 415, 502), (status, body[:300])
+    assert body.endswith(b"\n") and body.count(b"\n") == 1, body[:300]
 
 
 def _write(folder: Path, name: str, text: str | bytes) -> Path:
