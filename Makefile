@@ -16,8 +16,9 @@ $(BIN)/medkg: pyproject.toml
 run: $(BIN)/medkg ## validate the embedded graph and summarise what it holds
 	$(BIN)/medkg run
 
-fuzz: $(BIN)/medkg ## compare the SHACL engine with pySHACL on many random graphs (FUZZ_CASES, default 20000: ~4 min)
+fuzz: $(BIN)/medkg ## SHACL engine vs pySHACL on random graphs (FUZZ_CASES, default 20000), and the input fuzz targets (FUZZ_EXAMPLES, default 2000 each)
 	FUZZ_CASES=$${FUZZ_CASES:-20000} $(BIN)/python -m pytest -q tests/test_shacl_differential.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/test_fuzz_inputs.py
 
 validate: $(BIN)/medkg ## validate data/ (same as python validate.py)
 	$(BIN)/python validate.py

@@ -87,6 +87,14 @@ def targets(results) -> list[tuple[str, str, str, str]]:
         rows.append(("`medkg site` for the shipped graph: under 2 s", _fmt(site),
                      f"10k drugs: {_fmt(big)} ({big['pages']:,} pages, {big['ms_per_page']} ms a page, {big['mb']} MB)"
                      if big and "median" in big else "-", _verdict(site["median"] < 2)))
+    load = _find(results, "medkg serve, ", "shipped")
+    if load:
+        rows.append((f"{load['clients']} queries at once through `medkg serve`: every one answered, none reset",
+                     f"p50 {load['median'] * 1000:.0f} ms, p99 {load['p99'] * 1000:.0f} ms; "
+                     f"{load['answered']} of {load['requests']} answered",
+                     # Measured once with benchmarks/serve_load.py on the code before issue 23 (commit c73b9cd).
+                     "http.server gateway before issue 23: 312 of 600 reset or unanswered in 120 s, p99 108.5 s",
+                     _verdict(load["failures"] == 0)))
     return rows
 
 
@@ -108,9 +116,13 @@ def _peer_queries(results, one_drug: bool) -> str:
 
 
 def _command(run: dict) -> str:
+    """The command that measured a partial run."""
+    sizes = f" --sizes {','.join(run['sizes'])}" if run["sizes"] else ""
     if run["only"] == "peers":
-        return f"python benchmarks/peers.py --sizes {','.join(run['sizes'])}"
-    return f"python benchmarks/run.py --only {run['only']} --sizes {','.join(run['sizes'])}"
+        command = f"python benchmarks/peers.py{sizes}"
+    else:
+        command = f"python benchmarks/run.py --only {run['only']}{sizes}" + (f" --runs {run['runs']}" if run.get("runs") else "")
+    return command
 
 
 def _peers(results) -> list[str]:
@@ -146,6 +158,7 @@ def write_markdown(results: dict, path: Path) -> None:
         + ", ".join(f"{k} = {v:,} triples" for k, v in results["sizes"].items()),
         f"- whole run: {results['total_seconds']} s",
         *[f"- measured on its own later (`{_command(r)}`), {r['date']}: the {r['only']} rows"
+          + (f" ({r['note']})" if r.get("note") else "")
           for r in results.get("partial_runs", [])],
         "",
         "## Targets",
@@ -169,6 +182,8 @@ def write_markdown(results: dict, path: Path) -> None:
         rate = ""
         if m["group"] == "parse" and m["size"] in results["sizes"]:
             rate = f" ({results['sizes'][m['size']] / m['median']:,.0f} triples/s)"
+        if m["group"] == "serve":
+            rate = f" (p50; p99 {m['p99']:.3f} s, {m['failures']} failed of {m['requests']})"
         if m["group"] == "site" and "ms_per_page" in m:
             rate = f" ({m['pages']:,} pages, {m['ms_per_page']} ms a page, {m['mb']} MB)"
         lines.append(f"| {m['group']}: {name} | {m['size']} | {m['median']:.3f} s{rate} | {m['min']:.3f} to {m['max']:.3f} s "

@@ -5,6 +5,7 @@
     python benchmarks/run.py --only validation --sizes 100k,1M --baseline REV   # and the code at REV, same run
     python benchmarks/run.py --only site --sizes 1M   # the site of the shipped graph and of 10k drugs
     python benchmarks/run.py --only endpoint --sizes 100k --runs 1   # validate --endpoint on Oxigraph and Virtuoso
+    python benchmarks/run.py --only serve             # 200 clients at once through medkg serve (benchmarks/serve_load.py)
 
 Every measurement is a whole process where a user would run one (a cold CLI), at least --runs
 times, reporting median, min, max and peak memory (the process's maximum resident set); query
@@ -160,6 +161,7 @@ def bench(sizes: list[str], runs: int) -> dict:
     record("validate", "python validate.py (cold)", "shipped", measure([PY, "validate.py"], runs))
     _site(record, "shipped", None, runs)
     _queries(record, "shipped", ROOT / "data", ("oxigraph", "rdflib", "server"))
+    _serve(record, runs)
 
     shapes = model_files()
 
@@ -280,11 +282,11 @@ def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, l
         shutil.rmtree(folder / ".medkg_cache", ignore_errors=True)  # the two versions' caches differ
 
 
-def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = None) -> dict:
+def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = None, note: str = "") -> dict:
     """One group of measurements, merged into the last full run's results (the rest kept as they were).
     With `baseline` (validation only), the code at that git revision is measured too, in the same run."""
-    if group not in ("diff", "validation", "site", "endpoint"):
-        raise SystemExit(f"--only {group}: only 'diff', 'validation', 'site' and 'endpoint' can be measured on their own")
+    if group not in ("diff", "validation", "site", "endpoint", "serve"):
+        raise SystemExit(f"--only {group}: only 'diff', 'validation', 'site', 'endpoint' and 'serve' can be measured on their own")
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
 
@@ -294,6 +296,9 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
 
     if group == "site":
         _site(record, "shipped", None, max(runs, 5))  # seconds each: five runs cost little
+    if group == "serve":
+        _serve(record, runs)
+        sizes = []  # the shipped graph only: the gateway's cost is per request, not per triple
     with tempfile.TemporaryDirectory() as work:
         code = None
         if baseline:
@@ -322,8 +327,16 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
     results["measurements"] = [m for m in results["measurements"] if (m["group"], m["name"], m["size"]) not in keys] + fresh
     earlier = [r for r in results.get("partial_runs", []) if r["only"] != group]  # the latest run of a group stands
     results["partial_runs"] = earlier + [
-        {"only": group, "sizes": sizes, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}]
+        {"only": group, "sizes": sizes, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+         **({"runs": runs, "note": note} if note else {})}]
     return results
+
+
+def _serve(record, runs: int) -> None:
+    """CLIENTS light queries at once through `medkg serve`, `runs` rounds: p50 and p99 latency, failures."""
+    from benchmarks.serve_load import CLIENTS, load_run
+
+    record("serve", f"medkg serve, {CLIENTS} clients at once (ASK)", "shipped", load_run(CLIENTS, runs))
 
 
 def _queries(record, size: str, folder: Path, engines) -> None:
@@ -379,13 +392,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10k,100k,1M")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", metavar="GROUP", help="measure one group (diff, validation) and merge it into results.json")
+    parser.add_argument("--only", metavar="GROUP", help="measure one group (diff, validation, site, serve) and merge it into results.json")
     parser.add_argument("--baseline", metavar="REV", help="with --only validation: measure the code at REV too, in the same run")
+    parser.add_argument("--note", default="", help="with --only: said beside its rows in RESULTS.md (a shared machine)")
     args = parser.parse_args()
     started = time.perf_counter()
     sizes = [s for s in args.sizes.split(",") if s]
     if args.only:
-        results = bench_only(args.only, sizes, args.runs, args.baseline)
+        results = bench_only(args.only, sizes, args.runs, args.baseline, args.note)
     else:
         results = {**environment(), **bench(sizes, args.runs)}
         results["total_seconds"] = round(time.perf_counter() - started)

@@ -411,7 +411,7 @@ def _serve(args) -> int:
         _notes(stale_note(removed))
         site = build(pages / "site").folder
         server = ReadOnlyServer(ntriples(), timeout_s=args.timeout)  # on an internal port, behind the gateway
-        gateway = Gateway(args.port, server.port, site)  # binds the user's port first: a taken port is said at once
+        gateway = Gateway(args.port, server.port, site, time_limit=args.timeout)  # binds the user's port first: a taken port is said at once
         with gateway, server:
             _notes(stale_note(server.removed))
             print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)

@@ -100,3 +100,32 @@ def test_validate_changed_finds_it_as_a_full_run_does(tmp_path):
     changed = [(f.file, f.line, f.focus, f.value) for f in validate([data], changed="HEAD").findings if f.shape == "medkg:MintedName"]
     full = [(f.file, f.line, f.focus, f.value) for f in validate([data]).findings if f.shape == "medkg:MintedName"]
     assert len(changed) == 2 and changed == full
+
+
+def test_two_iris_that_differ_only_in_case_are_each_a_finding_naming_the_other(tmp_path):
+    # kg:Baclofen beside the shipped kg:baclofen: one file on a case-insensitive file system.
+    fixture = tmp_path / "case.ttl"
+    fixture.write_text(CONDITION.format(iri=KG + "Baclofen", n="case"), encoding="utf-8")
+    found = [f for f in validate([DATA_DIR, fixture]).findings if f.component == "medkg:MintedNameCaseComponent"]
+    assert sorted((f.focus, f.value) for f in found) == [("kg:Baclofen", "kg:baclofen"), ("kg:baclofen", "kg:Baclofen")]
+    ours = next(f for f in found if f.focus == "kg:Baclofen")
+    assert ours.file.endswith("case.ttl") and ours.line == 5
+    assert "differ only in letter case" in ours.message and "kg:baclofen" in ours.message
+
+
+def test_the_shipped_data_has_no_two_names_differing_only_in_case():
+    assert [f for f in validate().findings if f.component == "medkg:MintedNameCaseComponent"] == []
+
+
+def test_with_a_focus_the_collision_is_found_against_the_whole_store(tmp_path):
+    # validate --changed reads the focus nodes' triples only: the other spelling is in the store.
+    from medkg.io.parse import load
+    from medkg.validate import minted_names
+
+    fixture = tmp_path / "case.ttl"
+    fixture.write_text(CONDITION.format(iri=KG + "BACLOFEN", n="case"), encoding="utf-8")
+    data = load([DATA_DIR, fixture])
+    found = minted_names.findings(data, {KG + "BACLOFEN"}, data.store())
+    # Both; the pipeline keeps the focus node's.
+    assert sorted((f.focus, f.value) for f in found if f.component == "medkg:MintedNameCaseComponent") == \
+        [("kg:BACLOFEN", "kg:baclofen"), ("kg:baclofen", "kg:BACLOFEN")]

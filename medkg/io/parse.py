@@ -134,7 +134,8 @@ def parse_file(path: Path, base_iri: str | None = None, raw: bytes | None = None
         quads = ox.parse(raw, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     except SyntaxError as e:
-        message = _POSITION.sub("", e.msg)
+        # One line whatever the parser quotes: a """-literal where a subject should be spans many.
+        message = _one_line(_POSITION.sub("", e.msg))
         raise InputError(
             f"{relative(path)}:{e.lineno}:{e.offset}: Turtle syntax error: {message}"
             f"{_hint(message, text.splitlines(), e.lineno or 0, e.offset or 0)}"
@@ -165,7 +166,29 @@ def load(paths: list[Path], base_iri: str | None = None) -> Source:
             source.blank_node_files[path] = blank
     if broken:
         raise InputError("\n".join(broken))
+    _check_id_patterns(source)
     return source
+
+
+def _check_id_patterns(source: Source) -> None:
+    """InputError for an identifier scheme's medkg:localIdPattern that is not a string both SPARQL
+    engines compile, or that backtracks catastrophically (medkg/rdf/regex_check.py): the shapes run
+    it in a FILTER, where one that fails drops every identifier it should have checked."""
+    from medkg.rdf.namespaces import MEDKG
+    from medkg.rdf.regex_check import problem
+
+    predicate = ox.NamedNode(str(MEDKG.localIdPattern))
+    for t in source.triples:
+        if t.predicate != predicate:
+            continue
+        where = source.locations.find(t.subject.value, predicate.value)
+        at = f"{relative(where.file)}:{where.line}" if where else relative(source.files[0])
+        value = t.object
+        if not isinstance(value, ox.Literal) or value.datatype.value != _XSD_STRING or value.language:
+            raise InputError(f"{at}: medkg:localIdPattern of <{t.subject.value}> is {value}, not a plain string; "
+                             'write the regular expression as a string ("^[0-9]{7}$")')
+        if why := problem(value.value):
+            raise InputError(f"{at}: medkg:localIdPattern {value} of <{t.subject.value}> is refused: {why}")
 
 
 def load_ontology() -> Source:
@@ -259,6 +282,16 @@ def _hint(message: str, lines: list[str] | None = None, line: int = 0, column: i
     if "No scheme found" in message:
         return "; write IRIs in full (https://...) or as prefixed names: relative IRIs are not allowed"
     return ""
+
+
+def _one_line(message: str, most: int = 300) -> str:
+    """The parser's message on one line, at most `most` characters (it quotes the token it stopped on).
+
+    >>> _one_line("a literal\\n  over\\tlines   is not a valid subject")
+    'a literal over lines is not a valid subject'
+    """
+    message = re.sub(r"\s+", " ", message).strip()
+    return message if len(message) <= most else message[: most - 1] + "…"
 
 
 def _has_blank_node(triple: ox.Triple) -> bool:

@@ -3,6 +3,7 @@ the README would): a node's path without a suffix answers with the page, the Tur
 whichever the Accept header prefers (RFC 9110 12.5.1: q-values, then specificity); an explicit
 suffix (.html, .ttl, .jsonld) answers with that file whatever the header says."""
 
+import re
 from pathlib import Path
 
 from medkg.rdf import formats
@@ -14,16 +15,23 @@ MEDIA_TYPES = {suffix: formats.content_type(suffix)
                for suffix in (".html", ".ttl", ".jsonld", ".nt", ".trig", ".css", ".js", ".svg", ".sha256", ".txt")}
 
 
+# RFC 9110 12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ). float() read "nan",
+# "inf" and "1e0" too, and "nan" compared as no number does: q=nan came out as 1.
+_QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+
+
 class NotAcceptable(Exception):
     """The node exists but in none of the media types the client accepts."""
 
 
 def accepted(header: str | None) -> list[tuple[str, float]]:
     """The Accept header's media ranges with their q-values, best first, ties in the header's order
-    (a missing header: */*).
+    (a missing header: */*). A q that is not a qvalue (nan, 2, 0.0001) makes its range unacceptable.
 
     >>> accepted("text/turtle;q=0.5, text/html, application/ld+json;q=0.9, text/*;q=0.9")
     [('text/html', 1.0), ('application/ld+json', 0.9), ('text/*', 0.9), ('text/turtle', 0.5)]
+    >>> accepted("text/turtle;q=nan, text/html;q=0.1")
+    [('text/html', 0.1), ('text/turtle', 0.0)]
     """
     ranges = []
     for order, part in enumerate((header or "*/*").split(",")):
@@ -35,10 +43,8 @@ def accepted(header: str | None) -> list[tuple[str, float]]:
         for f in fields[1:]:
             name, _, value = f.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
+                value = value.strip()
+                q = float(value) if _QVALUE.fullmatch(value) else 0.0
         ranges.append((media, q, order))
     return [(m, q) for m, q, _ in sorted(ranges, key=lambda r: (-r[1], r[2]))]
 

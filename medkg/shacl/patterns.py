@@ -18,6 +18,7 @@ import functools
 import re
 import sys
 import unicodedata
+import warnings
 
 from rdflib import Graph, Literal
 
@@ -128,7 +129,9 @@ def compile_check(pattern: str, flags: str = "") -> None:
     for flag in flags:
         value |= _FLAGS.get(flag, 0)
     try:
-        re.compile(pattern, value)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # re's FutureWarning ("possible nested set") is a second line on stderr
+            re.compile(pattern, value)
     except (re.error, RecursionError, OverflowError) as e:
         raise PatternError(str(e)) from None
 
