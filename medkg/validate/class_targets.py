@@ -51,18 +51,16 @@ class Pruner:
         shapes = validator.shapes
         self.core = [target_classes(shapes, check.shape) for check in validator.compiled.checks]
         self.sparql = [target_classes(shapes, shape) for shape, _ in validator.taken]
-        self._copies: dict[frozenset, object] = {}
 
-    def for_classes(self, classes: set[str]):
-        """The validator with the checks that may find something on instances of `classes`."""
+    def for_classes(self, classes: set[str], skipped_shapes: set = frozenset()):
+        """The validator with the checks that may find something on instances of `classes`, less the
+        SHACL-SPARQL constraints of `skipped_shapes` (whose answers the caller knows are unchanged)."""
         def applies(targets):
             return targets is None or not targets.isdisjoint(classes)
 
-        key = frozenset(classes)
-        if key not in self._copies:
-            pruned = copy.copy(self.validator)
-            pruned.compiled = copy.copy(self.validator.compiled)
-            pruned.compiled.checks = [c for c, t in zip(self.validator.compiled.checks, self.core, strict=True) if applies(t)]
-            pruned.taken = [c for c, t in zip(self.validator.taken, self.sparql, strict=True) if applies(t)]
-            self._copies = {key: pruned}  # the last one only: the next edit's nodes are most often of the same kinds
-        return self._copies[key]
+        pruned = copy.copy(self.validator)  # shallow: the shapes and compiled queries are shared
+        pruned.compiled = copy.copy(self.validator.compiled)
+        pruned.compiled.checks = [c for c, t in zip(self.validator.compiled.checks, self.core, strict=True) if applies(t)]
+        pruned.taken = [c for c, t in zip(self.validator.taken, self.sparql, strict=True)
+                        if applies(t) and c[0] not in skipped_shapes]
+        return pruned

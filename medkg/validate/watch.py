@@ -31,10 +31,10 @@ from medkg.io.locations import Location, LocationIndex
 from medkg.io.parse import Source, collect, parse_file
 from medkg.project_files import relative
 from medkg.rdf import as_written
-from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS
+from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS, SH
 from medkg.validate import article_copy, qc
 from medkg.validate.changed_cache import LABEL_KEYS, update_label_keys
-from medkg.validate.check_reads import predicates_read
+from medkg.validate.check_reads import constraint_reads, predicates_read
 from medkg.validate.class_targets import Pruner, classes_of
 from medkg.validate.edited_region import reparse
 from medkg.validate.model import RANK, Finding
@@ -156,6 +156,11 @@ class Watcher:
             raise InputError("--watch needs the compiled SHACL engine (--engine oxigraph): the shapes fell back to pySHACL")
         self.pruner = Pruner(self.validator)
         self.qc_reads = [(check, _reads(check)) for check in qc.checks()]
+        self.sparql_reads: dict = {}  # shape -> what its SHACL-SPARQL constraints read together (None: anything)
+        for shape, constraint in self.validator.taken:
+            reads = constraint_reads(self.validator.shapes, shape, constraint)
+            before = self.sparql_reads.get(shape, frozenset())
+            self.sparql_reads[shape] = None if reads is None or before is None else before | reads
         self.ontology = set(self.validator.ontology.triples)
         self.ontology_subjects = {t.subject for t in self.ontology}
         self.locations = FileLocations()
@@ -264,17 +269,23 @@ class Watcher:
         else:
             # The article files' check reads every article's text file (1.3 s for 10,000 articles):
             # only when one of them, the list of files, or the graph's record of them changed.
-            checks = self.pruner.for_classes(classes_of(self.store, focus))  # those that can apply to the focus
-            # A QC check that reads none of the predicates edited answers as before: its findings stay.
+            # A check that reads none of the predicates edited answers as before: it is not run, and its
+            # findings stay. The others, for the checks whose targets can hold the focus nodes.
             edited = {t.predicate.value for t in edit} if not articles else None
-            unchanged = {f"qc:{c.name}" for c, reads in self.qc_reads if edited is not None and reads is not None
-                         and reads.isdisjoint(edited)}
+
+            def same(reads) -> bool:
+                return edited is not None and reads is not None and reads.isdisjoint(edited)
+
+            unchanged = {f"qc:{c.name}" for c, reads in self.qc_reads if same(reads)}
+            shapes = {shape for shape, reads in self.sparql_reads.items() if same(reads)}
+            checks = self.pruner.for_classes(classes_of(self.store, focus), shapes)
             checks.qc_subset = [c for c, _ in self.qc_reads if f"qc:{c.name}" not in unchanged]
             report = checks.run(self._data(with_triples=False), focus, store=self.store, triples=self.count,
                                         written=self._written(as_written.reach(self.store, focus)),
                                         article_files=articles)
             kept = {f for f in self.findings if not (articles and f.shape in ARTICLE_COPY)
-                    and (str(f.terms.focus) not in focus or f.shape in unchanged)}
+                    and (str(f.terms.focus) not in focus or f.shape in unchanged
+                         or (f.terms.component == SH.SPARQLConstraintComponent and f.terms.shape in shapes))}
             found = {self._relocated(f) for f in kept} | set(report.findings)
             change.focus = len(focus)
         before, after = self.lines, _lines(found)
