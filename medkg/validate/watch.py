@@ -18,6 +18,8 @@ The watching itself (watchfiles) is `watch()`, apart, so that tests drive apply_
 
 import dataclasses
 import logging
+import signal
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -428,15 +430,31 @@ def watch(paths: list[Path], engine: str = "oxigraph", refused: list[str] | None
             out(body + "\n")
         out(summary_line(watcher.report), flush=True)
         ready = f"watching {', '.join(relative(p) for p in paths)}: each save is validated as it happens; Ctrl-C stops"
-        for path in _saves(watcher, lambda: _say([ready])):
-            out(_describe(watcher.apply_edit(path), watcher), flush=True)
-    except KeyboardInterrupt:
+        # Ctrl-C sets `stop`, which watchfiles checks: raised as KeyboardInterrupt, it was lost when it
+        # came while watchfiles gathered a save's events (watchfiles 1.3 read the signal and went on).
+        # A second Ctrl-C stops at once.
+        stop = threading.Event()
+
+        def interrupted(signum, frame):
+            if stop.is_set():
+                raise KeyboardInterrupt
+            stop.set()
+
+        previous = signal.signal(signal.SIGINT, interrupted)
+        try:
+            for path in _saves(watcher, lambda: _say([ready]), stop):
+                out(_describe(watcher.apply_edit(path), watcher), flush=True)
+                if stop.is_set():
+                    break
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    except KeyboardInterrupt:  # during the first validation, or a second Ctrl-C
         pass
     _say(["stopped watching"])
     return OK
 
 
-def _saves(watcher: Watcher, on_ready):
+def _saves(watcher: Watcher, on_ready, stop: threading.Event):
     """The files saved, created or deleted under the paths watched, one at a time, as they happen.
     `on_ready()` is called once the watch is in place (a save before it would go unseen)."""
     import watchfiles
@@ -453,7 +471,7 @@ def _saves(watcher: Watcher, on_ready):
     ready = False
     # yield_on_timeout: an empty set after a quiet half second, the sign that the watch is in place.
     for changes in watchfiles.watch(*roots, watch_filter=wanted, step=SETTLE_MS, raise_interrupt=False,
-                                    rust_timeout=500, yield_on_timeout=True):
+                                    rust_timeout=500, yield_on_timeout=True, stop_event=stop):
         if not ready:
             ready = True
             on_ready()
