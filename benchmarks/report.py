@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+HAND_WRITTEN = "<!-- Written by hand from here on: kept when the tables above are regenerated. -->"
 JENA_1M_SECONDS = 20  # Apache Jena SHACL at ~1M triples per the shared tooling notes, where not measured here
 
 
@@ -158,4 +159,7 @@ def write_markdown(results: dict, path: Path) -> None:
         lines.append("|---|" + "---|" * len(columns))
         for name in sorted({n for c in columns for n in c[2]}):
             lines.append(f"| {name} | " + " | ".join(f"{c[2][name]['median']:.1f}" if name in c[2] else "" for c in columns) + " |")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Profiles and notes written by hand below the marker stay when the tables are regenerated.
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = previous[previous.index(HAND_WRITTEN):] if HAND_WRITTEN in previous else ""
+    path.write_text("\n".join(lines) + "\n" + ("\n" + kept if kept else ""), encoding="utf-8")
