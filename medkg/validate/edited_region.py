@@ -13,6 +13,7 @@ may hold a blank line and what looks like a statement), a prefix or base declara
 edit, a blank node, or changed lines that do not parse alone.
 """
 
+import re
 from collections import Counter
 
 import pyoxigraph as ox
@@ -34,16 +35,19 @@ def reparse(old_text: str, old_triples: Counter, raw: bytes) -> tuple[str, dict]
     old, new = old_text.split("\n"), text.split("\n")
     # The lines before the first character that differs, and those after the last: found by comparing
     # blocks of characters, not 10,000 lines one by one in Python.
-    start = old_text.count("\n", 0, _same_start(old_text, text))
+    first = _same_start(old_text, text)
+    start = old_text.count("\n", 0, first)
+    offset = old_text.rfind("\n", 0, first) + 1  # where line `start` begins, in both texts
     tail = min(_same_end(old_text, text).count("\n"), min(len(old), len(new)) - start)
     while start > 0 and not (_starts_statement(new, start) and _starts_statement(old, start)):
         start -= 1
+        offset -= len(new[start]) + 1
     while tail > 0 and not (_starts_statement(new, len(new) - tail) and _starts_statement(old, len(old) - tail)):
         tail -= 1
     before, after = old[start:len(old) - tail], new[start:len(new) - tail]
     if any(line.lstrip().startswith(_DECLARATION) for line in before + after):
         return None
-    prefixes = "\n".join(line for line in new[:start] if line.startswith(_DECLARATION))
+    prefixes = "\n".join(_DECLARATIONS.findall(text, 0, offset))
     removed, added = _parse(prefixes, before), _parse(prefixes, after)
     if removed is None or added is None:
         return None
@@ -66,13 +70,15 @@ def _starts_statement(lines: list[str], i: int) -> bool:
 
 
 _BLOCK = 4096
+_DECLARATIONS = re.compile(r"^(?:@prefix|@base|PREFIX|BASE|prefix|base)\b.*$", re.MULTILINE)
 
 
 def _same_start(a: str, b: str) -> int:
     """How many characters `a` and `b` share from the start."""
     i, end = 0, min(len(a), len(b))
-    while i < end and a[i:i + _BLOCK] == b[i:i + _BLOCK]:
-        i += _BLOCK
+    for block in (_BLOCK, 64):
+        while i + block <= end and a[i:i + block] == b[i:i + block]:
+            i += block
     while i < end and a[i] == b[i]:
         i += 1
     return min(i, end)
@@ -81,11 +87,13 @@ def _same_start(a: str, b: str) -> int:
 def _same_end(a: str, b: str) -> str:
     """The text `a` and `b` end with."""
     i, end = 0, min(len(a), len(b))
-    while i + _BLOCK <= end and a[len(a) - i - _BLOCK:len(a) - i] == b[len(b) - i - _BLOCK:len(b) - i]:
-        i += _BLOCK
-    while i < end and a[len(a) - i - 1] == b[len(b) - i - 1]:
+    la, lb = len(a), len(b)
+    for block in (_BLOCK, 64):
+        while i + block <= end and a[la - i - block:la - i] == b[lb - i - block:lb - i]:
+            i += block
+    while i < end and a[la - i - 1] == b[lb - i - 1]:
         i += 1
-    return a[len(a) - i:]
+    return a[la - i:]
 
 
 def _parse(prefixes: str, lines: list[str]) -> Counter | None:
