@@ -487,8 +487,8 @@ def _describe(change: Change, watcher: Watcher) -> str:
         return change.error
     lines = [f"- {line}" for line in change.disappeared] + [f"+ {line}" for line in change.appeared]
     how = change.note or f"{change.focus} nodes checked"
-    counts = ", ".join(f"{sum(1 for line in watcher.lines if line.startswith(s.upper()))} {s}s"
-                       for s in ("violation", "warning", "info"))
+    counted = {s: sum(1 for line in watcher.lines if line.startswith(s.upper())) for s in ("violation", "warning", "info")}
+    counts = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counted.items())
     lines.append(f"{relative(change.path)}: {len(change.appeared)} appeared, {len(change.disappeared)} disappeared; "
                  f"now {counts} ({how}, {1000 * change.seconds:.0f} ms)")
     return "\n".join(lines)
