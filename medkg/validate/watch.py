@@ -5,11 +5,13 @@ triples); a curator who saves every few seconds wants the answer at once. A Watc
 files once, keeps the store (data and ontology, literals as written), the compiled shapes and
 the location index in memory, and on each save (`apply_edit(path)`):
 
-1. re-parses that file alone (a syntax error is reported with file:line:column, and the file's
-   last good triples are kept until a save parses again);
-2. patches the store with the set difference of the file's triples (a triple leaves the store
-   only when no other file, nor the ontology, states it);
-3. validates the nodes the edit can change the findings of (`focus` below), as --changed does;
+1. re-parses the statements of that file the save changed (edited_region.py; a syntax error is
+   reported with file:line:column, and the file's last good triples are kept until a save parses);
+2. patches the store with the triples the save added and removed (a triple leaves the store only
+   when no other file, nor the ontology, states it);
+3. validates the nodes the edit can change the findings of (`_focus`), as --changed does, with the
+   checks whose targets can hold them (class_targets.py), less those whose query reads no
+   predicate the edit changed (check_reads.py), whose findings stay as they were;
 4. replaces the findings of those nodes in the full set it keeps, so that after every edit the set
    is what a full validation gives (a test replays random edits and compares).
 
@@ -50,8 +52,9 @@ ARTICLE_COPY = {"medkg:ArticleCopy"}
 LARGE_EDIT = 0.05
 # A focus of more than this share of the nodes is validated whole.
 LARGE_FOCUS = 0.1
-# The widening below skips an object or value more than this many nodes point at (a route every dose
-# takes, a common number): checking them all would cost a full run, and no check relates such nodes.
+# The widening below does not follow an object or value more than this many nodes point at (a route
+# every dose takes, a common number): checking them all would cost a full run. A bound, not a proof:
+# no check of the shapes relates two nodes through such a value, and the random-edit test finds none.
 CROWD = 200
 # How many links back from a changed node a check reaches: a claim's MentionShape reads
 # medkg:quote/oa:hasSelector/oa:exact, so an edit of the selector changes the claim's finding, two links away.
