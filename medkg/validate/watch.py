@@ -262,8 +262,8 @@ class Watcher:
                 articles = True  # and the folders an article's text file is looked for from
                 try:
                     self.files = collect(self.paths)
-                except InputError:  # the last file of a folder deleted: nothing left to read
-                    self.files = []
+                except InputError:  # the folder's last file deleted, an editor's dangling lock link ...
+                    self.files = sorted(self.triples)  # ... the files read, as collect orders a folder's
                 self.locations.reorder(self.files)
             articles |= any(t.predicate in _ARTICLE_COPY for t in edit)
             focus = self._patch(path, edit)
