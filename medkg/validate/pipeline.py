@@ -180,7 +180,7 @@ class Validator:
             if self.compiled is not None else []
         results = [r for rs in _in_parallel(core_jobs) for r in rs]
         qc_checks = qc.checks() if self.qc_subset is None else self.qc_subset
-        if not qc_checks:  # the checks are files of the project: none found is a finding, not a pass
+        if not qc_checks and self.qc_subset is None:  # the checks are files of the project: none found is a finding, not a pass
             findings.append(_no_qc_checks())
         with as_written.by_value(store, written) as originals:
             jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
