@@ -6,6 +6,7 @@
     python benchmarks/run.py --only site --sizes 1M   # the site of the shipped graph and of 10k drugs
     python benchmarks/run.py --only endpoint --sizes 100k --runs 1   # validate --endpoint on Oxigraph and Virtuoso
     python benchmarks/run.py --only serve             # 200 clients at once through medkg serve (benchmarks/serve_load.py)
+    python benchmarks/run.py --only watch --sizes 100k,1M   # validate --watch: 20 one-drug saves each
 
 Every measurement is a whole process where a user would run one (a cold CLI), at least --runs
 times, reporting median, min, max and peak memory (the process's maximum resident set); query
@@ -202,6 +203,7 @@ def bench(sizes: list[str], runs: int) -> dict:
             record("validation", "validate --changed (one drug)", size, measure(changed, runs, before=edit))
         finally:
             undo()
+        _watch(record, size, folder)
         # rdflib's slowest catalogue queries take seconds on the shipped graph and grow faster
         # than the graph: it runs at 10k triples only, cut at RDFLIB_CUT seconds.
         _queries(record, size, folder, ("oxigraph", "stream", "server", "rdflib") if size == "10k" else ("oxigraph", "stream", "server"))
@@ -224,6 +226,74 @@ def _diff(record, size: str, folder: Path, runs: int) -> None:
         edit(0)
     record("diff", "medkg diff (one drug edited)", size,
            measure([PY, "-m", "medkg.cli", "diff", str(folder), str(edited)], runs))
+
+
+WATCH_EDITS = 20
+
+
+def _watch(record, size: str, folder: Path, edits: int = WATCH_EDITS) -> None:
+    """`medkg validate --watch` as a curator runs it: the real command on the graph, then `edits`
+    one-drug saves, each timed from the moment the file is written to the moment the report's status
+    line is read (watchfiles' wait, the re-validation, the printing), and the time the watcher itself
+    says it spent; median and p95 (nearest rank) of each. Every status line must say that nothing
+    appeared or disappeared (the edit keeps the graph conforming, as a full run says)."""
+    import queue
+    import re
+    import signal
+
+    process = subprocess.Popen([PY, "-m", "medkg.cli", "validate", "--watch", str(folder)], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = queue.Queue(), queue.Queue()
+    for stream, into in ((process.stdout, out), (process.stderr, err)):
+        threading.Thread(target=lambda s=stream, q=into: [q.put(line.rstrip("\n")) for line in s], daemon=True).start()
+
+    def wait_for(lines: queue.Queue, text: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if text in line:
+                return line
+        raise RuntimeError(f"validate --watch said no {text!r} within {seconds:g} s")
+
+    started = time.perf_counter()
+    edit, undo = edit_one_drug(folder)
+    saved, spent, statuses, extra = [], [], [], 0
+    try:
+        wait_for(err, "medkg: watching", 3600)
+        startup = time.perf_counter() - started
+        for i in range(edits):
+            edit(i)
+            written = time.perf_counter()
+            status = wait_for(out, " appeared, ", 120)
+            saved.append(time.perf_counter() - written)
+            spent.append(int(re.search(r"(\d+) ms\)$", status).group(1)) / 1000)
+            statuses.append(status)
+            try:  # a second event for the same save (a write in two parts) is answered before the next save
+                while True:
+                    if " appeared, " in out.get(timeout=0.3):
+                        extra += 1
+            except queue.Empty:
+                pass
+    finally:
+        undo()
+        process.send_signal(signal.SIGINT)
+        _, status, usage = os.wait4(process.pid, 0)
+    clean = all(" 0 appeared, 0 disappeared" in s for s in statuses)
+    if not clean:
+        raise RuntimeError("validate --watch reported findings on a conforming edit: " + "; ".join(statuses))
+
+    def stats(values):
+        ordered = sorted(values)
+        return {"median": round(statistics.median(values), 4), "p95": round(ordered[-(-95 * len(values) // 100) - 1], 4),
+                "min": round(ordered[0], 4), "max": round(ordered[-1], 4), "peak_mb": round(usage.ru_maxrss / 1024),
+                "runs": len(values)}
+
+    note = f"start-up {startup:.1f} s; {extra} second events for one save" if extra else f"start-up {startup:.1f} s"
+    record("validation", "validate --watch: save to report (one drug)", size, stats(saved), startup_s=round(startup, 1), note=note)
+    record("validation", "validate --watch: re-validation in the watcher (one drug)", size, stats(spent))
 
 
 def _site(record, size: str, folder: Path | None, runs: int) -> None:
@@ -285,8 +355,8 @@ def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, l
 def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = None, note: str = "") -> dict:
     """One group of measurements, merged into the last full run's results (the rest kept as they were).
     With `baseline` (validation only), the code at that git revision is measured too, in the same run."""
-    if group not in ("diff", "validation", "site", "endpoint", "serve"):
-        raise SystemExit(f"--only {group}: only 'diff', 'validation', 'site', 'endpoint' and 'serve' can be measured on their own")
+    if group not in ("diff", "validation", "site", "endpoint", "serve", "watch"):
+        raise SystemExit(f"--only {group}: only 'diff', 'validation', 'site', 'endpoint', 'serve' and 'watch' can be measured on their own")
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
 
@@ -316,6 +386,9 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
                     continue
                 if group == "endpoint":
                     _endpoint(record, size, folder, runs)
+                    continue
+                if group == "watch":
+                    _watch(record, size, folder)
                     continue
                 if code:
                     _validation(record, size, folder, runs, code, f" (at {baseline})")

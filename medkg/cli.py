@@ -499,6 +499,10 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
         "--changed", nargs="?", const="HEAD", metavar="REV",
         help="validate only the nodes a git diff of the files against REV (default HEAD) touched, and the nodes pointing at them",
     )
+    parser.add_argument(
+        "--watch", action="store_true",
+        help="keep running: validate each file as it is saved, printing each finding that appears (+) or disappears (-); Ctrl-C stops",
+    )
     parser.add_argument("--base", type=_iri, metavar="IRI", help="with --syntax-only: resolve relative IRIs against this base (by default they are errors)")
     parser.add_argument(
         "--engine", choices=("oxigraph", "pyshacl"), default="oxigraph",
@@ -518,6 +522,11 @@ def _validate(args) -> int:
     from medkg.io.parse import load
 
     paths = args.paths or [DATA_DIR]
+    if args.watch:
+        from medkg.validate.watch import watch
+
+        return watch(paths, args.engine, [name for name, given in (("--changed", args.changed), ("--syntax-only", args.syntax_only),
+                                          ("--format", args.format != "text"), ("--timeout", args.timeout)) if given])
     if args.syntax_only:
         source = load(paths, base_iri=args.base)
         _notes(source.notes)

@@ -63,6 +63,18 @@ def _settled(stat: os.stat_result) -> int:
     return stat.st_mtime_ns if time.time_ns() - stat.st_mtime_ns > 2_000_000_000 else -1
 
 
+def update_label_keys(store: ox.Store, subjects: set | None) -> None:
+    """Recompute the LABEL_KEYS entries of `subjects` (None: of every labelled node) from their
+    labels in the default graph; also used by `validate --watch` on its in-memory store."""
+    if subjects is None:
+        values = ""
+    elif subjects:
+        values = "VALUES ?e { " + " ".join(str(n) for n in subjects if isinstance(n, ox.NamedNode)) + " }"
+    else:
+        return
+    store.update(_KEYS.format(graph=LABEL_KEYS, values=values))
+
+
 class CacheUnavailable(Exception):
     """The store cannot be used: another process (a second `validate --changed`) holds it, or
     the folder cannot be written (read-only checkout, full disk). The caller reads every file."""
@@ -251,13 +263,7 @@ class StoreCache:
             self.relabelled.add(t.subject)
 
     def _update_label_keys(self) -> None:
-        if self.relabelled is None:
-            values = ""
-        elif self.relabelled:
-            values = "VALUES ?e { " + " ".join(str(n) for n in self.relabelled if isinstance(n, ox.NamedNode)) + " }"
-        else:
-            return
-        self.store.update(_KEYS.format(graph=LABEL_KEYS, values=values))
+        update_label_keys(self.store, self.relabelled)
         self.relabelled = set()
 
     def _in_default(self, t: ox.Triple) -> bool:

@@ -131,6 +131,8 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes
 class Validator:
     """The ontology and shapes, loaded once, to validate one graph after another (mutation testing)."""
 
+    qc_subset: list | None = None  # the QC checks to run, where not all (validate --watch: those an edit can change)
+
     def __init__(self, sparql_engine: str = "oxigraph"):
         self.sparql_engine = sparql_engine
         self.notes: list[str] = []  # said once per validator, in every report it makes
@@ -155,13 +157,14 @@ class Validator:
         return self.ontology.rdflib_graph()
 
     def run(self, data: Source, focus: set[str] | None = None, store: ox.Store | None = None,
-            triples: int | None = None, written: list | None = None) -> Report:
+            triples: int | None = None, written: list | None = None, article_files: bool = True) -> Report:
         """Validate; with `focus`, only those nodes (IRIs), with the findings a full run has on them.
-        `store` (with `triples`, its size) is the data and ontology already in a store."""
+        `store` (with `triples`, its size) is the data and ontology already in a store. `article_files`
+        False leaves out the article files' check (validate --watch runs it when they change)."""
         triples = len(data.triples) if triples is None else triples
         if focus is not None and not focus:  # no node touched: the article's file may still have changed
-            return Report(article_copy.findings(data, store) if store is not None else [], data.files, triples,
-                          self.shape_count)
+            return Report(article_copy.findings(data, store) if store is not None and article_files else [], data.files,
+                          triples, self.shape_count)
         compact = compactor()
         if store is None:  # `written`: the literals it holds under a private datatype (as_written.build)
             store, written = as_written.build(data.triples + self.ontology.triples)
@@ -169,15 +172,15 @@ class Validator:
         findings += minted_names.findings(data, focus, store)
         # The article's text file is outside the graph: checked on every run, --changed too (an
         # edit of the file alone touches no node), and never filtered by the focus below.
-        article = article_copy.findings(data, store if focus is not None else None)
+        article = article_copy.findings(data, store if focus is not None else None) if article_files else []
         # Every compiled Core constraint, SPARQL constraint and QC check is one query on the
         # store; pyoxigraph releases the GIL while it evaluates, so they share the cores. Core
         # reads literals as written; the SPARQL constraints and QC compare them by value.
         core_jobs = [partial(self.compiled.run_check, check, store, focus) for check in self.compiled.checks] \
             if self.compiled is not None else []
         results = [r for rs in _in_parallel(core_jobs) for r in rs]
-        qc_checks = qc.checks()
-        if not qc_checks:  # the checks are files of the project: none found is a finding, not a pass
+        qc_checks = qc.checks() if self.qc_subset is None else self.qc_subset
+        if not qc_checks and self.qc_subset is None:  # the checks are files of the project: none found is a finding, not a pass
             findings.append(_no_qc_checks())
         with as_written.by_value(store, written) as originals:
             jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]

@@ -32,25 +32,34 @@ def summary_line(report: Report) -> str:
 
 
 def _text(report: Report) -> str:
-    """One line per mistake: the offending value where there is one, and a QC check that found the
-    same mistake as a shape named on the shape's line rather than given a line of its own."""
+    """The report's lines, with an empty line between files."""
     lines = []
     current = None
-    also = _also(report.findings)
-    for f in report.findings:
-        if f in also.get(None, ()):
-            continue  # folded into the shape's line
-        if f.file != current:
+    for file, line in finding_lines(report.findings):
+        if file != current:
             if current is not None:
                 lines.append("")
-            current = f.file
+            current = file
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def finding_lines(findings) -> list[tuple[str, str]]:
+    """(file, line) for each mistake, in the findings' order: the offending value where there is one,
+    and a QC check that found the same mistake as a shape named on the shape's line rather than given
+    a line of its own. `validate --watch` prints these lines as they appear and disappear."""
+    lines = []
+    also = _also(findings)
+    for f in findings:
+        if f in also.get(None, ()):
+            continue  # folded into the shape's line
         focus = f" {f.focus}" if f.focus != "-" else ""
         path = f" {f.path}" if f.path else ""
         value = f" (value: {f.value})" if f.value and f.value not in f.message else ""
         rules = "; also ".join([f.shape, *(q.shape for q in also.get(f, ()))])
         message = f.message.replace("\n", "\\n")  # one line per finding, whatever text a message quotes
-        lines.append(f"{f.severity.upper()} {f.where}{focus}{path}: {message}{value} ({rules})")
-    return "\n".join(lines)
+        lines.append((f.file, f"{f.severity.upper()} {f.where}{focus}{path}: {message}{value} ({rules})"))
+    return lines
 
 
 def _also(findings) -> dict:
