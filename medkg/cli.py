@@ -295,7 +295,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _shacl(args) -> int:
-    from medkg.shacl import engine, report
+    from medkg.io.locations import LocationIndex
+    from medkg.shacl import engine, finding, report
+    from medkg.shacl.report_writer import render, summary_line
     from medkg.worker import bounded
 
     prefixes: dict = {}
@@ -306,13 +308,23 @@ def _shacl(args) -> int:
                           f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
                           "large graph; raise --timeout)"))
     _notes(outcome.notes)
-    if args.format == "turtle":
-        sys.stdout.write(report.turtle(outcome, shapes, report.graph(data)))
-    elif args.format == "json":
-        sys.stdout.write(report.as_json(outcome, shapes))
-    else:
-        sys.stdout.write(report.text(outcome, shapes))
+    locations = LocationIndex()  # file:line of each focus node in the Turtle files (read only if a finding asks)
+    for path in args.data:
+        if path.suffix.lower() == ".ttl":
+            locations.add_file(path, path.read_text(encoding="utf-8"))
+    _write_report(finding.report_of(outcome, data, shapes, args.data, locations), args.format, render, summary_line)
     return errors.OK if outcome.conforms else errors.FINDINGS
+
+
+def _write_report(report, fmt: str, render, summary_line) -> None:
+    """The report on stdout; in text, a blank line and the verdict after the findings."""
+    body = render(report, fmt)
+    if body:
+        print(body)
+    if fmt == "text":
+        if report.findings:
+            print()
+        print(summary_line(report))
 
 
 def _query(args) -> int:
@@ -492,6 +504,9 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
         help="lowest severity that makes the exit code 1 (default: violation)",
     )
     parser.add_argument("--syntax-only", action="store_true", help="only parse the files strictly; no shapes")
+    parser.add_argument("--shapes", action="append", type=Path, metavar="SHAPES",
+                        help="validate against these shapes (any RDF files; repeat for several) instead of the "
+                        "project's, with the project's ontology and own checks off: what medkg shacl finds, at file:line")
     parser.add_argument(
         "--changed", nargs="?", const="HEAD", metavar="REV",
         help="validate only the nodes a git diff of the files against REV (default HEAD) touched, and the nodes pointing at them",
@@ -515,29 +530,33 @@ def _validate(args) -> int:
         _notes(source.notes)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
-    from medkg.validate.pipeline import validate
-    from medkg.validate.report_writer import render, summary_line
+    from medkg.shacl.report_writer import render, summary_line
+    from medkg.validate.pipeline import Validator, validate
     from medkg.worker import bounded
 
-    report = bounded(lambda: validate(paths, sparql_engine=args.engine, changed=args.changed), args.timeout,
-                     name="medkg-validate", on_timeout=lambda: errors.EndpointError(
-                         f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
+    def run():
+        validator = None
+        if args.shapes:  # any shapes graph, the project's own checks (and its ontology) off
+            from medkg.shacl import report as rdf_files
+
+            prefixes: dict = {}
+            validator = Validator(args.engine, shapes=rdf_files.graph(rdf_files.read(args.shapes, prefixes), prefixes))
+        return validate(paths, sparql_engine=args.engine, changed=args.changed, validator=validator)
+
+    if args.shapes and args.changed:
+        raise errors.InputError("--changed validates the project's data with its own shapes; leave out --shapes")
+    report = bounded(run, args.timeout, name="medkg-validate", on_timeout=lambda: errors.EndpointError(
+        f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
     _notes(report.notes)
-    body = render(report, args.format)
-    if body:
-        print(body)
-    if args.format == "text":
-        if report.findings:
-            print()
-        print(summary_line(report))
+    _write_report(report, args.format, render, summary_line)
     return errors.FINDINGS if report.fails(args.fail_on) else errors.OK
 
 
 def _run(args) -> int:
     from medkg.io.parse import load_data, load_ontology
     from medkg.query.summary import summarise
+    from medkg.shacl.report_writer import render, summary_line
     from medkg.validate.pipeline import validate
-    from medkg.validate.report_writer import render, summary_line
 
     report = validate()
     _notes(report.notes)
