@@ -295,24 +295,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _shacl(args) -> int:
-    from medkg.io.locations import LocationIndex
     from medkg.shacl import engine, finding, report
     from medkg.shacl.report_writer import render, summary_line
     from medkg.worker import bounded
 
     prefixes: dict = {}
-    data = report.read(args.data, prefixes)
+    data = report.source(args.data, prefixes)
     shapes = report.graph(report.read(args.shapes, prefixes), prefixes)
-    outcome = bounded(lambda: engine.check(data, shapes, args.engine), args.timeout, name="medkg-shacl",
+    outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, name="medkg-shacl",
                       on_timeout=lambda: errors.EndpointError(
                           f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
                           "large graph; raise --timeout)"))
     _notes(outcome.notes)
-    locations = LocationIndex()  # file:line of each focus node in the Turtle files (read only if a finding asks)
-    for path in args.data:
-        if path.suffix.lower() == ".ttl":
-            locations.add_file(path, path.read_text(encoding="utf-8"))
-    _write_report(finding.report_of(outcome, data, shapes, args.data, locations), args.format, render, summary_line)
+    found = finding.report_of(outcome, data.triples, shapes, data.files, data.locations)
+    _write_report(found, args.format, render, summary_line)
     return errors.OK if outcome.conforms else errors.FINDINGS
 
 

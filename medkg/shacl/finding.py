@@ -161,6 +161,14 @@ def report_of(outcome, data: list, shapes: Graph, files: list[Path] | None = Non
     from `files`, whose Turtle `locations` place the findings), its terms named as `shapes` does."""
     from medkg.io.parse import rdflib_graph
 
-    found = findings_of(outcome.results, locations or LocationIndex(), names(shapes), shapes)
+    found = in_report_order(findings_of(outcome.results, locations or LocationIndex(), names(shapes), shapes))
     return Report(found, list(files or []), len(data), outcome.shape_count, notes=list(outcome.notes),
                   shapes_graph=shapes, data_graph=lambda: rdflib_graph(data))
+
+
+def in_report_order(findings: list[Finding]) -> list[Finding]:
+    """Each finding once, by file and line, then every field: ties would follow the hash seed. Two
+    results that read alike (values that are two blank nodes, [ ] each) are two findings still."""
+    once = list({(f, f.terms): f for f in findings}.values())
+    return sorted(once, key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message,
+                                       f.value, f.shape, f.component))

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from medkg.errors import InputError
-from medkg.io.parse import parse_file, rdflib_graph, regular_file
+from medkg.io.parse import Source, parse_file, rdflib_graph, regular_file
 from medkg.project_files import relative
 
 # (Also after another statement on the same line: "@prefix ex: <...> . @prefix sh: <...> .")
@@ -102,3 +102,13 @@ def graph(triples: list[ox.Triple], prefixes: dict | None = None) -> Graph:
         if prefix:
             result.bind(prefix, namespace, override=True)
     return result
+
+
+def source(paths: list[Path], prefixes: dict | None = None) -> Source:
+    """The files as one data graph (read), with where each Turtle file's subjects are written, for
+    the findings' file:line (the index is built only if a finding asks)."""
+    data = Source(files=list(paths), triples=read(paths, prefixes))
+    for path in paths:
+        if _FORMATS.get(path.suffix.lower()) == ox.RdfFormat.TURTLE:
+            data.locations.add_file(path, path.read_text(encoding="utf-8"))
+    return data

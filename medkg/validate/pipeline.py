@@ -25,7 +25,7 @@ from medkg.project_files import DATA_DIR, relative
 from medkg.rdf import as_written
 from medkg.rdf.namespaces import MEDKG, QC
 from medkg.shacl.engine import Engine, Outcome
-from medkg.shacl.finding import RANK, SH, Finding, Report, Terms, findings_of, names
+from medkg.shacl.finding import SH, Finding, Report, Terms, findings_of, in_report_order, names
 from medkg.validate import article_copy, minted_names, qc, vocabulary
 from medkg.validate.model import compactor, make_finding
 
@@ -75,7 +75,7 @@ def validate_in_context(files: list[Path], sparql_engine: str = "oxigraph", vali
 
 def _validate_files(validator: "Validator", paths: list[Path] | None, notes: list[str]) -> Report:
     """Read every file and check every node."""
-    data = load_data(paths)
+    data = validator.load(paths)
     notes.extend(data.notes)
     return validator.run(data)
 
@@ -150,6 +150,16 @@ class Validator:
         # The project names IRIs by its prefix registry, as its files do; other shapes by their own prefixes.
         self.name = names(self.shapes, shapes_prefixes=not self.project)
 
+    def load(self, paths: list[Path] | None) -> Source:
+        """The data files: the project's Turtle, strictly (default data/); with other shapes, RDF files
+        of any format as `medkg shacl` reads them (the Turtle files below a folder named)."""
+        if self.project:
+            return load_data(paths)
+        from medkg.shacl import report as rdf_files
+
+        files = [f for p in paths or [DATA_DIR] for f in (collect([p]) if p.is_dir() else [p])]
+        return rdf_files.source(files)
+
     @property
     def compiled(self):
         """The Core constraints as SPARQL, or None where they are left to pySHACL."""
@@ -216,7 +226,7 @@ class Validator:
                 for r in results]
 
     def _report(self, findings: list[Finding], data: Source, triples: int) -> Report:
-        return Report(_in_report_order(findings), data.files, triples, self.shape_count, shapes_graph=self.shapes,
+        return Report(in_report_order(findings), data.files, triples, self.shape_count, shapes_graph=self.shapes,
                       data_graph=data.rdflib_graph)
 
 
@@ -230,12 +240,6 @@ def _on_focus(findings: list[Finding], focus: set[str] | None) -> list[Finding]:
     if focus is None:
         return findings
     return [f for f in findings if f.terms and str(f.terms.focus) in focus]
-
-
-def _in_report_order(findings: list[Finding]) -> list[Finding]:
-    """By file and line, then every field: ties would follow the hash seed."""
-    return sorted(set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path,
-                                                f.message, f.value, f.shape, f.component))
 
 
 def _qc_findings(check: qc.Check, rows: list[tuple], data: Source, compact) -> list[Finding]:
