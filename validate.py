@@ -1,6 +1,7 @@
 """Validate the medkg graph: `python validate.py [PATH ...]`, the same as `medkg validate`.
 
-Exit codes: 0 the data conforms, 1 it does not, 2 usage or input error.
+Exit codes: 0 the data conforms, 1 it does not, 2 usage or input error, 3 it did not finish
+within --timeout, 130 interrupted (Ctrl-C).
 """
 
 import importlib.util

@@ -121,3 +121,25 @@ def test_odd_literals_keep_their_quotes_and_datatype(literal):
     text = render(report_of(outcome, triples, rdflib_graph(triples)), "turtle")
     [value] = [q.object for q in ox.parse(text, format=ox.RdfFormat.TURTLE) if q.predicate.value == SH_ + "value"]
     assert value == written
+
+
+@pytest.mark.parametrize("folder", ["data", "tests/fixtures/invalid"])
+def test_the_turtle_report_of_medkg_validate_reads_back(folder, capsys):
+    """`medkg validate --format turtle` is written by the same writer: it re-parses in both parsers
+    and reads back as the findings its JSON lists (shape and QC findings, each with its terms)."""
+    import json
+
+    from medkg.cli import main
+    from tests.material import ROOT
+
+    target = str(ROOT / folder)
+    code = main(["validate", "--format", "json", target])
+    listed = json.loads(capsys.readouterr().out)["findings"]
+    assert main(["validate", "--format", "turtle", target]) == code
+    text = capsys.readouterr().out
+    for parser, written in _read_back(text).items():
+        [node] = written.subjects(RDF.type, SH.ValidationReport)
+        assert written.value(node, SH.conforms).toPython() is (not listed), parser
+        assert len(list(written.objects(node, SH.result))) == len(listed), parser
+        assert not _ill_formed_paths(written), parser
+    assert folder == "data" or listed, "the invalid fixtures must give findings"
