@@ -84,7 +84,7 @@ class Engine:
         private datatype); with `focus`, for those nodes (IRIs) alone, the results a full run has
         on them. `pool` (a concurrent.futures executor) runs the queries: pyoxigraph releases the
         GIL while it evaluates, so they share the cores. `data_graph` gives the data as rdflib
-        reads it, asked for only when pySHACL runs. `alongside`: the caller's own jobs on the store
+        reads it, asked for only when pySHACL runs (by default, the store's default graph). `alongside`: the caller's own jobs on the store
         that compare literals by value (the project's QC queries), run in the same pool as the
         SPARQL constraints; their answers are Outcome.alongside."""
         pool = pool or _Serial
@@ -92,7 +92,7 @@ class Engine:
         if self.compiled is not None:
             results = _flat(pool.map(partial(self._run_check, store, focus), self.compiled.checks))
         else:
-            results = self._pyshacl(data_graph(), focus)
+            results = self._pyshacl(data_graph() if data_graph is not None else _graph_of(store), focus)
         with as_written.by_value(store, written) as originals:
             jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus, originals)
                     for taken in self.taken]
@@ -129,6 +129,12 @@ def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Out
     ready = Engine(shapes, engine)
     store, written = as_written.build(data)
     return ready.run(store, written, data_graph=lambda: rdflib_graph(data))
+
+
+def _graph_of(store: ox.Store) -> Graph:
+    """The store's default graph as rdflib reads it, every literal as written."""
+    return rdflib_graph([ox.Triple(q.subject, q.predicate, as_written.decode(q.object))
+                         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())])
 
 
 def _call(job):
