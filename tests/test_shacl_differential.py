@@ -18,6 +18,9 @@ from tests.material import FIXTURES
 from tests.w3c_suite import _path, _structure, cases, findings, mismatch, through_validate
 
 CASES = int(os.environ.get("FUZZ_CASES", "200"))
+# Through the validate pipeline each seed costs about as much as on the engine alone (35 ms): make
+# fuzz's 20,000 would add minutes to a run whose point is the comparison with pySHACL.
+PIPELINE_CASES = min(CASES, 2000)
 FOUND = cases(FIXTURES / "shacl-found")
 
 
@@ -72,7 +75,7 @@ def test_found_case(case, engine_name):
 
 def test_the_validate_pipeline_finds_what_medkg_shacl_finds_on_random_graphs():
     compared = 0
-    for seed in range(CASES):
+    for seed in range(PIPELINE_CASES):
         data_text, shapes_text = shacl_fuzz.case(seed)
         data, shapes = shacl_fuzz.triples(data_text), _graph(shacl_fuzz.triples(shapes_text))
         try:
@@ -84,7 +87,7 @@ def test_the_validate_pipeline_finds_what_medkg_shacl_finds_on_random_graphs():
         _, validated = through_validate(data, shapes)
         assert findings(validated) == findings(report_of(checked, data, shapes)), f"seed {seed}"
         compared += 1
-    assert compared >= 0.9 * CASES
+    assert compared >= 0.9 * PIPELINE_CASES
 
 
 @pytest.mark.parametrize("engine_name", ["oxigraph", "pyshacl"])
