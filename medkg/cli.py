@@ -263,8 +263,10 @@ def _parser() -> argparse.ArgumentParser:
         "shacl", help="validate any RDF data against any SHACL shapes (like pyshacl's command line, faster)",
         description="Validate RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; all DATA files "
         "make one data graph) against SHACL shapes (all --shapes files make one shapes graph). SHACL Core "
-        "and SHACL-SPARQL, right on the W3C SHACL test suite. Exit 0 conforms, 1 does not, 2 the input "
-        "cannot be validated (a file does not parse, or the shapes graph is one SHACL says to refuse).",
+        "and SHACL-SPARQL, right on the W3C SHACL test suite; the same engine and report as medkg validate "
+        "--shapes (one line per finding, at file:line in Turtle files). Exit 0 conforms, 1 does not, 2 the input "
+        "cannot be validated (a file does not parse, or the shapes graph is one SHACL says to refuse), 3 it "
+        "did not finish within --timeout.",
     )
     shacl.add_argument("data", nargs="+", type=Path, metavar="DATA", help="data graph files")
     shacl.add_argument("--shapes", action="append", type=Path, required=True, metavar="SHAPES",
@@ -295,24 +297,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _shacl(args) -> int:
-    from medkg.shacl import engine, report
+    from medkg.shacl import engine, finding, report
+    from medkg.shacl.report_writer import render, summary_line
     from medkg.worker import bounded
 
     prefixes: dict = {}
-    data = report.read(args.data, prefixes)
+    data = report.source(args.data, prefixes)
     shapes = report.graph(report.read(args.shapes, prefixes), prefixes)
-    outcome = bounded(lambda: engine.check(data, shapes, args.engine), args.timeout, name="medkg-shacl",
+    outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, name="medkg-shacl",
                       on_timeout=lambda: errors.EndpointError(
                           f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
                           "large graph; raise --timeout)"))
     _notes(outcome.notes)
-    if args.format == "turtle":
-        sys.stdout.write(report.turtle(outcome, shapes, report.graph(data)))
-    elif args.format == "json":
-        sys.stdout.write(report.as_json(outcome, shapes))
-    else:
-        sys.stdout.write(report.text(outcome, shapes))
+    found = finding.report_of(outcome, data.triples, shapes, data.files, data.locations)
+    _write_report(found, args.format, render, summary_line)
     return errors.OK if outcome.conforms else errors.FINDINGS
+
+
+def _write_report(report, fmt: str, render, summary_line) -> None:
+    """The report on stdout; in text, a blank line and the verdict after the findings."""
+    body = render(report, fmt)
+    if body:
+        print(body)
+    if fmt == "text":
+        if report.findings:
+            print()
+        print(summary_line(report))
 
 
 def _query(args) -> int:
@@ -495,6 +505,9 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
         help="lowest severity that makes the exit code 1 (default: violation)",
     )
     parser.add_argument("--syntax-only", action="store_true", help="only parse the files strictly; no shapes")
+    parser.add_argument("--shapes", action="append", type=Path, metavar="SHAPES",
+                        help="validate against these shapes (any RDF files; repeat for several) instead of the "
+                        "project's, with the project's ontology and own checks off: what medkg shacl finds, at file:line")
     parser.add_argument(
         "--changed", nargs="?", const="HEAD", metavar="REV",
         help="validate only the nodes a git diff of the files against REV (default HEAD) touched, and the nodes pointing at them",
@@ -526,47 +539,52 @@ def _validate(args) -> int:
         from medkg.validate.watch import watch
 
         return watch(paths, args.engine, [name for name, given in (("--changed", args.changed), ("--syntax-only", args.syntax_only),
-                                          ("--format", args.format != "text"), ("--timeout", args.timeout)) if given])
+                                          ("--format", args.format != "text"), ("--timeout", args.timeout),
+                                          ("--shapes", args.shapes), ("--endpoint", args.endpoint or args.graph)) if given])
     if args.syntax_only:
         source = load(paths, base_iri=args.base)
         _notes(source.notes)
         print(f"syntax ok ({len(source.files)} files, {len(source.triples)} triples)")
         return errors.OK
-    from medkg.validate.pipeline import validate
-    from medkg.validate.report_writer import render, summary_line
+    from medkg.shacl.report_writer import render, summary_line
+    from medkg.validate.pipeline import Validator, validate
     from medkg.worker import bounded
 
+    def run():
+        validator = None
+        if args.shapes:  # any shapes graph, the project's own checks (and its ontology) off
+            from medkg.shacl import report as rdf_files
+
+            prefixes: dict = {}
+            validator = Validator(args.engine, shapes=rdf_files.graph(rdf_files.read(args.shapes, prefixes), prefixes))
+        return validate(paths, sparql_engine=args.engine, changed=args.changed, validator=validator)
+
+    if args.shapes and args.changed:
+        raise errors.InputError("--changed validates the project's data with its own shapes; leave out --shapes")
     if args.endpoint or args.graph:
         report = _validate_endpoint(args)
     else:
-        report = bounded(lambda: validate(paths, sparql_engine=args.engine, changed=args.changed), args.timeout,
-                         name="medkg-validate", on_timeout=lambda: errors.EndpointError(
-                             f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
+        report = bounded(run, args.timeout, name="medkg-validate", on_timeout=lambda: errors.EndpointError(
+            f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
     _notes(report.notes)
-    body = render(report, args.format)
-    if body:
-        print(body)
-    if args.format == "text":
-        if report.findings:
-            print()
-        print(summary_line(report))
+    _write_report(report, args.format, render, summary_line)
     return errors.FINDINGS if report.fails(args.fail_on) else errors.OK
 
 
 def _validate_endpoint(args):
     from medkg.validate.on_endpoint import validate_endpoint
 
-    if not args.endpoint or args.paths or args.changed or args.engine != "oxigraph":
-        raise errors.InputError("--graph goes with --endpoint, and --endpoint validates the server's graph: "
-                                "give no PATH, --changed or --engine with it")
+    if not args.endpoint or args.paths or args.changed or args.engine != "oxigraph" or args.shapes:
+        raise errors.InputError("--graph goes with --endpoint, and --endpoint validates the server's graph with the "
+                                "project's shapes: give no PATH, --changed, --engine or --shapes with it")
     return validate_endpoint(args.endpoint, args.graph, **({"timeout": args.timeout} if args.timeout else {}))
 
 
 def _run(args) -> int:
     from medkg.io.parse import load_data, load_ontology
     from medkg.query.summary import summarise
+    from medkg.shacl.report_writer import render, summary_line
     from medkg.validate.pipeline import validate
-    from medkg.validate.report_writer import render, summary_line
 
     report = validate()
     _notes(report.notes)

@@ -394,9 +394,9 @@ def test_turtle_report_writes_literals_in_full_and_a_blank_node_path_out():
     import pyoxigraph as ox
     from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
+    from medkg.shacl.finding import Finding, Report, Terms
     from medkg.shacl.property_paths import sparql_path
-    from medkg.validate.model import Finding, Report, Terms
-    from medkg.validate.report_writer import render
+    from medkg.shacl.report_writer import render
 
     sh, xsd = Namespace("http://www.w3.org/ns/shacl#"), Namespace("http://www.w3.org/2001/XMLSchema#")
     shapes = Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . <http://example.org/S> sh:path "

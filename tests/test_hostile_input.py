@@ -78,8 +78,8 @@ ex:S a sh:NodeShape ; sh:targetNode ex:a ;
     import json
 
     report = json.loads(out.out)
-    assert sorted(r["value"] for r in report["results"]) == ['"1a"', '"naïve1"', '"x"']
-    assert all("\\p" in m or "\\P" in m or "fails" in m for r in report["results"] for m in r["messages"])
+    assert sorted(r["value"] for r in report["findings"]) == ['"1a"', '"naïve1"', '"x"']
+    assert all("\\p" in r["message"] or "\\P" in r["message"] or "fails" in r["message"] for r in report["findings"])
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])

@@ -9,6 +9,7 @@ import rdflib
 
 from medkg.cli import main
 from medkg.io.parse import rdflib_graph
+from medkg.project_files import relative
 from medkg.shacl.property_paths import sparql_path
 from tests.material import FIXTURES
 
@@ -26,14 +27,15 @@ def test_text_names_what_fails_and_exit_1(capsys):
     case = CASES / "datatype.ttl"
     code, out, _ = run(capsys, "--shapes", case, case)
     assert code == 1
-    assert out.splitlines()[0] == "Does not conform: 3 results"
-    assert 'VIOLATION ex:a ex:p: fails sh:datatype xsd:integer (value: "1"^^xsd:int) [ex:S, sh:DatatypeConstraintComponent]' in out
+    assert out.splitlines()[-1].startswith("3 violations, 0 warnings, 0 infos in 1 file (1 files, ")
+    # The same line as `medkg validate` writes: where the focus node is written, then what fails.
+    assert f'VIOLATION {relative(case)}:11 ex:a ex:p: fails sh:datatype xsd:integer (value: "1"^^xsd:int) (ex:S)' in out
 
 
 def test_conforming_data_exits_0(capsys, tmp_path):
     data = tmp_path / "data.ttl"
     data.write_text("@prefix ex: <http://example.org/> . ex:a ex:p 1 .\n", encoding="utf-8")
-    assert run(capsys, "--shapes", CASES / "datatype.ttl", data)[:2] == (0, "Conforms\n")
+    assert run(capsys, "--shapes", CASES / "datatype.ttl", data)[:2] == (0, "conforms (1 files, 1 triples checked against 1 shapes)\n")
 
 
 def test_turtle_is_a_standard_report_with_blank_node_paths_written_out(capsys):
@@ -64,7 +66,8 @@ def test_any_rdf_format_and_several_files_make_one_graph(capsys, tmp_path):
     two = tmp_path / "two.ttl"
     two.write_text("<http://example.org/a> <http://example.org/p> 2 .\n", encoding="utf-8")
     assert run(capsys, "--shapes", shapes, one)[0] == 1
-    assert run(capsys, "--shapes", shapes, one, two)[:2] == (0, "Conforms\n")
+    code, out, _ = run(capsys, "--shapes", shapes, one, two)
+    assert (code, out.startswith("conforms (2 files, 2 triples")) == (0, True)
 
 
 def test_both_engines_give_the_same_json(capsys):
@@ -73,7 +76,7 @@ def test_both_engines_give_the_same_json(capsys):
     for engine in ("oxigraph", "pyshacl"):
         code, out, _ = run(capsys, "--shapes", case, "--format", "json", "--engine", engine, case)
         assert code == 1
-        answers.append(sorted((r["focusNode"], r["value"]) for r in json.loads(out)["results"]))
+        answers.append(sorted((r["focus"], r["value"]) for r in json.loads(out)["findings"]))
     assert answers[0] == answers[1] == [("ex:b", '"05"^^xsd:integer'), ("ex:c", '"a"@en')]
 
 
@@ -167,7 +170,7 @@ def test_a_sparql_based_component_on_a_property_shape_reports_each_value(capsys,
                       'ex:a ex:name "abcdef", "ab" .\nex:b ex:name "xyzw", "x" .\n', encoding="utf-8")
     code, out, _ = run(capsys, "--shapes", shapes, "--format", "json", "--engine", engine, shapes)
     assert code == 1
-    found = sorted((r["focusNode"], r["value"], r["resultPath"]) for r in json.loads(out)["results"])
+    found = sorted((r["focus"], r["value"], r["path"]) for r in json.loads(out)["findings"])
     assert found == [("ex:a", '"abcdef"', "ex:name"), ("ex:b", '"xyzw"', "ex:name")]
 
 
@@ -228,7 +231,7 @@ def test_a_flat_optional_sees_this_as_pre_binding_does(capsys, tmp_path, engine)
                       "ex:a a ex:T ; ex:p 5 .\nex:b a ex:T ; ex:p 0 .\nex:c a ex:T .\n", encoding="utf-8")
     code, out, _ = run(capsys, "--shapes", shapes, "--format", "json", "--engine", engine, shapes)
     assert code == 1
-    assert sorted(r["focusNode"] for r in json.loads(out)["results"]) == ["ex:b", "ex:c"]
+    assert sorted(r["focus"] for r in json.loads(out)["findings"]) == ["ex:b", "ex:c"]
 
 
 def _pattern_case(tmp_path, pattern, values, flags=None):
@@ -260,7 +263,7 @@ def test_patterns_agree_with_pyshacl_on_final_newlines_and_flags(capsys, tmp_pat
     fast = run(capsys, "--shapes", data, "--format", "json", data)
     reference = run(capsys, "--shapes", data, "--format", "json", "--engine", "pyshacl", data)
     def found(answer):
-        return sorted((r["focusNode"], r["value"], r["sourceConstraintComponent"]) for r in json.loads(answer[1])["results"])
+        return sorted((r["focus"], r["value"], r["component"]) for r in json.loads(answer[1])["findings"])
 
     assert fast[0] == reference[0] and found(fast) == found(reference) and found(fast)
 
@@ -371,7 +374,7 @@ def test_a_twenty_thousand_member_sh_in_is_checked(tmp_path):
     shapes.write_text(SHAPE + f"ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:in ({members}) .\n"
                       'ex:a ex:p "zz", "v19999" .\n', encoding="utf-8")
     done = _subprocess_shacl(shapes, shapes)
-    assert done.returncode == 1 and done.stdout.startswith("Does not conform: 1 result\n")
+    assert done.returncode == 1 and "\n\n1 violation, 0 warnings, 0 infos in 1 file (" in done.stdout
     assert '(value: "zz")' in done.stdout
 
 

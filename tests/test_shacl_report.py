@@ -1,6 +1,7 @@
-"""The standard report `medkg shacl --format turtle` writes is Turtle any parser reads back (strict
-pyoxigraph and rdflib), and reads back as the results the engine found: on every W3C suite case
-and on a bounded number of differential seeds. Ill-typed literals keep their quotes and datatype;
+"""The standard report `medkg shacl --format turtle` and `medkg validate --format turtle` write (one
+writer, medkg/shacl/report_writer.py) is Turtle any parser reads back (strict pyoxigraph and
+rdflib), and reads back as the results the engine found: on every W3C suite case and on a bounded
+number of differential seeds; and `medkg validate --format turtle` on the shipped and invalid data. Ill-typed literals keep their quotes and datatype;
 a blank-node path is written as SHACL reads it, nothing more."""
 
 import os
@@ -11,7 +12,9 @@ from rdflib import RDF, BNode, Graph, Namespace
 
 from medkg.errors import ShapesRefused
 from medkg.io.parse import rdflib_graph
-from medkg.shacl import engine, report
+from medkg.shacl import engine
+from medkg.shacl.finding import report_of
+from medkg.shacl.report_writer import render
 from tests import shacl_fuzz
 from tests.material import SHARED
 from tests.w3c_suite import _path, _structure, cases
@@ -63,8 +66,8 @@ def _ill_formed_paths(report: Graph) -> list[str]:
     return wrong
 
 
-def _check(outcome, shapes: Graph, data: Graph, world: Graph) -> None:
-    text = report.turtle(outcome, shapes, data)
+def _check(outcome, shapes: Graph, data: list[ox.Triple], world: Graph) -> None:
+    text = render(report_of(outcome, data, shapes), "turtle")
     expected = _engine_results(outcome, shapes, world)
     for parser, written in _read_back(text).items():
         [node] = written.subjects(RDF.type, SH.ValidationReport)
@@ -83,7 +86,7 @@ def test_the_turtle_report_of_every_w3c_case_reads_back(case, engine_name):
     except ShapesRefused:
         assert engine_name == "pyshacl", "the default engine validates every case the suite expects a report of"
         pytest.skip("pySHACL stops on this case")
-    _check(outcome, case.shapes, rdflib_graph(case.data), case.world)
+    _check(outcome, case.shapes, case.data, case.world)
 
 
 def test_the_suite_is_there():
@@ -102,7 +105,7 @@ def test_the_turtle_report_of_random_graphs_reads_back():
             outcome = engine.check(data, shapes)
         except ShapesRefused:
             continue
-        _check(outcome, shapes, rdflib_graph(data), rdflib_graph(data + shapes_triples))
+        _check(outcome, shapes, data, rdflib_graph(data + shapes_triples))
         checked += bool(outcome.results)
     assert checked >= len(SEEDS) // 2
 
@@ -115,6 +118,28 @@ def test_odd_literals_keep_their_quotes_and_datatype(literal):
     triples = shacl_fuzz.triples(text)
     outcome = engine.check(triples, rdflib_graph(triples))
     [written] = [t.object for t in triples if t.predicate.value == "http://example.org/p"]
-    text = report.turtle(outcome, rdflib_graph(triples), rdflib_graph(triples))
+    text = render(report_of(outcome, triples, rdflib_graph(triples)), "turtle")
     [value] = [q.object for q in ox.parse(text, format=ox.RdfFormat.TURTLE) if q.predicate.value == SH_ + "value"]
     assert value == written
+
+
+@pytest.mark.parametrize("folder", ["data", "tests/fixtures/invalid"])
+def test_the_turtle_report_of_medkg_validate_reads_back(folder, capsys):
+    """`medkg validate --format turtle` is written by the same writer: it re-parses in both parsers
+    and reads back as the findings its JSON lists (shape and QC findings, each with its terms)."""
+    import json
+
+    from medkg.cli import main
+    from tests.material import ROOT
+
+    target = str(ROOT / folder)
+    code = main(["validate", "--format", "json", target])
+    listed = json.loads(capsys.readouterr().out)["findings"]
+    assert main(["validate", "--format", "turtle", target]) == code
+    text = capsys.readouterr().out
+    for parser, written in _read_back(text).items():
+        [node] = written.subjects(RDF.type, SH.ValidationReport)
+        assert written.value(node, SH.conforms).toPython() is (not listed), parser
+        assert len(list(written.objects(node, SH.result))) == len(listed), parser
+        assert not _ill_formed_paths(written), parser
+    assert folder == "data" or listed, "the invalid fixtures must give findings"

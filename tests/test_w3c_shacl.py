@@ -1,12 +1,15 @@
 """The W3C SHACL test suite (core and sparql, 120 tests), run on the default engine: each report
-compared with the expected one as the suite's README says, and each sht:Failure refused."""
+compared with the expected one as the suite's README says, and each sht:Failure refused; by
+`medkg shacl`'s entry point (engine.check) and by what curators run (the validate pipeline, its
+project checks off), which must give the same findings."""
 
 import pytest
 
 from medkg.errors import ShapesRefused
 from medkg.shacl import engine
+from medkg.shacl.finding import report_of
 from tests.material import SHARED
-from tests.w3c_suite import cases, mismatch
+from tests.w3c_suite import cases, findings, mismatch, through_validate
 
 SUITE = SHARED / "w3c" / "shacl" / "tests"
 CASES = cases(SUITE) if SUITE.exists() else []
@@ -27,6 +30,17 @@ def test_w3c_case(case):
         return
     outcome = engine.check(case.data, case.shapes)
     assert mismatch(case, outcome) == ""
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_w3c_case_through_the_validate_pipeline(case):
+    if case.failure:
+        with pytest.raises(ShapesRefused):
+            through_validate(case.data, case.shapes)
+        return
+    outcome, validated = through_validate(case.data, case.shapes)
+    assert mismatch(case, outcome) == ""
+    assert findings(validated) == findings(report_of(engine.check(case.data, case.shapes), case.data, case.shapes))
 
 
 def test_every_predicate_on_a_shape_is_compiled_or_sent_on():

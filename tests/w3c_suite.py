@@ -9,8 +9,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace
 
+from medkg.io.parse import Source
 from medkg.io.parse import rdflib_graph as _graph
+from medkg.shacl.constraint_result import ConstraintResult
 from medkg.shacl.engine import Outcome
+from medkg.shacl.finding import Report
 from medkg.shacl.property_paths import sparql_path
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -118,3 +121,20 @@ def mismatch(case: Case, outcome: Outcome) -> str:
     for extra in sorted(got - case.expected, key=repr):
         lines.append(f"extra   {extra}")
     return "\n".join(lines)
+
+
+def through_validate(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> tuple[Outcome, Report]:
+    """The case through what curators run, the validate pipeline (medkg/validate/pipeline.py), with
+    the case's shapes (so the project's ontology and own checks are off): its report, and the
+    findings' terms read back as an outcome for mismatch()."""
+    from medkg.validate.pipeline import Validator
+
+    report = Validator(engine, shapes=shapes).run(Source(triples=list(data)))
+    results = [ConstraintResult(t.shape, t.component, t.severity, t.focus, t.path, t.value, t.messages)
+               for t in (f.terms for f in report.findings)]
+    return Outcome(results), report
+
+
+def findings(report: Report) -> list:
+    """A report's findings, each with its terms (which a Finding leaves out of its equality), in one order."""
+    return sorted(((f, f.terms) for f in report.findings), key=repr)

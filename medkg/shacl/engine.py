@@ -1,9 +1,11 @@
-"""SHACL for any data graph and any shapes graph: the engine behind `medkg shacl`.
+"""SHACL for any data graph and any shapes graph: the one engine behind `medkg shacl` and `medkg validate`.
 
-`medkg validate` does not call it: medkg/validate/pipeline.py assembles the same parts for the
-project's own shapes (sparql_constraints.split_shapes, core.CoreShapes, sparql_constraints.evaluate, pyshacl_reference.py), and adds
-what only the project needs: the ontology in the data graph, file:line locations, the closed
-vocabulary, the QC checks, --changed, and each query run in parallel.
+Engine is a shapes graph made ready once (refused if no engine can run it, patterns made readable,
+Core compiled) and run on one store after another: all nodes or a set of focus nodes, its queries
+spread over a thread pool the caller gives. `check` wraps it for one data graph (`medkg shacl`,
+the conformance tests); medkg/validate/pipeline.py runs the project's shapes on it and adds what
+only the project needs (the ontology in the data graph, the closed vocabulary, the QC checks, run
+in the same pool as the SPARQL constraints, --changed).
 
 SHACL Core is compiled to SPARQL (medkg/shacl/core.py) and node shapes' SHACL-SPARQL
 constraints run as SPARQL (medkg/shacl/sparql_constraints.py), both on a pyoxigraph store that keeps every
@@ -11,54 +13,136 @@ literal as written (medkg/rdf/as_written.py). Whatever the compiler does not und
 not skipped: the Core shapes then go, with a note saying why, to pySHACL, the reference engine.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import RDF, Graph
 
 from medkg.io.parse import rdflib_graph
 from medkg.rdf import as_written
+from medkg.rdf.namespaces import SH
 from medkg.shacl import patterns, pyshacl_reference, sparql_constraints, syntax_rules
 from medkg.shacl.constraint_result import ConstraintResult
 from medkg.shacl.core import CoreShapes, Unsupported
+
+ENGINES = ("oxigraph", "pyshacl")
 
 
 @dataclass
 class Outcome:
     results: list[ConstraintResult]
     notes: list[str] = field(default_factory=list)
+    # The answers of the caller's by-value jobs (Engine.run's `alongside`), in their order, and
+    # {the store's form of a literal: the term as written} to read them with.
+    alongside: list = field(default_factory=list)
+    originals: dict = field(default_factory=dict)
+    shape_count: int = 0  # the shapes graph's node and property shapes
 
     @property
     def conforms(self) -> bool:
         return not self.results  # SHACL: any result, whatever its severity, means "does not conform"
 
 
+class _Serial:
+    """A stand-in for a thread pool: each job in turn (one small graph gains nothing from threads)."""
+
+    @staticmethod
+    def map(function, items):
+        return map(function, items)
+
+
+class Engine:
+    """A shapes graph (as rdflib reads it), checked, prepared and compiled once.
+    Input no engine can run is refused here, once for both engines (ShapesRefused): see
+    syntax_rules.check_graph and patterns.prepared, which also writes \\p{L} in a pattern as the
+    class Python's re reads."""
+
+    def __init__(self, shapes: Graph, engine: str = "oxigraph"):
+        syntax_rules.check_graph(shapes)
+        self.shapes, self._patterns = patterns.prepared(shapes)
+        sparql_constraints.refuse_service(self.shapes)
+        self.engine = engine
+        self.notes: list[str] = []  # said once per engine, in every outcome it gives
+        self.compiled: CoreShapes | None = None  # the Core constraints as SPARQL, when every one compiles
+        if engine == "oxigraph":
+            self.core, self.taken = sparql_constraints.split_shapes(self.shapes)
+            try:
+                self.compiled = CoreShapes(self.core)
+            except Unsupported as e:
+                self.notes.append(f"SHACL Core left to pySHACL (the shapes use {e})")
+        else:
+            self.core, self.taken = self.shapes, []
+        kinds = (SH.NodeShape, SH.PropertyShape)
+        self.shape_count = len({s for k in kinds for s in shapes.subjects(RDF.type, k)})
+
+    def run(self, store: ox.Store, written: list[ox.Quad] | None = None, focus: set[str] | None = None,
+            pool=None, data_graph: Callable[[], Graph] | None = None,
+            alongside: Sequence[Callable[[], object]] = ()) -> Outcome:
+        """The results on `store` (built by as_written.build; `written`: the quads it holds under the
+        private datatype); with `focus`, for those nodes (IRIs) alone, the results a full run has
+        on them. `pool` (a concurrent.futures executor) runs the queries: pyoxigraph releases the
+        GIL while it evaluates, so they share the cores. `data_graph` gives the data as rdflib
+        reads it, asked for only when pySHACL runs (by default, the store's default graph). `alongside`: the caller's own jobs on the store
+        that compare literals by value (the project's QC queries), run in the same pool as the
+        SPARQL constraints; their answers are Outcome.alongside."""
+        pool = pool or _Serial
+        # Core reads literals as written; the SPARQL constraints compare them by value.
+        if self.compiled is not None:
+            results = _flat(pool.map(partial(self._run_check, store, focus), self.compiled.checks))
+        else:
+            results = self._pyshacl(data_graph() if data_graph is not None else _graph_of(store), focus)
+        with as_written.by_value(store, written) as originals:
+            jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus, originals)
+                    for taken in self.taken]
+            answers = list(pool.map(_call, [*jobs, *alongside]))
+        results += _flat(answers[: len(jobs)])
+        return Outcome(sorted(set(results), key=_order), list(self.notes), answers[len(jobs):], originals,
+                       self.shape_count)
+
+    def _run_check(self, store, focus, check) -> list[ConstraintResult]:
+        return self.compiled.run_check(check, store, focus)
+
+    def _pyshacl(self, data: Graph, focus: set[str] | None) -> list[ConstraintResult]:
+        """pySHACL's results for the Core shapes (all the shapes with the "pyshacl" engine)."""
+        general = {}
+        found = []
+        for r in pyshacl_reference.results(data, self.core):
+            if focus is not None and str(r.focus) not in focus:
+                continue
+            messages = r.messages
+            if r.component == SH.SPARQLConstraintComponent:
+                # pySHACL adds the node shape's general message to a SPARQL constraint's own; keep
+                # the latter, as the compiled engine reports it.
+                if r.shape not in general:
+                    general[r.shape] = {str(m) for m in self.shapes.objects(r.shape, SH.message)}
+                messages = tuple(m for m in messages if m not in general[r.shape]) or messages
+            if self._patterns:  # pySHACL's own message quotes the pattern it ran: name the one the shapes hold
+                messages = tuple(_restore(m, self._patterns) for m in messages)
+            found.append(replace(r, messages=messages))
+        return found
+
+
 def check(data: list[ox.Triple], shapes: Graph, engine: str = "oxigraph") -> Outcome:
-    """Validate `data` against `shapes` (both already parsed; the shapes graph as rdflib reads it).
-    Input no engine can run is refused here, once for both (ShapesRefused): see syntax_rules.check_graph
-    and patterns.prepared, which also writes \\p{L} in a pattern as the class Python's re reads."""
-    syntax_rules.check_graph(shapes)
-    shapes, originals = patterns.prepared(shapes)
-    sparql_constraints.refuse_service(shapes)
-    if engine == "pyshacl":
-        results = pyshacl_reference.results(rdflib_graph(data), shapes)
-        if originals:  # pySHACL's own message quotes the pattern it ran: name the one the shapes hold
-            results = [replace(r, messages=tuple(_restore(m, originals) for m in r.messages)) for r in results]
-        return Outcome(results)
-    notes = []
-    core_shapes, taken = sparql_constraints.split_shapes(shapes)
+    """Validate `data` against `shapes` (both already parsed; the shapes graph as rdflib reads it)."""
+    ready = Engine(shapes, engine)
     store, written = as_written.build(data)
-    try:
-        compiled = CoreShapes(core_shapes)
-    except Unsupported as e:
-        notes.append(f"SHACL Core left to pySHACL (the shapes use {e})")
-        results = pyshacl_reference.results(rdflib_graph(data), core_shapes)
-    else:
-        results = compiled.run(store)
-    # SPARQL compares literals by value: "05" is 5 there, as in any SPARQL engine.
-    with as_written.by_value(store, written) as originals:
-        results += sparql_constraints.evaluate(shapes, taken, store, originals=originals)
-    return Outcome(sorted(set(results), key=_order), notes)
+    return ready.run(store, written, data_graph=lambda: rdflib_graph(data))
+
+
+def _graph_of(store: ox.Store) -> Graph:
+    """The store's default graph as rdflib reads it, every literal as written."""
+    return rdflib_graph([ox.Triple(q.subject, q.predicate, as_written.decode(q.object))
+                         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())])
+
+
+def _call(job):
+    return job()
+
+
+def _flat(lists) -> list:
+    return [item for items in lists for item in items]
 
 
 def _restore(message: str, originals: dict[str, str]) -> str:

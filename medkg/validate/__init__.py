@@ -1,7 +1,8 @@
-"""The validation flow curators run: the data against the shapes on the SHACL engine (medkg.shacl),
-the QC checks, file:line of each finding, --changed (changed_nodes.py: the git diff;
-changed_cache.py: the persistent store), reports, mutation testing of the shapes, and the same checks
-on a SPARQL server (on_endpoint.py, validate --endpoint).
+"""The validation flow curators run: the data against the shapes on the SHACL engine (medkg.shacl,
+which also places each finding at its file:line and writes the reports), the project's own checks
+(QC, the closed vocabulary, minted names, the article copy), --changed (changed_nodes.py: the git
+diff; changed_cache.py: the persistent store), mutation testing of the shapes, and the same checks on a
+SPARQL server (on_endpoint.py, validate --endpoint).
 
 May import: medkg.shacl, medkg.io, medkg.rdf, medkg.progress, medkg.project_files, medkg.errors,
 medkg.endpoint (the bounded client, for --endpoint) (never query, release or article).

@@ -75,6 +75,10 @@ def update_label_keys(store: ox.Store, subjects: set | None) -> None:
     store.update(_KEYS.format(graph=LABEL_KEYS, values=values))
 
 
+def _empty_manifest() -> dict:
+    return {"version": VERSION, "files": {}, "triples": 0}
+
+
 class CacheUnavailable(Exception):
     """The store cannot be used: another process (a second `validate --changed`) holds it, or
     the folder cannot be written (read-only checkout, full disk). The caller reads every file."""
@@ -132,69 +136,110 @@ class StoreCache:
                                  "files; remove the link (the cache is rebuilt), never a link to another folder")
 
     def _refresh(self, files: list[Path]) -> ox.Store:
+        manifest = self._open_store(self._trusted_manifest())
+        self.triples = manifest["triples"]
+        wanted = {self._key(path): path for path in files}
+        changes, known = self._changed_files(manifest["files"], wanted)
+        gone = [key for key in known if key not in wanted]
+        if not changes and not gone:
+            self._write({**manifest, "files": known})  # the times of files saved with the same bytes
+            return self.store
+        with Progress(self._progress_label(changes, first=not known), total=len(changes)) as progress:
+            parsed = self._parse(changes, progress)  # all parse, or nothing changes
+            if known and self._bulk_edit(parsed, gone):
+                # Removing and adding triple by triple a large share of the store took minutes and
+                # left it several times its size (RocksDB keeps what was deleted until it compacts):
+                # start afresh, which writes it compactly in one bulk load.
+                manifest, known, gone, parsed = self._start_afresh(wanted, parsed, progress)
+            self._apply(manifest, known, parsed, gone)
+        return self.store
+
+    def _trusted_manifest(self) -> dict:
+        """The manifest, or an empty one (and no store) where it is of another version or was left
+        dirty by a run that stopped half-way: the cache is never trusted in a state nobody finished."""
         manifest = self._manifest()
         if manifest.get("version") != VERSION or manifest.get("dirty", True):
             self._rebuild_from_scratch()
-            manifest = {"version": VERSION, "files": {}, "triples": 0}
-        if self.store is None:
-            try:
-                self.store = ox.Store(str(self.folder / "store"))
-            except (OSError, RuntimeError):  # RocksDB says "Corruption: ..." as a RuntimeError
-                # The lock is ours, so no medkg process has it open: the store is damaged.
-                self._rebuild_from_scratch()
-                manifest = {"version": VERSION, "files": {}, "triples": 0}
-                try:
-                    self.store = ox.Store(str(self.folder / "store"))
-                except (OSError, RuntimeError) as e:
-                    raise CacheUnavailable(f"{self.folder / 'store'} cannot be opened ({e})") from None
-        self.triples = manifest["triples"]
-        known = manifest["files"]
-        wanted = {self._key(path): path for path in files}
+            return _empty_manifest()
+        return manifest
+
+    def _open_store(self, manifest: dict) -> dict:
+        """Open the store; one that does not open although the lock is ours is damaged: rebuilt,
+        with an empty manifest (returned)."""
+        if self.store is not None:
+            return manifest
+        try:
+            self.store = ox.Store(str(self.folder / "store"))
+            return manifest
+        except (OSError, RuntimeError):  # RocksDB says "Corruption: ..." as a RuntimeError
+            self._rebuild_from_scratch()
+        try:
+            self.store = ox.Store(str(self.folder / "store"))
+        except (OSError, RuntimeError) as e:
+            raise CacheUnavailable(f"{self.folder / 'store'} cannot be opened ({e})") from None
+        return _empty_manifest()
+
+    @staticmethod
+    def _changed_files(known: dict, wanted: dict[str, Path]) -> tuple[list, dict]:
+        """The files to read again, each (key, path, bytes, manifest entry), and the manifest's file
+        entries as they now stand (a new dict): a file whose size and time are those recorded is not
+        read; one saved with the same bytes only gets its new time."""
+        entries = dict(known)
         changes = []
         for key, path in wanted.items():
             stat = path.stat()  # before reading: a save after it changes the time the next run sees
-            seen = known.get(key)
+            seen = entries.get(key)
             if seen and seen["size"] == stat.st_size and seen["mtime_ns"] == stat.st_mtime_ns:
                 continue
             raw = path.read_bytes()  # hashed and parsed: the digest recorded is that of the triples stored
             digest = hashlib.sha256(raw).hexdigest()
             entry = {"size": stat.st_size, "mtime_ns": _settled(stat), "sha256": digest}
             if seen and seen["sha256"] == digest:
-                known[key] = {**seen, "mtime_ns": entry["mtime_ns"]}
+                entries[key] = {**seen, "mtime_ns": entry["mtime_ns"]}
                 continue
             changes.append((key, path, raw, entry))
-        gone = [key for key in known if key not in wanted]
-        if not changes and not gone:
-            self._write(manifest)
-            return self.store
+        return changes, entries
+
+    @staticmethod
+    def _progress_label(changes: list, first: bool) -> str:
         # A first run reads every file (about 40 s at ~1 M triples): say so on a terminal.
-        label = "filling the --changed store (first run; later runs re-read only changed files)" if not known \
+        return "filling the --changed store (first run; later runs re-read only changed files)" if first \
             else f"updating the --changed store ({len(changes)} changed files)"
-        parsed = []  # all parse, or nothing changes
-        with Progress(label, total=len(changes)) as progress:
-            for key, path, raw, entry in changes:
-                parsed.append((key, parse_file(path, raw=raw)[0], entry))
-                progress.advance()
-            bulk = bool(known) and self._bulk_edit(parsed, gone)
-            if not bulk:
-                self._write({**manifest, "dirty": True})
-                for key in gone:
-                    self._replace(key, [])
-                    del known[key]
-                for key, triples, entry in parsed:
-                    self._replace(key, triples)
-                    known[key] = entry
-                self._update_label_keys()
-                self.store.flush()
-                self._write({**manifest, "files": known, "triples": self.triples, "dirty": False})
-        if bulk:
-            # Removing and adding triple by triple a large share of the store took minutes and left
-            # it several times its size (RocksDB keeps what was deleted until it compacts): start
-            # afresh, which writes it compactly in one bulk load.
-            self._rebuild_from_scratch()
-            self.rebuilt = True
-            return self._refresh(files)
-        return self.store
+
+    @staticmethod
+    def _parse(changes: list, progress: Progress) -> list:
+        parsed = []
+        for key, path, raw, entry in changes:
+            parsed.append((key, parse_file(path, raw=raw)[0], entry))
+            progress.advance()
+        return parsed
+
+    def _start_afresh(self, wanted: dict[str, Path], parsed: list, progress: Progress) -> tuple:
+        """An empty store, to be filled with every file: the manifest, its (no) files, the (no) files
+        gone, and every file parsed (those just parsed are not read again)."""
+        self._rebuild_from_scratch()
+        self.rebuilt = True
+        manifest = self._open_store(_empty_manifest())
+        self.triples = 0
+        done = {key for key, _, _ in parsed}
+        rest, _ = self._changed_files({}, {key: path for key, path in wanted.items() if key not in done})
+        progress.total = (progress.total or 0) + len(rest)
+        return manifest, {}, [], parsed + self._parse(rest, progress)
+
+    def _apply(self, manifest: dict, known: dict, parsed: list, gone: list) -> None:
+        """Swap the changed files' triples in the store, between a manifest marked dirty and one
+        that records the files: a run stopped in between leaves it dirty, and the next rebuilds."""
+        self._write({**manifest, "dirty": True})
+        known = dict(known)
+        for key in gone:
+            self._replace(key, [])
+            del known[key]
+        for key, triples, entry in parsed:
+            self._replace(key, triples)
+            known[key] = entry
+        self._update_label_keys()
+        self.store.flush()
+        self._write({**manifest, "files": known, "triples": self.triples, "dirty": False})
 
     def _bulk_edit(self, parsed, gone) -> bool:
         """Whether the files that changed hold more than BULK_SHARE of the store's triples, before or after."""

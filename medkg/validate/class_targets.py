@@ -50,7 +50,7 @@ class Pruner:
         self.validator = validator
         shapes = validator.shapes
         self.core = [target_classes(shapes, check.shape) for check in validator.compiled.checks]
-        self.sparql = [target_classes(shapes, shape) for shape, _ in validator.taken]
+        self.sparql = [target_classes(shapes, shape) for shape, _ in validator.engine.taken]
 
     def for_classes(self, classes: set[str], skipped_shapes: set = frozenset()):
         """The validator with the checks that may find something on instances of `classes`, less the
@@ -58,9 +58,11 @@ class Pruner:
         def applies(targets):
             return targets is None or not targets.isdisjoint(classes)
 
+        engine = self.validator.engine
         pruned = copy.copy(self.validator)  # shallow: the shapes and compiled queries are shared
-        pruned.compiled = copy.copy(self.validator.compiled)
-        pruned.compiled.checks = [c for c, t in zip(self.validator.compiled.checks, self.core, strict=True) if applies(t)]
-        pruned.taken = [c for c, t in zip(self.validator.taken, self.sparql, strict=True)
-                        if applies(t) and c[0] not in skipped_shapes]
+        pruned.engine = copy.copy(engine)
+        pruned.engine.compiled = copy.copy(engine.compiled)
+        pruned.engine.compiled.checks = [c for c, t in zip(engine.compiled.checks, self.core, strict=True) if applies(t)]
+        pruned.engine.taken = [c for c, t in zip(engine.taken, self.sparql, strict=True)
+                               if applies(t) and c[0] not in skipped_shapes]
         return pruned

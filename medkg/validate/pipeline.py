@@ -1,19 +1,22 @@
 """Validate data files against the ontology and the SHACL shapes, and say where each finding is.
 
-The data graph is the data plus the ontology, so that sh:class sees the subclass hierarchy (a
-medkg:RiskClaim is a medkg:Claim) and the identifier schemes. By default every check is a query
-on a pyoxigraph store: SHACL Core compiled by medkg/shacl/core.py, SHACL-SPARQL by
-medkg/shacl/sparql_constraints.py, and the QC checks; the "pyshacl" engine hands the shapes to
-pySHACL instead, the reference the default is tested against.
+The shapes run on the SHACL engine of `medkg shacl` (medkg/shacl/engine.py, Engine.run), the
+project's QC checks in the same thread pool; each result becomes a Finding at its file:line in one
+step (medkg/shacl/finding.py, locate). The data graph is the data plus the ontology, so that
+sh:class sees the subclass hierarchy (a medkg:RiskClaim is a medkg:Claim) and the identifier
+schemes. By default every check is a query on a pyoxigraph store; the "pyshacl" engine hands the
+shapes to pySHACL instead, the reference the default is tested against. `validate --shapes` runs
+any shapes graph through the same steps, the project's own checks off.
 """
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import cached_property, partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from medkg.errors import InputError
@@ -21,9 +24,10 @@ from medkg.io.parse import Source, collect, load_data, load_ontology, load_shape
 from medkg.project_files import DATA_DIR, relative
 from medkg.rdf import as_written
 from medkg.rdf.namespaces import MEDKG, QC
-from medkg.shacl import core, pyshacl_reference, sparql_constraints
+from medkg.shacl.engine import Engine, Outcome
+from medkg.shacl.finding import SH, Finding, Report, Terms, findings_of, in_report_order, names
 from medkg.validate import article_copy, minted_names, qc, vocabulary
-from medkg.validate.model import RANK, SH, Finding, Report, Terms, compactor, make_finding
+from medkg.validate.model import compactor, make_finding
 
 NO_BLANK_NODES = "medkg:NoBlankNodes"
 
@@ -36,9 +40,9 @@ def validate(paths: list[Path] | None = None, sparql_engine: str = "oxigraph", c
     "pyshacl" leaves the shapes to pySHACL, as the reference the fast path is tested against.
     changed REV validates only the nodes a git diff against REV touched (and those pointing at them).
     """
-    if not changed and (files := in_context(paths or [])):
-        return validate_in_context(files, sparql_engine, validator)
     validator = validator or Validator(sparql_engine)
+    if not changed and validator.project and (files := in_context(paths or [])):
+        return validate_in_context(files, sparql_engine, validator)
     notes = list(validator.notes)
     if changed:
         report = _validate_changed(validator, paths or [DATA_DIR], changed, notes)
@@ -71,7 +75,7 @@ def validate_in_context(files: list[Path], sparql_engine: str = "oxigraph", vali
 
 def _validate_files(validator: "Validator", paths: list[Path] | None, notes: list[str]) -> Report:
     """Read every file and check every node."""
-    data = load_data(paths)
+    data = validator.load(paths)
     notes.extend(data.notes)
     return validator.run(data)
 
@@ -129,27 +133,39 @@ def _validate_changed(validator: "Validator", paths: list[Path], rev: str, notes
 
 
 class Validator:
-    """The ontology and shapes, loaded once, to validate one graph after another (mutation testing)."""
+    """A shapes graph made ready once on the SHACL engine (medkg/shacl/engine.py), to validate one
+    graph after another (mutation testing). With no `shapes`, the project's: the ontology goes into
+    the data graph and the project's own checks run beside the shapes (the closed vocabulary,
+    minted names, blank nodes, the QC checks, the article copy). With `shapes` (validate --shapes),
+    any shapes graph on the data alone, those checks off: the same results as `medkg shacl`."""
 
     qc_subset: list | None = None  # the QC checks to run, where not all (validate --watch: those an edit can change)
 
-    def __init__(self, sparql_engine: str = "oxigraph"):
+    def __init__(self, sparql_engine: str = "oxigraph", shapes: Graph | None = None):
         self.sparql_engine = sparql_engine
-        self.notes: list[str] = []  # said once per validator, in every report it makes
-        self.ontology = load_ontology()
-        self.shapes = load_shapes().rdflib_graph()
-        sparql_constraints.refuse_service(self.shapes)
-        self.compiled = None  # the Core constraints as SPARQL, when every one of them compiles
-        if sparql_engine == "oxigraph":
-            self.core, self.taken = sparql_constraints.split_shapes(self.shapes)
-            try:
-                self.compiled = core.CoreShapes(self.core)
-            except core.Unsupported as e:
-                self.notes.append(f"SHACL Core left to pySHACL (the shapes use {e})")
-        else:
-            self.core, self.taken = self.shapes, []
-        kinds = (SH.NodeShape, SH.PropertyShape)
-        self.shape_count = len({s for k in kinds for s in self.shapes.subjects(RDF.type, k)})
+        self.project = shapes is None
+        self.ontology = load_ontology() if self.project else Source()
+        self.engine = Engine(load_shapes().rdflib_graph() if self.project else shapes, sparql_engine)
+        self.shapes = self.engine.shapes
+        self.notes = self.engine.notes  # said once per validator, in every report it makes
+        self.shape_count = self.engine.shape_count
+        # The project names IRIs by its prefix registry, as its files do; other shapes by their own prefixes.
+        self.name = names(self.shapes, shapes_prefixes=not self.project)
+
+    def load(self, paths: list[Path] | None) -> Source:
+        """The data files: the project's Turtle, strictly (default data/); with other shapes, RDF files
+        of any format as `medkg shacl` reads them (the Turtle files below a folder named)."""
+        if self.project:
+            return load_data(paths)
+        from medkg.shacl import report as rdf_files
+
+        files = [f for p in paths or [DATA_DIR] for f in (collect([p]) if p.is_dir() else [p])]
+        return rdf_files.source(files)
+
+    @property
+    def compiled(self):
+        """The Core constraints as SPARQL, or None where they are left to pySHACL."""
+        return self.engine.compiled
 
     @cached_property
     def ontology_graph(self) -> Graph:
@@ -163,53 +179,71 @@ class Validator:
         False leaves out the article files' check (validate --watch runs it when they change)."""
         triples = len(data.triples) if triples is None else triples
         if focus is not None and not focus:  # no node touched: the article's file may still have changed
-            return Report(article_copy.findings(data, store) if store is not None and article_files else [], data.files,
-                          triples, self.shape_count)
-        compact = compactor()
+            return self._report(self._article_findings(data, store, focus) if store is not None and article_files else [],
+                                data, triples)
         if store is None:  # `written`: the literals it holds under a private datatype (as_written.build)
             store, written = as_written.build(data.triples + self.ontology.triples)
+        qc_checks = (qc.checks() if self.qc_subset is None else self.qc_subset) if self.project else []
+        outcome = self._shapes_and_qc(data, store, written, focus, qc_checks)
+        findings = self._project_findings(data, store, focus, qc_checks)
+        findings += findings_of(self._named_shapes(outcome.results), data.locations, self.name, self.shapes)
+        for check, rows in zip(qc_checks, outcome.alongside, strict=True):
+            findings += _qc_findings(check, _as_written(rows, outcome.originals), data, self.name)
+        findings = _on_focus(findings, focus)
+        # The article's text file is outside the graph: checked on every run, --changed too (an
+        # edit of the file alone touches no node), and never filtered by the focus.
+        findings += self._article_findings(data, store, focus) if article_files else []
+        return self._report(findings, data, triples)
+
+    def _shapes_and_qc(self, data: Source, store: ox.Store, written: list | None, focus: set[str] | None,
+                       qc_checks: list) -> Outcome:
+        """The SHACL engine's outcome, with the QC checks' rows (Outcome.alongside): every compiled
+        Core constraint, SPARQL constraint and QC check is one query on the store, all in one pool."""
+
+        def data_graph() -> Graph:  # pySHACL alone reads rdflib: the data, or the focus nodes' neighbourhood
+            return (data.rdflib_graph() if focus is None else _neighbourhood(data, focus)) + self.ontology_graph
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return self.engine.run(store, written, focus, pool, data_graph,
+                                   alongside=[partial(qc.run, check, store, focus) for check in qc_checks])
+
+    def _project_findings(self, data: Source, store: ox.Store, focus: set[str] | None, qc_checks: list) -> list[Finding]:
+        """The project's own checks that are not queries: blank nodes, the closed vocabulary, minted
+        names, and a missing QC folder."""
+        if not self.project:
+            return []
         findings = _blank_node_findings(data) + vocabulary.findings(data, self.ontology, focus, store)
         findings += minted_names.findings(data, focus, store)
-        # The article's text file is outside the graph: checked on every run, --changed too (an
-        # edit of the file alone touches no node), and never filtered by the focus below.
-        article = article_copy.findings(data, store if focus is not None else None) if article_files else []
-        # Every compiled Core constraint, SPARQL constraint and QC check is one query on the
-        # store; pyoxigraph releases the GIL while it evaluates, so they share the cores. Core
-        # reads literals as written; the SPARQL constraints and QC compare them by value.
-        core_jobs = [partial(self.compiled.run_check, check, store, focus) for check in self.compiled.checks] \
-            if self.compiled is not None else []
-        results = [r for rs in _in_parallel(core_jobs) for r in rs]
-        qc_checks = qc.checks() if self.qc_subset is None else self.qc_subset
         if not qc_checks and self.qc_subset is None:  # the checks are files of the project: none found is a finding, not a pass
             findings.append(_no_qc_checks())
-        with as_written.by_value(store, written) as originals:
-            jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus, originals) for taken in self.taken]
-            jobs += [partial(qc.run, check, store, focus) for check in qc_checks]
-            answers = _in_parallel(jobs)
-        results += [r for rs in answers[: len(self.taken)] for r in rs]
-        for r in results:
-            findings.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, list(r.messages),
-                                         r.shape, r.component))
-        if self.compiled is None:
-            findings += _pyshacl_findings(self, data, focus, compact)
-        for check, rows in zip(qc_checks, answers[len(self.taken):], strict=True):
-            rows = [tuple(originals.get(term) or term for term in row) for row in rows]
-            findings += _qc_findings(check, rows, data, compact)
-        if focus is not None:
-            findings = [f for f in findings if f.terms and str(f.terms.focus) in focus]
-        findings += article
-        findings = sorted(
-            set(findings), key=lambda f: (f.file == "", f.file, f.line, -RANK[f.severity], f.focus, f.path, f.message,
-                                  f.value, f.shape, f.component)  # every field: ties would follow the hash seed
-        )
-        return Report(findings, data.files, triples, self.shape_count, shapes_graph=self.shapes)
+        return findings
+
+    def _article_findings(self, data: Source, store: ox.Store | None, focus: set[str] | None) -> list[Finding]:
+        return article_copy.findings(data, store if focus is not None else None) if self.project else []
+
+    def _named_shapes(self, results: list) -> list:
+        """The project names every shape with an IRI; a result pySHACL gives from a blank-node member
+        of sh:or or sh:in is named by the shape that holds it."""
+        if not self.project:
+            return results
+        return [replace(r, shape=_shape_name(r.shape, self.shapes)) if isinstance(r.shape, BNode) else r
+                for r in results]
+
+    def _report(self, findings: list[Finding], data: Source, triples: int) -> Report:
+        return Report(in_report_order(findings), data.files, triples, self.shape_count, shapes_graph=self.shapes,
+                      data_graph=data.rdflib_graph)
 
 
-def _in_parallel(jobs: list) -> list:
-    if not jobs:
-        return []
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return list(pool.map(lambda job: job(), jobs))
+def _as_written(rows: list[tuple], originals: dict) -> list[tuple]:
+    """A QC check's rows with each literal as written (the checks ran on the store's by-value form)."""
+    return [tuple(originals.get(term) or term for term in row) for row in rows]
+
+
+def _on_focus(findings: list[Finding], focus: set[str] | None) -> list[Finding]:
+    """With --changed, the findings on the focus nodes alone."""
+    if focus is None:
+        return findings
+    return [f for f in findings if f.terms and str(f.terms.focus) in focus]
 
 
 def _qc_findings(check: qc.Check, rows: list[tuple], data: Source, compact) -> list[Finding]:
@@ -256,22 +290,6 @@ def _blank_node_findings(data: Source) -> list[Finding]:
                 )
             )
     return findings
-
-
-def _pyshacl_findings(validator, data: Source, focus: set[str] | None, compact) -> list[Finding]:
-    """pySHACL's findings for the validator's Core shapes, on the data (or the focus nodes' neighbourhood)."""
-    data_graph = data.rdflib_graph() if focus is None else _neighbourhood(data, focus)
-    data_graph += validator.ontology_graph
-    found = []
-    for r in pyshacl_reference.results(data_graph, validator.core):
-        messages = list(r.messages)
-        if r.component == SH.SPARQLConstraintComponent:
-            # pySHACL adds the node shape's general message to a SPARQL constraint's own; keep the latter.
-            general = {str(m) for m in validator.shapes.objects(r.shape, SH.message)}
-            messages = [m for m in messages if m not in general] or messages
-        found.append(make_finding(data, compact, r.severity, r.focus, r.path, r.value, messages,
-                                  _shape_name(r.shape, validator.shapes), r.component))
-    return found
 
 
 def _neighbourhood(data: Source, focus: set[str]) -> Graph:

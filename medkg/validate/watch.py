@@ -36,6 +36,7 @@ from medkg.io.parse import Source, collect, parse_file
 from medkg.project_files import relative
 from medkg.rdf import as_written
 from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS, SH
+from medkg.shacl.report_writer import finding_lines
 from medkg.validate import article_copy, qc
 from medkg.validate.changed_cache import LABEL_KEYS, update_label_keys
 from medkg.validate.check_reads import constraint_reads, predicates_read
@@ -43,7 +44,6 @@ from medkg.validate.class_targets import Pruner, classes_of
 from medkg.validate.edited_region import reparse
 from medkg.validate.model import RANK, Finding
 from medkg.validate.pipeline import Validator
-from medkg.validate.report_writer import finding_lines
 
 # The findings of the article files' check (medkg/validate/article_copy.py), made for the whole run
 # whatever the focus: replaced whenever that check runs again.
@@ -162,7 +162,7 @@ class Watcher:
         self.pruner = Pruner(self.validator)
         self.qc_reads = [(check, _reads(check)) for check in qc.checks()]
         self.sparql_reads: dict = {}  # shape -> what its SHACL-SPARQL constraints read together (None: anything)
-        for shape, constraint in self.validator.taken:
+        for shape, constraint in self.validator.engine.taken:
             reads = constraint_reads(self.validator.shapes, shape, constraint)
             before = self.sparql_reads.get(shape, frozenset())
             self.sparql_reads[shape] = None if reads is None or before is None else before | reads
@@ -420,7 +420,7 @@ def watch(paths: list[Path], engine: str = "oxigraph", refused: list[str] | None
     """`medkg validate --watch`: the full report once, then a +/- line for each finding that appears or
     disappears at each save, until Ctrl-C (exit 0)."""
     from medkg.errors import OK
-    from medkg.validate.report_writer import render, summary_line
+    from medkg.shacl.report_writer import render, summary_line
 
     if refused:
         raise InputError(f"--watch prints text findings as files are saved; it does not take {', '.join(refused)}")

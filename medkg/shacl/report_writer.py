@@ -1,13 +1,23 @@
-"""Print a validation report: one line per finding for people, or JSON for programs."""
+"""Write a report (medkg/shacl/finding.py), of `medkg validate` or `medkg shacl` alike: one line per
+finding for people, JSON for programs, or the standard SHACL sh:ValidationReport in Turtle."""
 
 import json
+import re
 
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal
+
+from medkg.io.parse import to_ox
 from medkg.project_files import relative
-from medkg.rdf.namespaces import SH
+from medkg.rdf.namespaces import SH, XSD
 from medkg.rdf.prefixes import prefixes
-from medkg.validate.model import Report
+from medkg.rdf.turtle import document
+from medkg.shacl.finding import Report
+from medkg.shacl.property_paths import path_copy
 
 FORMATS = ("text", "json", "turtle")
+# A prefix name Turtle can write (a plain subset of PN_PREFIX): a file's @prefix regex reads more.
+_PREFIX_NAME = re.compile(r"[A-Za-z]([\w.-]*[\w-])?", re.ASCII)
 
 
 def render(report: Report, fmt: str = "text") -> str:
@@ -79,7 +89,7 @@ def _also(findings) -> dict:
 def _json(report: Report) -> str:
     return json.dumps(
         {
-            "conforms": not report.findings,
+            "conforms": report.conforms,
             "files": [relative(p) for p in report.files],
             "triples": report.triples,
             "shapes": report.shapes,
@@ -92,6 +102,7 @@ def _json(report: Report) -> str:
                 }
                 for f in report.findings
             ],
+            "notes": report.notes,
         },
         indent=2,
         ensure_ascii=False,
@@ -99,24 +110,52 @@ def _json(report: Report) -> str:
 
 
 def _turtle(report: Report) -> str:
-    """The standard SHACL sh:ValidationReport, for SHACL tooling."""
-    from rdflib import RDF, BNode, Literal
-
-    from medkg.shacl.property_paths import path_copy
-    from medkg.shacl.report import write_turtle
-
-    sh = SH
+    """One standard sh:ValidationReport: sourceShape as the shapes graph names it; a blank-node
+    path written out as SHACL reads it, a blank-node shape or value with its structure (its
+    triples, and theirs)."""
+    shapes = report.shapes_graph if report.shapes_graph is not None else Graph()
+    data = None
+    triples = []
     node = BNode("report")
-    graph = [(node, RDF.type, sh.ValidationReport), (node, sh.conforms, Literal(not report.findings))]
-    for i, f in enumerate(report.findings):
+    triples += [(node, RDF.type, SH.ValidationReport), (node, SH.conforms, Literal(report.conforms))]
+    for f in report.findings:
         terms = f.terms
-        result = BNode(f"result{i + 1}")
-        graph += [(node, sh.result, result), (result, RDF.type, sh.ValidationResult),
-                  (result, sh.resultSeverity, terms.severity), (result, sh.resultMessage, Literal(f.message))]
-        path, triples = path_copy(report.shapes_graph, terms.path) if report.shapes_graph is not None else (terms.path, [])
-        graph += triples
-        for prop, term in ((sh.focusNode, terms.focus), (sh.resultPath, path), (sh.value, terms.value),
-                           (sh.sourceShape, terms.shape), (sh.sourceConstraintComponent, terms.component)):
-            if term is not None:
-                graph.append((result, prop, term))
-    return write_turtle(graph, {"sh": str(sh), **prefixes()})
+        result = BNode()
+        triples += [(node, SH.result, result), (result, RDF.type, SH.ValidationResult)]
+        path, written = path_copy(shapes, terms.path)
+        triples += written
+        for prop, term, source in ((SH.focusNode, terms.focus, "data"), (SH.resultPath, path, None),
+                                   (SH.value, terms.value, "data"), (SH.sourceShape, terms.shape, "shapes"),
+                                   (SH.sourceConstraintComponent, terms.component, None),
+                                   (SH.resultSeverity, terms.severity, None)):
+            if term is None:
+                continue
+            triples.append((result, prop, term))
+            if isinstance(term, BNode) and source is not None:
+                if source == "data" and data is None:
+                    data = report.data_graph() if report.data_graph is not None else Graph()
+                _copy(data if source == "data" else shapes, term, triples, set())
+        triples += [(result, SH.resultMessage, Literal(m)) for m in terms.messages or (f.message,)]
+    namespaces = {prefix: str(ns) for prefix, ns in shapes.namespaces() if _PREFIX_NAME.fullmatch(prefix)}
+    return write_turtle(triples, {**prefixes(), **namespaces, "sh": str(SH), "xsd": str(XSD)})
+
+
+def write_turtle(triples, namespaces: dict[str, str]) -> str:
+    """rdflib triples as Turtle that every parser reads back term for term (medkg/rdf/turtle.py:
+    rdflib's serializer wrote an ill-typed "none"^^xsd:boolean as `none`)."""
+    return document([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples], namespaces)
+
+
+def _copy(source: Graph, node: BNode, into: list, seen: set) -> None:
+    """The blank node's triples, and its blank objects', however deep (a loop, not recursion: a
+    value nested thousands deep once ended the report in RecursionError)."""
+    todo = [node]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in source.predicate_objects(node):
+            into.append((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
