@@ -297,13 +297,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _shacl(args) -> int:
-    from medkg.shacl import engine, finding, report
+    from medkg.shacl import engine, finding, rdf_files
     from medkg.shacl.report_writer import render, summary_line
     from medkg.worker import bounded
 
     prefixes: dict = {}
-    data = report.source(args.data, prefixes)
-    shapes = report.graph(report.read(args.shapes, prefixes), prefixes)
+    data = rdf_files.source(args.data, prefixes)
+    shapes = rdf_files.graph(rdf_files.read(args.shapes, prefixes), prefixes)
     outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, name="medkg-shacl",
                       on_timeout=lambda: errors.EndpointError(
                           f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
@@ -553,7 +553,7 @@ def _validate(args) -> int:
     def run():
         validator = None
         if args.shapes:  # any shapes graph, the project's own checks (and its ontology) off
-            from medkg.shacl import report as rdf_files
+            from medkg.shacl import rdf_files
 
             prefixes: dict = {}
             validator = Validator(args.engine, shapes=rdf_files.graph(rdf_files.read(args.shapes, prefixes), prefixes))

@@ -9,7 +9,7 @@ import pytest
 from medkg.errors import InputError
 from medkg.rdf import formats
 from medkg.serve import negotiate
-from medkg.shacl import report
+from medkg.shacl import rdf_files
 
 
 def test_the_site_s_files_are_served_with_the_media_types_browsers_and_clients_were_given():
@@ -44,7 +44,7 @@ def test_shacl_refuses_a_file_of_no_rdf_format_and_lists_the_suffixes_it_reads(t
     path = tmp_path / f"data{suffix}"
     path.write_text("<a:b> <a:c> <a:d> .\n")
     with pytest.raises(InputError) as raised:
-        report.read([path])
+        rdf_files.read([path])
     assert f"unknown RDF format {suffix!r}; use one of .jsonld, .n3, .nq, .nt, .owl, .rdf, .trig, .ttl" in str(raised.value)
 
 
@@ -57,7 +57,7 @@ def test_shacl_refuses_a_file_of_no_rdf_format_and_lists_the_suffixes_it_reads(t
 def test_shacl_reads_each_format_by_its_suffix(tmp_path, suffix, text):
     path = tmp_path / f"data{suffix}"
     path.write_text(text)
-    [triple] = report.read([path])
+    [triple] = rdf_files.read([path])
     assert (triple.subject.value, triple.object.value) == ("http://example.org/a", "http://example.org/B")
 
 

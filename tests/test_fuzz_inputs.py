@@ -1,6 +1,6 @@
 """Fuzz targets for what medkg reads from outside: the query gate (the gateway's ASGI application
 in process, its parameter reading, and medkg/rdf/sparql_parse.read), the Turtle loader (medkg/io/parse.load of a file) and the shapes
-loader (medkg/shacl/report.read, then syntax_rules.check_graph, patterns.prepared and the SERVICE
+loader (medkg/shacl/rdf_files.read, then syntax_rules.check_graph, patterns.prepared and the SERVICE
 check), on random input and on the shipped queries, data and shapes mutated.
 
 The one property: each either succeeds or raises one of the project's own errors (MedkgError, or
@@ -23,7 +23,7 @@ from medkg.io.parse import load, rdflib_graph
 from medkg.project_files import DATA_DIR, PREFIXES_FILE, QUERIES_DIR, SHAPES_DIR
 from medkg.rdf.sparql_parse import read
 from medkg.serve.gateway import Refused, _parameters
-from medkg.shacl import patterns, report, sparql_constraints, syntax_rules
+from medkg.shacl import patterns, rdf_files, sparql_constraints, syntax_rules
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize="FUZZ_EXAMPLES" not in os.environ,
@@ -169,7 +169,7 @@ def test_the_turtle_loader_reads_any_file_or_refuses_it_in_one_line_per_file(fol
 
 
 def _shapes_checks(path: Path) -> None:
-    shapes = rdflib_graph(report.read([path]))
+    shapes = rdflib_graph(rdf_files.read([path]))
     syntax_rules.check_graph(shapes)
     shapes, _ = patterns.prepared(shapes)
     sparql_constraints.refuse_service(shapes)

@@ -43,7 +43,7 @@ def test_the_broken_files_are_exactly_those_the_project_tracks_and_the_readme_co
 
 @pytest.mark.parametrize("path", SYNTAX, ids=lambda p: p.stem)
 def test_medkg_shacl_refuses_each_broken_file_at_its_line_as_data_and_as_shapes(path: Path, capsys):
-    """The other reader of Turtle (`medkg shacl`, medkg/shacl/report.py) is as strict as
+    """The other reader of Turtle (`medkg shacl`, medkg/shacl/rdf_files.py) is as strict as
     `validate`: rdflib, which builds the graphs pySHACL validates, would accept some of these files
     (a space in an IRI, a literal as subject), so each one must be stopped before it gets there."""
     line = re.search(r"^# expect-line: (\d+)$", path.read_text(encoding="utf-8"), re.M).group(1)

@@ -7,7 +7,7 @@ registry COMPONENTS: sh:minCount, sh:class, ... one entry each); sparql_constrai
 SHACL-SPARQL (prebinding.py writes a focus node into a query, as SHACL's pre-binding does);
 property_paths.py reads sh:path; targets.py the targets; syntax_rules.py and patterns.py refuse
 shapes no engine can run; pyshacl_reference.py is pySHACL, the reference engine;
-constraint_result.py is what an engine finds; report.py reads RDF files of any format.
+constraint_result.py is what an engine finds; rdf_files.py reads RDF files of any format.
 
 May import: medkg.io, medkg.rdf, medkg.progress, medkg.project_files, medkg.errors (never validate or a flow package).
 """

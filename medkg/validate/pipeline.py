@@ -157,7 +157,7 @@ class Validator:
         of any format as `medkg shacl` reads them (the Turtle files below a folder named)."""
         if self.project:
             return load_data(paths)
-        from medkg.shacl import report as rdf_files
+        from medkg.shacl import rdf_files
 
         files = [f for p in paths or [DATA_DIR] for f in (collect([p]) if p.is_dir() else [p])]
         return rdf_files.source(files)
