@@ -15,6 +15,7 @@ class Mistake(NamedTuple):
     new: str
     expect: str  # in a finding's shape or component
     everywhere: bool = False  # replace every occurrence (both layers), not only the first
+    more: tuple = ()  # further (file, old, new) edits of the same mistake, applied after it, in order
 
 
 STARTING_DOSE = "claim:baclofen-starting-dose a medkg:DosageClaim ;"
@@ -211,4 +212,92 @@ MISTAKES = [
             "TextQuoteSelectorShape-trimmed"),
     Mistake("graph's copy of the article edited by hand", "article-text.ttl", "muscle relaxant drug", "muscle-relaxant drug",
             "ArticleFullText"),
+
+    # Units as data (issue 24): the unit against the quote's unit word, the dose's label, the route,
+    # and a day's total against a dose taken several times a day.
+    Mistake("starting dose in micrograms where the article says milligrams", "claims/forms-and-dosage.ttl",
+            'schema:doseUnit "mg" ;', 'schema:doseUnit "ug" ;', "DoseUnitShape-quoteWord"),
+    Mistake("micrograms written mcg, which is no UCUM code", "claims/forms-and-dosage.ttl",
+            'schema:doseUnit "mg" ;', 'schema:doseUnit "mcg" ;', "Constraint-schema-doseValue-allowedUnits"),
+    Mistake("milligrams written out", "claims/forms-and-dosage.ttl",
+            'schema:doseUnit "mg" ;', 'schema:doseUnit "milligrams" ;', "Constraint-schema-doseValue-allowedUnits"),
+    Mistake("a day's maximum entered as a per-dose amount", "curator-notes.ttl",
+            'schema:doseUnit "mg/d" ;', 'schema:doseUnit "mg" ;', "DoseUnitShape-perDose"),
+    Mistake("a dose taken three times a day given a per-day unit", "claims/forms-and-dosage.ttl",
+            'schema:doseUnit "mg" ;', 'schema:doseUnit "mg/d" ;', "DoseUnitShape-perDay"),
+    Mistake("a day's maximum counted as three doses a day", "curator-notes.ttl",
+            'schema:frequency "per day"@en ;', 'schema:frequency "three times a day"@en ;', "DoseUnitShape-perDay"),
+    Mistake("the intrathecal dose given a number in milligrams", "claims/forms-and-dosage.ttl",
+            'medkg:doseDescription "only tiny doses"@en ;',
+            'medkg:doseDescription "only tiny doses"@en ;\n    schema:doseValue 50.0 ;\n    schema:doseUnit "mg" ;',
+            "DoseUnitShape-route"),
+    Mistake("the oral starting dose moved to the intrathecal route", "claims/forms-and-dosage.ttl",
+            "medkg:doseRoute kg:oral-route .  # a curator completion", "medkg:doseRoute kg:intrathecal-route .  # a curator completion",
+            "DoseUnitShape-route"),
+    Mistake("the dose's label in micrograms", "claims/forms-and-dosage.ttl",
+            '"starting dose: 5 mg three times daily"@en', '"starting dose: 5 mcg three times daily"@en', "DoseUnitShape-labelWord"),
+    Mistake("a publication date with a precision the article does not give", "claims/study.ttl",
+            '"2003"^^xsd:gYear', '"2003-01-01"^^xsd:date', "Constraint-schema-datePublished-datatype", everywhere=True),
+
+    # What two nodes say of one thing (issue 24): a note against its node or claim, a claim's words
+    # against its own quote, a claim minted with the entities.
+    Mistake("completion's route contradicts the dose's", "curator-notes.ttl",
+            "rdf:predicate medkg:doseRoute ;\n    rdf:object kg:oral-route ;",
+            "rdf:predicate medkg:doseRoute ;\n    rdf:object kg:intrathecal-route ;", "NoteAgreementShape-nodeValue"),
+    Mistake("a correction filed as a completion", "curator-notes.ttl",
+            "note:study-population-opioid-dependence a medkg:Correction ;",
+            "note:study-population-opioid-dependence a medkg:Completion ;", "NoteAgreementShape-claimObject"),
+    Mistake("a population copied from a sibling claim", "claims/uses.ttl",
+            'medkg:population "epilepsy patients"@en', 'medkg:population "people addicted to opioids"@en',
+            "OwnWordsShape-qualifier"),
+    Mistake("two risk claims' quotes swapped", "claims/risks.ttl",
+            "medkg:quote quote:baclofen-withdrawal-on-stopping ;", "medkg:quote quote:SWAP ;", "OwnWordsShape-qualifier",
+            more=(("claims/risks.ttl", "medkg:quote quote:baclofen-possible-withdrawal ;",
+                   "medkg:quote quote:baclofen-withdrawal-on-stopping ;"),
+                  ("claims/risks.ttl", "medkg:quote quote:SWAP ;", "medkg:quote quote:baclofen-possible-withdrawal ;"))),
+    Mistake("a claim label copied from a sibling claim", "claims/risks.ttl",
+            'rdfs:label "patients and doctors should be aware of the possibility of withdrawal from baclofen"@en',
+            'rdfs:label "many people experience withdrawal when they stop baclofen"@en', "OwnWordsShape-siblingLabel"),
+    Mistake("a claim minted in the entity namespace", "claims/classification.ttl",
+            "claim:baclofen-is-muscle-relaxant", "kg:baclofen-is-muscle-relaxant", "ClaimNamespaceShape", everywhere=True),
+
+    # What counts as "the label" (issue 24): an indication, on the US label; a study's evidence
+    # code and context name a study the article describes.
+    Mistake("label indication quoting the label's 'not indicated' sentence", "curator-notes.ttl",
+            'medkg:labelText "spasticity resulting from multiple sclerosis, particularly for the relief of flexor spasms and concomitant pain, clonus and muscular rigidity"@en',
+            'medkg:labelText "not indicated for skeletal muscle spasm resulting from rheumatic disorders"@en',
+            "LabelAuthorityShape-notIndicated"),
+    Mistake("indication derived from France's authorisation", "curator-notes.ttl",
+            "prov:wasDerivedFrom kg:fda-label-baclofen-tablets ;", "prov:wasDerivedFrom kg:ansm-baclocur-2018 ;",
+            "LabelAuthorityShape-usLabel"),
+    Mistake("study evidence code on a claim the article states without a study", "claims/uses.ttl",
+            "medkg:evidenceType obo:ECO_0000303", "medkg:evidenceType obo:ECO_0006017", "StudyEvidenceShape-studyCode"),
+    Mistake("an ECO class the evidence scheme does not declare", "claims/risks.ttl",
+            "medkg:evidenceType obo:ECO_0000303", "medkg:evidenceType obo:ECO_0000006", "Constraint-medkg-evidenceType-oneOf"),
+    Mistake("a finding's study context is some other trial", "claims/study.ttl",
+            "medkg:studyContext kg:assadi-2003 ;", "medkg:studyContext kg:other-trial ;", "StudyEvidenceShape-describedStudy",
+            more=(("sources.ttl", "# Organisations.",
+                   'kg:other-trial a schema:MedicalTrial, medkg:CitedSource ;\n    rdfs:label "another baclofen trial"@en ;\n'
+                   '    medkg:unmappedReason "Added in a hurry."@en .\n\n# Organisations.'),)),
+
+    # Property constraints declared once per property (issue 24), compiled to shapes.
+    Mistake("a study context on an off-label use", "claims/uses.ttl",
+            'medkg:population "people addicted to opioids"@en ;',
+            'medkg:population "people addicted to opioids"@en ;\n    medkg:studyContext kg:assadi-2003 ;',
+            "Constraint-allowedQualifiers"),
+    Mistake("a stated severity on a drug class claim", "claims/classification.ttl",
+            "medkg:quote quote:baclofen-is-muscle-relaxant ;",
+            'medkg:quote quote:baclofen-is-muscle-relaxant ;\n    medkg:statedSeverity "muscle relaxant"@en ;', "Constraint-allowedQualifiers"),
+    Mistake("thirty doses a day", "claims/forms-and-dosage.ttl", "medkg:timesPerDay 3 ;", "medkg:timesPerDay 30 ;",
+            "Constraint-medkg-timesPerDay-maximum"),
+    Mistake("what to avoid without the label's words", "curator-notes.ttl",
+            '    medkg:labelText "hallucinations and seizures on abrupt withdrawal"@en ;\n', "",
+            "Constraint-medkg-mustAvoid-requires"),
+    Mistake("a label's publisher as a string", "sources.ttl", "dcterms:publisher kg:fda .",
+            'dcterms:publisher "FDA" .', "Constraint-dcterms-publisher-valueType"),
+    Mistake("a study's design without the study it describes", "curator-notes.ttl",
+            "    medkg:describesStudy kg:assadi-2003 ;\n", "", "Constraint-medkg-designText-requires"),
+    Mistake("an identifier mapped on a sentence", "claim-free.ttl", 'sent:s01 medkg:claimFreeReason "The article\'s title."@en .',
+            'sent:s01 medkg:claimFreeReason "The article\'s title."@en ;\n    <http://www.w3.org/2004/02/skos/core#exactMatch> <https://pubmed.ncbi.nlm.nih.gov/14624703> .',
+            "Constraint-skos-exactMatch-subjectType"),
 ]

@@ -108,28 +108,31 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 class HandWritten:
     """What the hand-written shapes (every other file of ontology/shapes/) already check, so that a
     declared constraint they enforce is not compiled a second time (one mistake, one finding): the
-    (path, parameter, value) of their property shapes, and the kinds their closed shapes cover
-    (a property that is not on a closed kind's list is that shape's finding, whatever its subject type)."""
+    (path, parameter, value) of their property shapes with the classes they target, and the kinds
+    their closed shapes cover (a property that is not on a closed kind's list is that shape's
+    finding, whatever its subject type)."""
 
     def __init__(self, shapes: Graph | None = None):
         if shapes is None:
             shapes = load([PREFIXES_FILE] + [p for p in sorted(SHAPES_DIR.glob("*.ttl")) if p != SHAPES]).rdflib_graph()
-        self.checks: set[tuple] = set()
+        self.checks: dict[tuple, set] = defaultdict(set)
         for shape, path in shapes.subject_objects(SH.path):
             if not isinstance(path, URIRef):
                 continue
+            owners = [shape, *shapes.subjects(SH.property, shape)]
+            targets = {cls for owner in owners for cls in shapes.objects(owner, SH.targetClass)}
             for parameter, value in shapes.predicate_objects(shape):
                 if parameter == SH["in"]:
                     value = frozenset(Collection(shapes, value))
-                self.checks.add((path, parameter, value))
-        self.closed = {cls for shape in shapes.subjects(SH.closed, Literal(True))
-                       for cls in shapes.objects(shape, SH.targetClass)}
+                self.checks[(path, parameter, value)] |= targets
+        closed = list(shapes.subjects(SH.closed, Literal(True)))
+        self.closed = {cls for shape in closed for cls in shapes.objects(shape, SH.targetClass)}
+        self.closed_objects_of = {p for shape in closed for p in shapes.objects(shape, SH.targetObjectsOf)}
 
-    def has(self, path, parameter, value) -> bool:
-        return (path, parameter, value) in self.checks
-
-    def has_any(self, path, parameter, values) -> bool:
-        return any(self.has(path, parameter, v) for v in values)
+    def targets(self, path, parameter, values) -> set | None:
+        """The classes whose nodes a hand-written shape checks so (None: no shape does)."""
+        found = [self.checks[(path, parameter, v)] for v in values if (path, parameter, v) in self.checks]
+        return set().union(*found) if found else None
 
 
 class _Writer:
@@ -138,6 +141,20 @@ class _Writer:
         self.hand = hand
         self.closed = _subclasses(graph, sorted(hand.closed))
         self.blocks: list[str] = []
+
+    def checked(self, prop, parameter, *values) -> bool:
+        """A hand-written shape checks this of every node the declaration's subject types cover
+        (of every node, where no subject type is declared and a shape checks it at all)."""
+        targets = self.hand.targets(prop, parameter, values)
+        if targets is None:
+            return False
+        subjects = self.values(prop, SUBJECT_TYPE)
+        return not subjects or set(_subclasses(self.graph, subjects)) <= set(_subclasses(self.graph, sorted(targets)))
+
+    def checked_somewhere(self, prop, parameter, *values) -> bool:
+        """A hand-written shape checks this of some of the kinds the declaration covers: a Core
+        shape cannot leave those kinds out, so the constraint is left to it (one finding, not two)."""
+        return self.hand.targets(prop, parameter, values) is not None
 
     def values(self, prop, constraint) -> list:
         return sorted(self.graph.objects(prop, constraint), key=str)
@@ -172,44 +189,51 @@ class _Writer:
 
     def compile(self, prop: URIRef) -> None:
         p, advice, graph = _n3(prop), self.advice(prop), self.graph
-        hand = self.hand
         if classes := self.values(prop, SUBJECT_TYPE):
             kinds = ", ".join(_n3(c) for c in _subclasses(graph, classes))
-            # A node of a closed kind that may not carry the property is its closed shape's finding.
+            # A node of a closed kind that may not carry the property is its closed shape's finding;
+            # a node outside the minted namespaces is the closed vocabulary's (and the ontology's
+            # own nodes are in the data graph too).
             closed = ", ".join(_n3(c) for c in self.closed)
+            objects = "".join(f"\n            FILTER NOT EXISTS {{ ?holder {_n3(q)} $this }}" for q in sorted(self.hand.closed_objects_of))
             self.sparql_shape(prop, "subjectType", "subject type", f"""
         SELECT $this ?path ?value WHERE {{
             $this {p} ?value .
             BIND ({p} AS ?path)
+            FILTER (REGEX(STR($this), "^https://w3id\\\\.org/medkg/(id|claim|quote|note|sentence)/"))
             FILTER NOT EXISTS {{ $this a ?kind . FILTER (?kind IN ({kinds})) }}
-            FILTER NOT EXISTS {{ $this a ?closed . FILTER (?closed IN ({closed})) }}
+            FILTER NOT EXISTS {{ $this a ?closed . FILTER (?closed IN ({closed})) }}{objects}
         }}""", f"{p} is said of {_either(classes)} only, and this node is none: {advice}.")
-        if (classes := self.values(prop, VALUE_TYPE)) and not hand.has_any(prop, SH["class"], classes):
+        if (classes := self.values(prop, VALUE_TYPE)) and not self.checked(prop, SH["class"], *classes):
             kinds = ", ".join(_n3(c) for c in _subclasses(graph, classes))
+            # The kinds of subject a hand-written shape checks the value of already are left to it.
+            covered = self.hand.targets(prop, SH["class"], classes) or set()
+            skip = ("\n            FILTER NOT EXISTS {{ $this a ?checked . FILTER (?checked IN ({})) }}".format(
+                ", ".join(_n3(c) for c in _subclasses(graph, sorted(covered)))) if covered else "")
             self.sparql_shape(prop, "valueType", "value type", f"""
         SELECT $this ?path ?value WHERE {{
             $this {p} ?value .
             BIND ({p} AS ?path)
-            FILTER NOT EXISTS {{ ?value a ?kind . FILTER (?kind IN ({kinds})) }}
+            FILTER NOT EXISTS {{ ?value a ?kind . FILTER (?kind IN ({kinds})) }}{skip}
         }}""", f"The value {{?value}} of {p} is not {_either(classes)}: {advice}.")
-        if (datatype := graph.value(prop, DATATYPE)) and not hand.has(prop, SH.datatype, datatype):
+        if (datatype := graph.value(prop, DATATYPE)) and not self.checked_somewhere(prop, SH.datatype, datatype):
             self.property_shape(prop, "datatype", "datatype", f"sh:path {p} ; sh:datatype {_n3(datatype)}",
                                 f"{p} takes {_n3(datatype)} values: {advice}.")
-        if (pattern := graph.value(prop, FORMAT)) and not hand.has(prop, SH.pattern, pattern):
+        if (pattern := graph.value(prop, FORMAT)) and not self.checked_somewhere(prop, SH.pattern, pattern):
             self.property_shape(prop, "format", "format", f"sh:path {p} ; sh:pattern {Literal(str(pattern)).n3()}",
                                 f"A value of {p} does not have its format ({pattern}): {advice}.")
-        if graph.value(prop, SINGLE) == Literal(True) and not hand.has(prop, SH.maxCount, Literal(1)):
+        if graph.value(prop, SINGLE) == Literal(True) and not self.checked_somewhere(prop, SH.maxCount, Literal(1)):
             self.property_shape(prop, "singleValue", "single value", f"sh:path {p} ; sh:maxCount 1",
                                 f"{p} has one value on a node, and this node has more: {advice}.")
         if graph.value(prop, DISTINCT) == Literal(True):
             self.property_shape(prop, "distinctValues", "distinct values", f"sh:path [ sh:inversePath {p} ] ; sh:maxCount 1",
                                 f"Two nodes share this value of {p}, whose values are distinct: {advice}.",
                                 target="sh:targetObjectsOf")
-        if (members := graph.value(prop, ONE_OF)) and not hand.has(prop, SH["in"], frozenset(Collection(graph, members))):
+        if (members := graph.value(prop, ONE_OF)) and not self.checked_somewhere(prop, SH["in"], frozenset(Collection(graph, members))):
             listed = [_n3(m) for m in Collection(graph, members)]
             self.property_shape(prop, "oneOf", "one of", f"sh:path {p} ; sh:in ( {' '.join(listed)} )",
                                 f"{p} takes one of {', '.join(listed)}: {advice}.")
-        if (low := graph.value(prop, MINIMUM)) is not None and not hand.has(prop, SH.minInclusive, low):
+        if (low := graph.value(prop, MINIMUM)) is not None and not self.checked_somewhere(prop, SH.minInclusive, low):
             self.property_shape(prop, "minimum", "range (minimum)", f"sh:path {p} ; sh:minInclusive {low.n3()}",
                                 f"{p} is at least {low}: {advice}.")
         if (high := graph.value(prop, MAXIMUM)) is not None:
@@ -243,7 +267,9 @@ class _Writer:
         for other in self.values(prop, CONFLICTS):
             self.property_shape(prop, "conflictsWith", "conflicts with", f"sh:path {_n3(other)} ; sh:maxCount 0",
                                 f"{p} and {_n3(other)} do not go together on one node: {advice}.")
-        for other in [o for o in self.values(prop, REQUIRES) if not hand.has(o, SH.minCount, Literal(1))]:
+        # Always compiled: a hand-written sh:minCount on the same property targets some kind of node,
+        # not every node that carries this one.
+        for other in self.values(prop, REQUIRES):
             self.property_shape(prop, "requires", "item requires statement", f"sh:path {_n3(other)} ; sh:minCount 1",
                                 f"A node with {p} also needs {_n3(other)}: {advice}.")
         for other in self.values(prop, CITATION):
