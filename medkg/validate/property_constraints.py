@@ -242,7 +242,7 @@ class _Writer:
         SELECT $this ?path ?value WHERE {{
             $this {p} ?value .
             BIND ({p} AS ?path)
-            FILTER (?value > {high.n3()})
+            FILTER (isNumeric(?value) && ?value > {high.n3()})
         }}""", f"{p} is at most {high}, and {{?value}} is more: {advice}.")
         if (units := graph.value(prop, UNITS)) is not None:
             unit = _n3(graph.value(prop, UNIT_PROPERTY))
