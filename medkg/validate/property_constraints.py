@@ -325,6 +325,9 @@ def generate(graph: Graph | None = None, hand: HandWritten | None = None) -> str
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv not in ([], ["--check"]):
+        print("usage: python -m medkg.validate.property_constraints [--check]", file=sys.stderr)
+        return 2
     text = generate()
     if argv == ["--check"]:
         if Path(SHAPES).read_text(encoding="utf-8") != text:
