@@ -40,7 +40,7 @@ VIOLATIONS = {
     "missing-quote": ("the labelled-use claim loses medkg:quote", "mkgsh:ClaimShape-quote", "claim:syn-{i}-use"),
     "shifted-offset": ("the risk quote's start moves by one", "mkgsh:QuoteShape", "quote:syn-{i}-risk"),
     "off-label-as-treats": ("the labelled use is typed off-label", "mkgsh:OffLabelUseClaimShape-predicate", "claim:syn-{i}-use"),
-    "dose-without-unit": ("the dose loses schema:doseUnit", "mkgsh:DoseScheduleShape", "kg:syn-dose-{i}"),
+    "dose-without-unit": ("the dose loses schema:doseUnit", "mkgsh:Constraint-schema-doseValue-allowedUnits", "kg:syn-dose-{i}"),
     "unmapped-condition": ("the condition loses its identifier", "mkgsh:EntityShape", "kg:syn-condition-{i}"),
 }
 DRUGS_PER_FILE = 100

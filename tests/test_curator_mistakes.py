@@ -41,7 +41,10 @@ def test_the_corpus_covers_every_kind_of_mistake():
             "DoseNumberShape", "EntityConsistencyShape", "ArticleCopy", "ClaimFreeSentenceShape",
             # issue 24: identifiers by their registries' rules, terms, closed kinds, no silent skips
             "MappingShape", "HttpNamespace", "UnknownDatatype", "WebAddressAsString", "ClaimShape",
-            "DoseScheduleShape", "CuratorNoteShape", "QuoteShape", "TextQuoteSelectorShape", "ArticleFullText"} <= kinds
+            "DoseScheduleShape", "CuratorNoteShape", "QuoteShape", "TextQuoteSelectorShape", "ArticleFullText",
+            # issue 24, this round: units, agreement between nodes, the label, property constraints
+            "DoseUnitShape", "NoteAgreementShape", "OwnWordsShape", "ClaimNamespaceShape", "LabelAuthorityShape",
+            "StudyEvidenceShape", "Constraint"} <= kinds
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])
@@ -52,6 +55,10 @@ def test_mistake_is_caught(mistake, tmp_path, validator):
     text = path.read_text(encoding="utf-8")
     assert mistake.old in text, f"the edit no longer applies to {mistake.file}"
     path.write_text(text.replace(mistake.old, mistake.new, -1 if mistake.everywhere else 1), encoding="utf-8")
+    for file, old, new in mistake.more:
+        text = (copy / file).read_text(encoding="utf-8")
+        assert old in text, f"the edit no longer applies to {file}"
+        (copy / file).write_text(text.replace(old, new, 1), encoding="utf-8")
     report = validate([copy], validator=validator)
     shape, words = _rule(validator, mistake.expect)
     caught = [f for f in report.findings if (shape in f.shape or shape in f.component) and words in f.message]
