@@ -316,4 +316,22 @@ MISTAKES = [
     Mistake("an identifier mapped on a sentence", "claim-free.ttl", 'sent:s01 medkg:claimFreeReason "The article\'s title."@en .',
             'sent:s01 medkg:claimFreeReason "The article\'s title."@en ;\n    <http://www.w3.org/2004/02/skos/core#exactMatch> <https://pubmed.ncbi.nlm.nih.gov/14624703> .',
             "Constraint-skos-exactMatch-subjectType"),
+    # issue 24, from a blind corpus: identifiers nobody checked, a scheme's two terms for one
+    # entity, white space in a label, a label level against the label's words, a dose against its
+    # label, and a note's statement against its predicate's kinds (the general rules they missed).
+    Mistake("an identifier one digit off", "drug.ttl", "skos:closeMatch obo:NCIT_C42998 ;", "skos:closeMatch obo:NCIT_C42997 ;",
+            "MappingShape-checked"),
+    Mistake("a scheme's second term as an exact match", "conditions.ttl", "skos:exactMatch obo:MONDO_0007079 ;",
+            "skos:exactMatch obo:MONDO_0007079, obo:MONDO_0002046 ;", "MappingShape-oneExactPerScheme"),
+    Mistake("a label ending in a space", "conditions.ttl", 'rdfs:label "pain"@en', 'rdfs:label "pain "@en', "label-whitespace"),
+    Mistake("an unhedged label indication graded as possible", "claims/uses.ttl",
+            "medkg:evidenceBasis medkg:evidence-us-label ;\n    medkg:evidenceSource note:label-indication-intrathecal ;",
+            "medkg:evidenceBasis medkg:evidence-us-label-possible ;\n    medkg:evidenceSource note:label-indication-intrathecal ;",
+            "EvidenceShape-labelWording"),
+    Mistake("a maximum dose's value not its label's", "curator-notes.ttl", "schema:doseValue 80.0 ;", "schema:doseValue 60.0 ;",
+            "DoseScheduleShape-valueInLabel"),
+    Mistake("a correction's statement backwards", "curator-notes.ttl",
+            "    rdf:subject kg:assadi-2003 ;\n    rdf:predicate schema:healthCondition ;\n    rdf:object kg:opioid-dependence ;",
+            "    rdf:subject kg:opioid-dependence ;\n    rdf:predicate schema:healthCondition ;\n    rdf:object kg:assadi-2003 ;",
+            "NoteStatementShape"),
 ]

@@ -209,3 +209,29 @@ def test_a_file_saved_while_changed_reads_it_is_not_validated_half(repo, monkeyp
     assert "conditions.ttl: saved again while --changed was reading it; run it again" in capsys.readouterr().err
     monkeypatch.setattr(StoreCache, "refresh", refresh)
     assert main(["validate", str(repo), "--changed"]) == 1  # run again: the store is right
+
+
+def _all_of_a_full_run(data):
+    """--changed on data that conformed before the edit: every finding a full run has must be there
+    (not only those on the nodes --changed chose, which would hide a node it failed to choose)."""
+    changed, full = validate([data], changed="HEAD"), validate([data])
+    assert full.findings, "the edit must make a full run fail, or there is nothing to compare"
+    assert {(f.focus, f.shape, f.message) for f in changed.findings} == {(f.focus, f.shape, f.message) for f in full.findings}
+
+
+def test_a_quote_moved_to_another_sentence_leaves_the_first_uncovered_and_changed_says_so(repo):
+    # Found by an adversarial reader: the claim is two links from the edited selector, and the
+    # sentence left unquoted points at nothing that changed; --changed said "conforms".
+    path = repo / "claims" / "classification.ttl"
+    edit(path, '''    oa:exact "Baclofen acts by working on the central nervous system." ;
+    oa:prefix "of physical conditions. " ;
+    oa:suffix "\\n\\nBaclofen has been show" .''', '''    oa:exact "Baclofen comes in two forms: a pill form and an injectable form." ;
+    oa:prefix "hdrawal when they stop. " ;
+    oa:suffix " According to MedicineNe" .''')
+    edit(path, "    oa:start 187 ;\n    oa:end 242 .", "    oa:start 507 ;\n    oa:end 571 .")
+    _all_of_a_full_run(repo)
+
+
+def test_a_claim_that_lost_its_quote_and_the_sentence_it_leaves_uncovered(repo):
+    edit(repo / "claims" / "classification.ttl", "    medkg:quote quote:baclofen-acts-on-cns ;\n", "")
+    _all_of_a_full_run(repo)

@@ -21,6 +21,7 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SCHEMA = Namespace("https://schema.org/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+BIOREGISTRY = "https://bioregistry.io/registry/"  # the registry of identifier schemes (ontology/registry-patterns.ttl)
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"

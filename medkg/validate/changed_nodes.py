@@ -14,6 +14,9 @@ import pyoxigraph as ox
 from medkg.errors import InputError
 from medkg.io.parse import collect
 from medkg.project_files import ONTOLOGY_DIR
+from medkg.rdf.namespaces import DCTERMS, MEDKG, MINTED, OA
+
+_MINTED = tuple(f"<{prefix}" for prefix in MINTED)  # as str() writes a NamedNode
 
 
 def _git(root: Path, *args: str, binary: bool = False):
@@ -89,7 +92,12 @@ def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tu
     edit = old_triples ^ new_triples
     if largest is not None and len(edit) > largest:
         return None, f"the edit changes {len(edit):,} triples, more than --changed checks faster than a full run: validating everything"
-    return {t.subject for t in edit if isinstance(t.subject, ox.NamedNode)}, ""
+    # Both ends of a changed triple: a claim that lost its quote changes what the quote's checks
+    # see, and a quote added, moved or removed changes which of its article's sentences are quoted
+    # (the article, its oa:hasSource, brings its sentences: with_referrers). Only the graph's own
+    # nodes: a class or another vocabulary's term as an object would bring every node using it.
+    ends = {t.subject for t in edit} | {t.object for t in edit if str(t.object).startswith(_MINTED)}
+    return {n for n in ends if isinstance(n, ox.NamedNode)}, ""
 
 
 def _symbolic_link(root: Path, rev: str, paths: list[Path], scope: list[str]) -> str | None:
@@ -120,14 +128,34 @@ def snapshot(files: list[Path]) -> dict[Path, tuple]:
     return {path: status(path) for path in files}
 
 
-def with_referrers(store: ox.Store, touched: set[ox.NamedNode]) -> set[str]:
-    """The touched IRIs and those of the nodes pointing at them in `store` (the data as it is
-    now, in the default graph), whose checks may depend on them."""
+def with_referrers(store: ox.Store, touched: set[ox.NamedNode], hops: int = 3) -> set[str]:
+    """The touched IRIs, the nodes pointing at them up to `hops` links away in `store` (the data as
+    it is now, in the default graph), whose checks may depend on them (a claim's checks read its
+    quote's selectors: claim -> quote -> selector), and the sentences of any article a touched quote
+    or selector is of, whose coverage by quotes the edit may change though they point at nothing
+    that changed. An article itself brings its sentences, not its referrers (every claim of it)."""
     if not touched:
         return set()
-    values = " ".join(str(n) for n in touched)
-    pointing = {row["s"] for row in store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}")}
-    return {n.value for n in touched | pointing if isinstance(n, ox.NamedNode)}
+    articles = {row["a"] for row in store.query(
+        f"SELECT DISTINCT ?a WHERE {{ VALUES ?t {{ {_values(touched)} }} "
+        f"{{ ?t <{OA}hasSource> ?a }} UNION {{ ?q <{OA}hasSelector> ?t ; <{OA}hasSource> ?a }} "
+        f"UNION {{ ?x <{OA}hasSource> ?t BIND (?t AS ?a) }} }}")}
+    found, frontier = set(touched), set(touched) - articles
+    for _ in range(hops):
+        if not frontier:
+            break
+        pointing = {row["s"] for row in store.query(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {_values(frontier)} }} ?s ?p ?o }}")}
+        frontier = {n for n in pointing if isinstance(n, ox.NamedNode)} - found
+        found |= frontier
+    if articles:
+        found |= {row["s"] for row in store.query(
+            f"SELECT ?s WHERE {{ VALUES ?a {{ {_values(articles)} }} ?s a <{MEDKG}Sentence> ; <{DCTERMS}isPartOf> ?a }}")}
+    return {n.value for n in found if isinstance(n, ox.NamedNode)}
+
+
+def _values(nodes) -> str:
+    return " ".join(str(n) for n in nodes if isinstance(n, ox.NamedNode))
 
 
 def _triples(content: bytes) -> set[ox.Quad]:

@@ -18,12 +18,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from medkg.io.parse import load
 from medkg.project_files import ONTOLOGY_DIR, PREFIXES_FILE, SHAPES_DIR, relative
-from medkg.rdf.namespaces import MEDKG
+from medkg.rdf.namespaces import MEDKG, SH
 from medkg.rdf.prefixes import compact, prefixes
 
 DECLARATIONS = ONTOLOGY_DIR / "property-constraints.ttl"
@@ -100,9 +100,6 @@ def _either(terms) -> str:
 def _name(prop: URIRef) -> str:
     short = compact(str(prop))
     return "mkgsh:Constraint-" + short.replace(":", "-")
-
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 class HandWritten:

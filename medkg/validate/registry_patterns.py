@@ -22,12 +22,12 @@ from rdflib import RDFS, Graph, Literal, URIRef
 from medkg.errors import InputError
 from medkg.io.parse import load
 from medkg.project_files import ONTOLOGY_DIR, relative
-from medkg.rdf.namespaces import MEDKG
+from medkg.rdf.namespaces import BIOREGISTRY, MEDKG, OWL, SKOS
 from medkg.rdf.prefixes import compact
 
 SCHEMES = ONTOLOGY_DIR / "identifier-schemes.ttl"
 PATTERNS = ONTOLOGY_DIR / "registry-patterns.ttl"
-REGISTRY = "https://bioregistry.io/registry/"
+REGISTRY = BIOREGISTRY
 REGISTRY_PATTERN, REGISTRY_EXAMPLE = URIRef(MEDKG + "registryPattern"), URIRef(MEDKG + "registryExample")
 
 HEAD = """# Identifier patterns and examples as the Bioregistry gives them, for the schemes of
@@ -35,10 +35,10 @@ HEAD = """# Identifier patterns and examples as the Bioregistry gives them, for 
 # bioregistry {version}; do not edit. tests/test_identifier_registries.py holds each scheme's own
 # pattern to these. Licence: CC0 1.0 (Bioregistry's data is CC0 too).
 
-@prefix medkg: <https://w3id.org/medkg/vocab#> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix medkg: <{medkg}> .
+@prefix owl: <{owl}> .
+@prefix rdfs: <{rdfs}> .
+@prefix skos: <{skos}> .
 
 medkg:registryPattern a owl:AnnotationProperty ;
     rdfs:label "registry pattern"@en ;
@@ -91,7 +91,7 @@ def generate(entries: dict, version: str, schemes: Graph | None = None) -> str:
         fields = [f"{p} {Literal(v).n3()}" for p, v in (("medkg:registryPattern", pattern), ("medkg:registryExample", example)) if v]
         if fields:
             blocks.append(f"{compact(str(scheme))} " + " ;\n    ".join(fields) + " .")
-    return HEAD.format(version=version) + "\n" + "\n".join(blocks) + "\n"
+    return HEAD.format(version=version, medkg=MEDKG, owl=OWL, rdfs=RDFS, skos=SKOS) + "\n" + "\n".join(blocks) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
