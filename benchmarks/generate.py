@@ -64,10 +64,12 @@ def drug_block(i: int, rng: random.Random, violation: str | None, folder: Path) 
         spans.append((pos, pos + len(s)))
         pos += len(s) + 1
     out = [f"# Synthetic drug {i}"]
+    # No registry has a synthetic drug or condition, and a mapping names only identifiers the
+    # curators checked (ontology/checked-identifiers.ttl): each says why it has none instead.
     out.append(f"""kg:syn-drug-{i} a schema:Drug ;
     rdfs:label "synthetic drug {i}"@en ;
-    skos:exactMatch obo:CHEBI_{90000000 + i} .""")
-    mapping = "" if violation == "unmapped-condition" else f" ;\n    skos:exactMatch obo:MONDO_{9000000 + i:07d}"
+    medkg:unmappedReason "Synthetic: no registry has it."@en .""")
+    mapping = "" if violation == "unmapped-condition" else ' ;\n    medkg:unmappedReason "Synthetic: no registry has it."@en'
     out.append(f"""kg:syn-condition-{i} a schema:MedicalCondition ;
     rdfs:label "synthetic condition {i}"@en{mapping} .""")
     out.append(f"""kg:syn-effect-{i} a schema:MedicalCondition ;
@@ -75,7 +77,7 @@ def drug_block(i: int, rng: random.Random, violation: str | None, folder: Path) 
     medkg:unmappedReason "Synthetic."@en .""")
     unit = "" if violation == "dose-without-unit" else '\n    schema:doseUnit "mg" ;'
     out.append(f"""kg:syn-dose-{i} a schema:DoseSchedule ;
-    rdfs:label "synthetic starting dose {i}"@en ;
+    rdfs:label "synthetic starting dose {i}: {dose} mg"@en ;
     schema:doseValue {dose}.0 ;{unit}
     schema:frequency "{times[0]}"@en ;
     medkg:timesPerDay {times[1]} ;

@@ -49,6 +49,10 @@ def test_every_sparql_constraint_fired(both, shapes):
     with_sparql = {s for s in graph.subjects(sh.sparql, None)}
     fired = {f.shape for f in fast.findings if f.component == "sh:SPARQLConstraintComponent"}
     compact = {"mkgsh:" + str(s).split("#")[1] for s in with_sparql}
+    # The shapes compiled from ontology/property-constraints.ttl are held per constraint type by
+    # tests/test_property_constraints.py (each type catches exactly what it forbids), not one
+    # fixture per generated shape.
+    compact = {c for c in compact if not c.startswith("mkgsh:Constraint-")}
     assert compact - fired == set(), "add an invalid fixture that makes these fire"
     assert len(compact) >= 10
 
