@@ -29,7 +29,7 @@ from medkg.endpoint import client
 from medkg.errors import EndpointError, InputError
 from medkg.io.parse import Source
 from medkg.rdf.namespaces import RDF, RDFS
-from medkg.rdf.sparql_text import optional_as_not_exists
+from medkg.rdf.sparql_text import grouped_regex_patterns, optional_as_not_exists
 from medkg.shacl.targets import TYPE_OF
 from medkg.validate.model import Report
 
@@ -70,7 +70,7 @@ class EndpointStore:
         self.url, self.graph, self.timeout, self.max_bytes = url, graph, timeout, max_bytes
         self.sent = 0  # queries posted, for the note that ends a run
         self._below: dict[str, set[str]] | None = None
-        self.virtuoso = False  # known from the first answer's Server header (see portable's anti_joins)
+        self.virtuoso = False  # known from the first answer's Server header (see portable)
 
     def query(self, text: str, substitutions=None) -> Answer:
         if substitutions:  # a blank node has no name a query could send back to the server
@@ -121,18 +121,20 @@ class EndpointStore:
 _TYPED = re.compile(r"(\?\w+) " + re.escape(TYPE_OF) + r" <([^<>\s]+)>")
 
 
-def portable(text: str, subclasses=None, anti_joins: bool = False) -> str:
+def portable(text: str, subclasses=None, virtuoso: bool = False) -> str:
     """The query as SPARQL 1.1 that Oxigraph and Virtuoso both answer (see _LATERAL, _IN, _TYPED).
     `subclasses`: a class IRI -> the IRIs of it and every class below it.
 
-    `anti_joins`: every `OPTIONAL { P FILTER(F) } FILTER(!BOUND(?v))` as `FILTER NOT EXISTS { P
-    FILTER(F) }` (the same answers), for Virtuoso 7.2, which evaluates an OPTIONAL's filter without
-    the variables bound outside it: SentenceShape-covered, whose filter compares a quote's offsets
+    `virtuoso`: two rewrites for Virtuoso 7.2's own readings. Each REGEX pattern in a group
+    (grouped_regex_patterns: it read "times|twice" as plain text, so DoseUnitShape-quotePeriod took
+    "three times daily" for a day's total). And every `OPTIONAL { P FILTER(F) } FILTER(!BOUND(?v))`
+    as `FILTER NOT EXISTS { P FILTER(F) }` (the same answers): Virtuoso evaluates an OPTIONAL's
+    filter without the variables bound outside it: SentenceShape-covered, whose filter compares a quote's offsets
     with the sentence's, found all 25 quoted sentences of the shipped graph unquoted. Not for other
     servers: Oxigraph evaluates a NOT EXISTS once per row (that constraint took 1 s at 10k triples,
     minutes at 100k), which is why the shapes are written with OPTIONAL."""
-    if anti_joins:
-        text = optional_as_not_exists(text)
+    if virtuoso:
+        text = grouped_regex_patterns(optional_as_not_exists(text))
     if subclasses is not None:
         counter = iter(range(1, 1 << 30))
 
