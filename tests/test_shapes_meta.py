@@ -4,6 +4,7 @@ Validators silently ignore a misspelt sh: term (sh:minCout is just another tripl
 can look strict and check nothing; these tests stop that.
 """
 
+import re
 from importlib import resources
 
 import pyshacl
@@ -12,6 +13,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Namespace, URIRef
 
 from medkg.io.parse import load
 from medkg.project_files import DATA_DIR, SHAPES_DIR
+from medkg.rdf.sparql_text import mask
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SCHEMA = "https://schema.org/"
@@ -81,6 +83,19 @@ def test_every_sparql_constraint_has_a_label_and_message(shapes_graph):
     for c in constraints:
         assert shapes_graph.value(c, RDFS.label) and shapes_graph.value(c, SH.message), c
         assert shapes_graph.value(c, SH.prefixes) is not None, f"{c} declares no sh:prefixes"
+
+
+def test_no_sparql_constraint_quotes_its_own_variables(shapes_graph):
+    """A string in a query that holds one of the query's variables is syntax swallowed by a
+    quote: a `\\"` in a Turtle long string reaches SPARQL as a bare quote mark, and three of them
+    in a row open a long string (DoseUnitShape-perDose printed `, STR(?frequency), `)."""
+    texts = [str(t) for p in (SH.select, SH.ask) for t in shapes_graph.objects(None, p)]
+    assert len(texts) >= 10
+    for text in texts:
+        variables = set(re.findall(r"[?$](\w+)", mask(text)))
+        for literal in re.finditer(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', text):
+            held = {v for v in re.findall(r"[?$](\w+)", literal.group(0)) if v in variables}
+            assert not held, f"the string {literal.group(0)!r} holds the query's variables {held}"
 
 
 def test_property_shapes_are_named_after_their_node_shape(shapes_graph):
