@@ -334,4 +334,6 @@ MISTAKES = [
             "    rdf:subject kg:assadi-2003 ;\n    rdf:predicate schema:healthCondition ;\n    rdf:object kg:opioid-dependence ;",
             "    rdf:subject kg:opioid-dependence ;\n    rdf:predicate schema:healthCondition ;\n    rdf:object kg:assadi-2003 ;",
             "NoteStatementShape"),
+    Mistake("the article's title misspelt", "article.ttl", 'dcterms:title "What is Baclofen Used For?"@en ;',
+            'dcterms:title "What is Baclophen Used For?"@en ;', "SourceArticleShape-titleInText"),
 ]
