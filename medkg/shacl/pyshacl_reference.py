@@ -30,7 +30,9 @@ def results(data_graph: Graph, shapes_graph: Graph) -> list[ConstraintResult]:
                 data_graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True, allow_infos=True
             )
     except (ValidationFailure, ShapeLoadError, ReportableRuntimeError) as e:
-        raise ShapesRefused(f"pySHACL cannot validate this: {getattr(e, 'message', e)}") from None
+        # Its first line: "Validation path too deep!" goes on with the whole path, thousands of lines.
+        said = str(getattr(e, "message", e)).strip().splitlines() or [type(e).__name__]
+        raise ShapesRefused(f"pySHACL cannot validate this: {said[0]}") from None
     except Exception as e:  # noqa: BLE001 - pySHACL stops on what it does not support (NotImplementedError
         # for $shapesGraph, rdflib's Exception for a prefix a query does not declare): one line, exit 2
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
