@@ -319,7 +319,7 @@ def _shacl(args) -> int:
 
     prefixes: dict = {}
     data = rdf_files.source(args.data, prefixes)
-    shapes = rdf_files.graph(rdf_files.read(args.shapes, prefixes), prefixes)
+    shapes = rdf_files.shapes(args.shapes, prefixes)
     outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, name="medkg-shacl",
                       on_timeout=lambda: errors.EndpointError(
                           f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
@@ -569,7 +569,7 @@ def _validate(args) -> int:
             from medkg.shacl import rdf_files
 
             prefixes: dict = {}
-            validator = Validator(args.engine, shapes=rdf_files.graph(rdf_files.read(args.shapes, prefixes), prefixes))
+            validator = Validator(args.engine, shapes=rdf_files.shapes(args.shapes, prefixes))
         return validate(paths, sparql_engine=args.engine, changed=args.changed, validator=validator)
 
     if args.shapes and args.changed:
