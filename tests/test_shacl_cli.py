@@ -285,6 +285,19 @@ def test_a_catastrophic_pattern_is_refused_by_every_engine(tmp_path, engine, pat
     assert "nested quantifiers" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_validate_with_the_reference_engine_refuses_a_catastrophic_pattern_too(tmp_path):
+    # validate --shapes --engine pyshacl runs the same Engine: the same refusal, before pySHACL runs
+    # (a child process: Python's re held the old code past --timeout).
+    import subprocess
+    import sys
+
+    data = _pattern_case(tmp_path, "^(a+)+$", ["a" * 45 + "b"])
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "validate", "--engine", "pyshacl", "--timeout", "5",
+                           "--shapes", data, data], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.count("\n") == 1 and "nested quantifiers" in done.stderr
+
+
 SHAPE = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
 
 

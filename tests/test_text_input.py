@@ -10,8 +10,8 @@ import json
 import pytest
 
 from medkg import errors
-from medkg.cli import main
 from medkg.article.sync import read_text
+from medkg.cli import main
 
 BAD = "\udcff"  # the byte 0xff as os.fsdecode gives it from the command line
 
