@@ -298,6 +298,27 @@ def test_validate_with_the_reference_engine_refuses_a_catastrophic_pattern_too(t
     assert done.stderr.count("\n") == 1 and "nested quantifiers" in done.stderr
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_a_catastrophic_regex_in_sh_select_is_refused_on_pyshacl_and_linear_on_oxigraph(tmp_path, engine):
+    # pySHACL runs SHACL-SPARQL on rdflib, whose REGEX is Python's re: the run held past --timeout
+    # and Ctrl-C. Refused as the pattern is evaluated; Oxigraph's REGEX answers it in linear time.
+    import subprocess
+    import sys
+
+    data = tmp_path / "select.ttl"
+    data.write_text(SHAPE + 'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select """SELECT $this WHERE { '
+                    '$this <http://example.org/p> ?v FILTER(!REGEX(?v, "^(a+)+$")) }""" ] .\n'
+                    f'ex:a ex:p "{"a" * 45}b" .\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--engine", engine, "--timeout", "20",
+                           "--shapes", data, data], capture_output=True, text=True, timeout=90)
+    assert "Traceback" not in done.stderr
+    if engine == "pyshacl":
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr.count("\n") == 1 and "REGEX pattern '^(a+)+$'" in done.stderr and "nested quantifiers" in done.stderr
+    else:  # the value does not match: the query selects ex:a, a violation
+        assert done.returncode == 1 and "ex:a" in done.stdout
+
+
 SHAPE = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
 
 
