@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         print("medkg: the input is nested too deeply to process (a SHACL path, an RDF list or a blank-node "
               "value hundreds of levels deep); flatten it", file=sys.stderr)
         return errors.INPUT
+    except UnicodeError as e:  # a last resort: every reader decodes strictly and names its input (medkg/text_input.py)
+        print(f"medkg: text that is not valid UTF-8 ({e.reason}); save or retype it as UTF-8", file=sys.stderr)
+        return errors.INPUT
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return errors.OK
@@ -76,6 +79,17 @@ def _percent(text: str) -> float:
     return value
 
 
+def _text(text: str) -> str:
+    """Free text from the command line (a quote, a query's name), refused when the shell passed bytes
+    that are not UTF-8: they arrive as lone surrogates, and failed wherever they were first written out."""
+    from medkg.text_input import argument
+
+    try:
+        return argument(text, "the argument")
+    except errors.InputError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("the argument: ")) from None
+
+
 def _local_name(text: str) -> str:
     """A local name medkg may mint (medkg/rdf/minted.py): it is printed into Turtle as quote:NAME."""
     from medkg.rdf import minted
@@ -91,6 +105,7 @@ def _iri(text: str) -> str:
     """An absolute IRI (a graph name, a base): an empty or relative one would name the wrong thing."""
     import pyoxigraph as ox
 
+    _text(text)
     try:
         ox.NamedNode(text)
     except ValueError as e:
@@ -103,6 +118,7 @@ def _url(text: str) -> str:
     """An http(s) URL with a host: an endpoint."""
     from urllib.parse import urlsplit
 
+    _text(text)  # else the request failed (exit 3) as if the server had answered wrongly
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018  (raises on a port that is not a number)
@@ -156,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Find the exact words in the article text and print the oa:TextQuoteSelector and "
         "oa:TextPositionSelector blocks to paste under a claim.",
     )
-    anchor.add_argument("quote", help="the article's exact words")
+    anchor.add_argument("quote", type=_text, help="the article's exact words")
     anchor.add_argument("--id", default="NEW-CLAIM", type=_local_name,
                         help="the claim's local name, used to name the selectors (letters, digits, '-' and '_')")
     anchor.add_argument("--occurrence", type=int, default=1, help="which occurrence, when the words recur (default 1)")
@@ -168,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
         "graph on pyoxigraph); --endpoint runs it on a remote SPARQL 1.1 endpoint (exit 3 if that fails). "
         "Only queries run: SPARQL Update is refused.",
     )
-    query.add_argument("query", nargs="?", metavar="NAME|FILE", help="a catalogue name (see --list) or a .rq file")
+    query.add_argument("query", nargs="?", type=_text, metavar="NAME|FILE", help="a catalogue name (see --list) or a .rq file")
     query.add_argument("--list", action="store_true", help="list the catalogue")
     query.add_argument("--endpoint", type=_url, metavar="URL", help="a SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query")
     query.add_argument("--default-graph", type=_iri, metavar="IRI", help="with --endpoint: the graph to query as the default graph")
@@ -185,7 +201,7 @@ def _parser() -> argparse.ArgumentParser:
 
     catalog = commands.add_parser("catalog", help="write the query catalogue as RDF (SIB sparql-examples shape)")
     catalog.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
-    catalog.add_argument("--target", default="http://127.0.0.1:7878/query", help="the endpoint the queries are for (schema:target)")
+    catalog.add_argument("--target", default="http://127.0.0.1:7878/query", type=_iri, help="the endpoint the queries are for (schema:target)")
     catalog.set_defaults(run=_catalog)
 
     serve = commands.add_parser(
@@ -303,7 +319,7 @@ def _shacl(args) -> int:
 
     prefixes: dict = {}
     data = rdf_files.source(args.data, prefixes)
-    shapes = rdf_files.graph(rdf_files.read(args.shapes, prefixes), prefixes)
+    shapes = rdf_files.shapes(args.shapes, prefixes)
     outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, name="medkg-shacl",
                       on_timeout=lambda: errors.EndpointError(
                           f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
@@ -327,6 +343,7 @@ def _write_report(report, fmt: str, render, summary_line) -> None:
 
 def _query(args) -> int:
     from medkg.query import catalogue, render, run
+    from medkg.text_input import argument
 
     if args.list:
         for q in catalogue.catalogue().values():
@@ -341,11 +358,7 @@ def _query(args) -> int:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise errors.InputError(f"--param {item!r}: write it as KEY=VALUE")
-        try:
-            item.encode("utf-8")
-        except UnicodeEncodeError:  # bytes the shell passed that are not UTF-8 (a lone surrogate here)
-            raise errors.InputError(f"--param {key}: the value is not valid UTF-8 text; retype it") from None
-        params[key] = value
+        params[key] = argument(value, f"--param {key}")  # taken literally: no escape is expanded (catalogue.term)
     query = catalogue.resolve(args.query)
     if args.endpoint:
         cap = {"max_bytes": args.max_bytes} if args.max_bytes else {}  # else endpoint.DEFAULT_MAX_BYTES
@@ -556,7 +569,7 @@ def _validate(args) -> int:
             from medkg.shacl import rdf_files
 
             prefixes: dict = {}
-            validator = Validator(args.engine, shapes=rdf_files.graph(rdf_files.read(args.shapes, prefixes), prefixes))
+            validator = Validator(args.engine, shapes=rdf_files.shapes(args.shapes, prefixes))
         return validate(paths, sparql_engine=args.engine, changed=args.changed, validator=validator)
 
     if args.shapes and args.changed:

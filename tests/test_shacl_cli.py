@@ -268,16 +268,55 @@ def test_patterns_agree_with_pyshacl_on_final_newlines_and_flags(capsys, tmp_pat
     assert fast[0] == reference[0] and found(fast) == found(reference) and found(fast)
 
 
-def test_a_catastrophic_pattern_is_answered_at_once(tmp_path):
-    # Python's backtracking took minutes on 45 a's and a b, and ignored Ctrl-C: Oxigraph's
-    # regular expressions take linear time. (A bound, not a timing: the old code ran past a minute.)
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("pattern", ["^(a+)+$", "(a|b{1,3})*c", "^([0-9]{1,3})*$", "^(\\p{L}+)+$"])
+def test_a_catastrophic_pattern_is_refused_by_every_engine(tmp_path, engine, pattern):
+    # pySHACL runs sh:pattern on Python's re, which backtracked for minutes on 45 a's and a b,
+    # past --timeout and Ctrl-C: a quantifier inside a quantifier is refused before any engine
+    # runs, as medkg:localIdPattern's is. In a child process with a bound: the old code hung.
+    import subprocess
+    import sys
+
+    data = _pattern_case(tmp_path, pattern, ["a" * 45 + "b"])
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--engine", engine, "--timeout", "5",
+                           "--shapes", data, data], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"ex:S: sh:pattern {json.dumps(pattern)} ") and done.stderr.count("\n") == 1
+    assert "nested quantifiers" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_validate_with_the_reference_engine_refuses_a_catastrophic_pattern_too(tmp_path):
+    # validate --shapes --engine pyshacl runs the same Engine: the same refusal, before pySHACL runs
+    # (a child process: Python's re held the old code past --timeout).
     import subprocess
     import sys
 
     data = _pattern_case(tmp_path, "^(a+)+$", ["a" * 45 + "b"])
-    done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--shapes", data, data],
-                          capture_output=True, text=True, timeout=30)
-    assert done.returncode == 1 and "fails sh:pattern" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "validate", "--engine", "pyshacl", "--timeout", "5",
+                           "--shapes", data, data], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.count("\n") == 1 and "nested quantifiers" in done.stderr
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_a_catastrophic_regex_in_sh_select_is_refused_on_pyshacl_and_linear_on_oxigraph(tmp_path, engine):
+    # pySHACL runs SHACL-SPARQL on rdflib, whose REGEX is Python's re: the run held past --timeout
+    # and Ctrl-C. Refused as the pattern is evaluated; Oxigraph's REGEX answers it in linear time.
+    import subprocess
+    import sys
+
+    data = tmp_path / "select.ttl"
+    data.write_text(SHAPE + 'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select """SELECT $this WHERE { '
+                    '$this <http://example.org/p> ?v FILTER(!REGEX(?v, "^(a+)+$")) }""" ] .\n'
+                    f'ex:a ex:p "{"a" * 45}b" .\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "medkg.cli", "shacl", "--engine", engine, "--timeout", "20",
+                           "--shapes", data, data], capture_output=True, text=True, timeout=90)
+    assert "Traceback" not in done.stderr
+    if engine == "pyshacl":
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr.count("\n") == 1 and "REGEX pattern '^(a+)+$'" in done.stderr and "nested quantifiers" in done.stderr
+    else:  # the value does not match: the query selects ex:a, a violation
+        assert done.returncode == 1 and "ex:a" in done.stdout
 
 
 SHAPE = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
@@ -367,12 +406,15 @@ def _subprocess_shacl(shapes, data):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_a_twenty_thousand_member_sh_in_is_checked(tmp_path):
-    # Compiled to a chain of 20,000 `||`, which Oxigraph's parser recursed into until it crashed.
-    members = " ".join(f'"v{i}"' for i in range(20_000))
+def test_an_sh_in_as_long_as_the_bound_is_checked(tmp_path):
+    # Compiled to a chain of `||`, which Oxigraph's parser recursed into until it crashed (at 10,000
+    # members, and at 20,000); a longer list is refused (rdf_files.MAX_LIST, tests/test_list_limit.py).
+    from medkg.shacl.rdf_files import MAX_LIST
+
+    members = " ".join(f'"v{i}"' for i in range(MAX_LIST))
     shapes = tmp_path / "in.ttl"
     shapes.write_text(SHAPE + f"ex:S sh:targetNode ex:a ; sh:path ex:p ; sh:in ({members}) .\n"
-                      'ex:a ex:p "zz", "v19999" .\n', encoding="utf-8")
+                      f'ex:a ex:p "zz", "v{MAX_LIST - 1}" .\n', encoding="utf-8")
     done = _subprocess_shacl(shapes, shapes)
     assert done.returncode == 1 and "\n\n1 violation, 0 warnings, 0 infos in 1 file (" in done.stdout
     assert '(value: "zz")' in done.stdout

@@ -18,6 +18,7 @@ from medkg.rdf.namespaces import KG
 from medkg.rdf.prefixes import prefixes
 from medkg.rdf.sparql_parse import Parsed, SparqlRefused
 from medkg.rdf.sparql_text import mask, union_branches
+from medkg.text_input import read_text
 
 EXAMPLES_DIR = QUERIES_DIR / "examples"
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
@@ -50,10 +51,9 @@ class Query:
 
 
 def read(path: Path) -> Query:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"{relative(path)}: cannot read ({e.strerror})") from None
+    # Strictly UTF-8, naming the file, line and column of a bad byte (was a UnicodeDecodeError traceback);
+    # line ends as Python's text mode reads them.
+    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
     query = Query(path.stem, path, text)
     for number, line in enumerate(text.splitlines(), start=1):
         m = _HEADER.match(line)
@@ -145,7 +145,7 @@ def bind(query: Query, values: dict[str, str]) -> str:
 
     >>> q = Query("q", Path("q.rq"), "SELECT ?x WHERE { ?x ?p ?o }", params={"x": Param("x", "literal", False)})
     >>> bind(q, {"x": 'a" } ; DROP ALL ; #'}).splitlines()[1]
-    '  VALUES ?x { "a\\\\" } ; DROP ALL ; #" }'
+    '  VALUES ?x { "a\\\\u005C" } ; DROP ALL ; #" }'
     """
     unknown = sorted(set(values) - set(query.params))
     if unknown:
@@ -195,7 +195,10 @@ def term(param: Param, value: str) -> str:
             return str(ox.NamedNode(value))
         except ValueError as e:
             raise InputError(f"--param {param.name}: {value!r} is not an IRI ({e}); give a full IRI such as {KG.baclofen}") from None
-    return str(ox.Literal(value))
+    # Taken literally: the query text is read with its \u escapes expanded (sparql_parse.normalise,
+    # as SPARQL says), which turned a value's `\u0041` into `A`; a backslash written as the escape
+    # \u005C comes out of that expansion as the backslash N-Triples escaping put there.
+    return str(ox.Literal(value)).replace("\\", "\\u005C")
 
 
 def without_header(text: str) -> str:

@@ -61,7 +61,16 @@ def normalise(text: str) -> str:
         text = expandUnicodeEscapes(text)
     except ValueError as e:
         raise SparqlRefused(f"the query does not parse: {e}") from None
+    # A lone surrogate (`\uD800`, or half a UTF-16 pair) is no character: Oxigraph cannot be given
+    # it, and encoding the text for it was a UnicodeEncodeError traceback.
+    if bad := _SURROGATE.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        raise SparqlRefused(f"the query holds U+{ord(bad.group()):04X} (line {line}), a lone surrogate, which is not a "
+                            "character; write the character itself, or \\U and its eight hex digits")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read(text: str) -> Parsed:

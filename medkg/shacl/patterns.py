@@ -23,6 +23,7 @@ import warnings
 from rdflib import Graph, Literal
 
 from medkg.errors import ShapesRefused
+from medkg.rdf import regex_check
 from medkg.rdf.namespaces import SH
 
 # XML Schema's category names (Part 2, F.1.1): one letter for the group, two for a category.
@@ -136,6 +137,21 @@ def compile_check(pattern: str, flags: str = "") -> None:
         raise PatternError(str(e)) from None
 
 
+def bound_check(pattern: str, translated: str, flags: str = "") -> None:
+    """PatternError for a pattern longer than regex_check.MAX_LENGTH, or with a quantifier inside a
+    quantifier (`^(a+)+$`): the bound medkg:localIdPattern has, for every engine alike. pySHACL (and
+    the Core shapes the compiler leaves to it) runs sh:pattern on Python's re, which backtracked for
+    minutes on 45 a's and a b, past --timeout and Ctrl-C (re holds the interpreter); refusing it on
+    the linear engine too keeps one shapes graph's verdict the same whichever engine runs it."""
+    if len(pattern) > regex_check.MAX_LENGTH:
+        raise PatternError(f"it is {len(pattern)} characters long; at most {regex_check.MAX_LENGTH} are read")
+    value = 0
+    for flag in flags:
+        value |= _FLAGS.get(flag, 0)
+    if regex_check.nested_quantifiers(translated, value):
+        raise PatternError(regex_check.NESTED)
+
+
 def prepared(shapes: Graph) -> tuple[Graph, dict[str, str]]:
     """The shapes graph with every sh:pattern readable by Python's re (the graph itself when none
     needed a change) and each rewritten pattern's original (to say in messages what the shapes
@@ -154,6 +170,7 @@ def prepared(shapes: Graph) -> tuple[Graph, dict[str, str]]:
             else:
                 translated = translate(str(pattern))
                 compile_check(translated, flags)
+                bound_check(str(pattern), translated, flags)
         except PatternError as e:
             raise ShapesRefused(f"{shape_name(shapes, shape)}: sh:pattern {term(shapes, pattern)} is not a regular "
                                 f"expression medkg can run ({e}); fix it (SHACL 4.4.3 reads XPath's regex syntax)") from None

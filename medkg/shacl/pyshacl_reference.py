@@ -5,6 +5,8 @@ against it.
 Two pySHACL 0.40 behaviours are worked around by patching it, for the length of medkg's own call
 only (_workarounds): each patch is undone when the call returns or raises, so any other user of
 pySHACL in the process gets pySHACL as it is. Each is written up for upstream in docs/upstream/.
+A third patch, for the call too, bounds the regular expressions rdflib's REGEX runs on Python's re
+(_bounded_regex): not a pySHACL bug, but Python's re has no time bound.
 """
 
 import threading
@@ -30,7 +32,9 @@ def results(data_graph: Graph, shapes_graph: Graph) -> list[ConstraintResult]:
                 data_graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True, allow_infos=True
             )
     except (ValidationFailure, ShapeLoadError, ReportableRuntimeError) as e:
-        raise ShapesRefused(f"pySHACL cannot validate this: {getattr(e, 'message', e)}") from None
+        # Its first line: "Validation path too deep!" goes on with the whole path, thousands of lines.
+        said = str(getattr(e, "message", e)).strip().splitlines() or [type(e).__name__]
+        raise ShapesRefused(f"pySHACL cannot validate this: {said[0]}") from None
     except Exception as e:  # noqa: BLE001 - pySHACL stops on what it does not support (NotImplementedError
         # for $shapesGraph, rdflib's Exception for a prefix a query does not declare): one line, exit 2
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -65,6 +69,7 @@ def _workarounds() -> Iterator[None]:
         undo.callback(setattr, rdflib, "NORMALIZE_LITERALS", normalize)
         _keep_literals_as_written(undo)
         _give_each_result_its_value(undo)
+        _bounded_regex(undo)
         yield
 
 
@@ -101,6 +106,34 @@ def _keep_literals_as_written(undo: ExitStack) -> None:
         rdflib.NORMALIZE_LITERALS = False
 
     _patch(undo, entrypoints, "rdflib_bool_unpatch", unpatch_keeping_literals)
+
+
+def _bounded_regex(undo: ExitStack) -> None:
+    """SPARQL's REGEX, as rdflib evaluates it under pySHACL (a SHACL-SPARQL constraint's sh:select,
+    a SPARQL-based component), runs Python's re, which backtracks: `REGEX(?v, "^(a+)+$")` on 45 a's
+    and a b held the interpreter past --timeout and Ctrl-C. The pattern may come from the data, so
+    it is checked as it is evaluated: one over regex_check's bound (a quantifier inside a
+    quantifier, more than 1,000 characters) stops the run, refused in one line (results() says
+    "pySHACL stopped on these shapes (...)"), as sh:pattern is refused before any engine runs.
+    Not a pySHACL bug: Python's re has no time bound (rdflib's parser element, patched for queries
+    parsed during the call)."""
+    from rdflib.plugins.sparql import operators, parser
+
+    from medkg.rdf import regex_check
+
+    original = parser.RegexExpression.evalfn
+
+    def bounded(expr, ctx):
+        try:
+            pattern = str(operators.string(expr.pattern))
+        except Exception:  # noqa: BLE001 - not a string: rdflib's own REGEX says what is wrong
+            return original(expr, ctx)
+        if len(pattern) > regex_check.MAX_LENGTH or regex_check.nested_quantifiers(pattern):
+            why = regex_check.NESTED if len(pattern) <= regex_check.MAX_LENGTH else "longer than 1,000 characters"
+            raise ShapesRefused(f"REGEX pattern {pattern[:80]!r}: {why}")
+        return original(expr, ctx)
+
+    _patch(undo, parser.RegexExpression, "evalfn", bounded)
 
 
 def _give_each_result_its_value(undo: ExitStack) -> None:

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import RDF, Graph
 
 from medkg.errors import InputError
 from medkg.io.parse import Source, parse_file, rdflib_graph, regular_file
@@ -91,6 +91,59 @@ def _bounded_nesting(path: Path, raw: bytes) -> None:
                                  "medkg reads flatter JSON-LD (flatten it)")
         elif bracket in (b"]", b"}"):
             depth -= 1
+
+
+# The most members an RDF list of a shapes graph may have (sh:in, sh:languageIn, sh:and, ...). Each
+# member is two triples of rdflib's graph, some 3 KB each: a 200,000-member sh:in took 29 s and
+# 1.4 GB before any check ran (84 s on a busy machine); 10,000 take about 2 s. The shipped shapes'
+# longest list has 7 members. Bounded rather than made cheaper: the cost is rdflib's per triple.
+MAX_LIST = 10_000
+_FIRST, _REST = ox.NamedNode(str(RDF.first)), ox.NamedNode(str(RDF.rest))
+_PATH = ox.NamedNode("http://www.w3.org/ns/shacl#path")
+
+
+def shapes(paths: list[Path], prefixes: dict | None = None) -> Graph:
+    """The shapes files as one rdflib graph (graph), each file's lists bounded first, naming it."""
+    triples: list[ox.Triple] = []
+    for path in paths:
+        found = read([path], prefixes)
+        bounded_lists(found, path)
+        triples += found
+    return graph(triples, prefixes)
+
+
+def bounded_lists(triples: list[ox.Triple], path: Path | None = None) -> None:
+    """InputError naming the parameter and its shape where a list of the shapes graph has more than
+    MAX_LIST members: before the shapes are made an rdflib graph, which is where the time goes.
+    Linear: each list node is visited once (a list that loops is refused later, by syntax_rules)."""
+    rest = {t.subject: t.object for t in triples if t.predicate == _REST}
+    heads = {t.subject for t in triples if t.predicate == _FIRST} - set(rest.values())
+    for head in heads:
+        node, count, seen = head, 0, set()
+        while node in rest and node not in seen:
+            seen.add(node)
+            count += 1
+            node = rest[node]
+        if count > MAX_LIST:
+            holder = next((t for t in triples if t.object == head and t.predicate != _REST), None)
+            where = f"{_name(holder.predicate)} of {_shape(triples, holder.subject)}" if holder else f"the list at {head}"
+            raise InputError(f"{relative(path) + ': ' if path else ''}{where} has {count:,} members; at most {MAX_LIST:,} are read (a shapes graph is "
+                             f"held in memory, some 6 KB a member): check membership with sh:class (type the "
+                             "allowed values in the data) or a SPARQL constraint instead")
+
+
+def _shape(triples: list[ox.Triple], shape) -> str:
+    """A shape as a message names it: its IRI, or a blank node's sh:path."""
+    if isinstance(shape, ox.NamedNode):
+        return _name(shape)
+    path = next((t.object for t in triples if t.subject == shape and t.predicate == _PATH), None)
+    return f"the shape [sh:path {_name(path)}]" if isinstance(path, ox.NamedNode) else "a blank-node shape"
+
+
+def _name(term) -> str:
+    from medkg.rdf.prefixes import compact
+
+    return compact(term.value) if isinstance(term, ox.NamedNode) else "a blank-node shape"
 
 
 def graph(triples: list[ox.Triple], prefixes: dict | None = None) -> Graph:

@@ -75,7 +75,8 @@ def check_graph(shapes: Graph) -> None:
     """The rules any engine needs kept before it starts, whatever the shape (ShapesRefused in one
     line): no RDF list whose rdf:rest leads back into itself (a compiler walking it would never
     stop, pySHACL stops with a stack trace), and a SPARQL constraint with exactly one sh:select
-    (SHACL 5.1) that is a SELECT query (an update, or none, once ended in a traceback)."""
+    (SHACL 5.1) that is a SELECT query (an update, or none, once ended in a traceback); no shape
+    that refers to itself (refuse_recursion)."""
     done: set = set()
     for start in sorted(set(shapes.subjects(RDF.rest, None)), key=str):
         node, path = start, set()
@@ -88,6 +89,7 @@ def check_graph(shapes: Graph) -> None:
             if node is None:
                 break
         done |= path
+    refuse_recursion(shapes)
     for shape, constraint in sorted(shapes.subject_objects(SH.sparql), key=str):
         where = f"{shape_name(shapes, shape)}: the SPARQL constraint {term(shapes, constraint) if isinstance(constraint, URIRef) else '[ ]'}"
         selects = list(shapes.objects(constraint, SH.select))
@@ -99,6 +101,64 @@ def check_graph(shapes: Graph) -> None:
         if _UPDATE.match(re.sub(r"#[^\n]*", " ", str(selects[0]))):
             raise ShapesRefused(f"{where}: sh:select holds SPARQL Update; validation only reads: "
                                 "give it a SELECT query")
+
+
+# SHACL 3.4.3's shape-expecting parameters: a shape refers to the shapes these give it.
+SHAPE_LINKS = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"])
+SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
+
+
+def refuse_recursion(shapes: Graph) -> None:
+    """ShapesRefused naming the shapes of a cycle, where a shape refers to itself through the
+    shape-expecting parameters (sh:node, sh:property, sh:qualifiedValueShape, sh:not, sh:and,
+    sh:or, sh:xone), directly or through others. SHACL 3.4.3 leaves the validation of a recursive
+    shape undefined; pySHACL warns and says "conforms" (it stops at the second visit), and the
+    compiled engine sent it on to pySHACL: a verdict nothing defines. Iterative, so a chain of
+    thousands of shapes is walked without Python's recursion limit."""
+    def refers(shape) -> list:
+        found = [o for p in SHAPE_LINKS for o in shapes.objects(shape, p)]
+        for p in SHAPE_LISTS:
+            for head in shapes.objects(shape, p):
+                found += [m for m in _members(shapes, head)]
+        return sorted(set(found), key=lambda t: (isinstance(t, BNode), str(t)))
+
+    subjects = {s for p in (*SHAPE_LINKS, *SHAPE_LISTS) for s in shapes.subjects(p, None)}
+    done: set = set()
+    for start in sorted(subjects, key=lambda t: (isinstance(t, BNode), str(t))):
+        if start in done:
+            continue
+        trail, on_trail, stack = [], set(), [(start, iter(refers(start)))]
+        trail.append(start)
+        on_trail.add(start)
+        while stack:
+            node, todo = stack[-1]
+            following = next(todo, None)
+            if following is None:
+                stack.pop()
+                trail.pop()
+                on_trail.discard(node)
+                done.add(node)
+                continue
+            if following in on_trail:
+                cycle = trail[trail.index(following):] + [following]
+                raise ShapesRefused(
+                    f"{shape_name(shapes, following)}: a recursive shape: {' -> '.join(shape_name(shapes, s) for s in cycle)} "
+                    "(through sh:node, sh:property, sh:qualifiedValueShape, sh:not, sh:and, sh:or or sh:xone); "
+                    "SHACL leaves the validation of recursive shapes undefined (3.4.3): break the cycle")
+            if following not in done:
+                trail.append(following)
+                on_trail.add(following)
+                stack.append((following, iter(refers(following))))
+
+
+def _members(graph: Graph, node) -> list:
+    """An RDF list's members (lists that loop are refused before this runs)."""
+    members, seen = [], set()
+    while node is not None and node != RDF.nil and node not in seen:
+        seen.add(node)
+        members += list(graph.objects(node, RDF.first))
+        node = graph.value(node, RDF.rest)
+    return members
 
 
 # A text whose first keyword after the prologue is an update's (SPARQL 1.1 Update, section 3).

@@ -457,32 +457,72 @@ def watch(paths: list[Path], engine: str = "oxigraph", refused: list[str] | None
     return OK
 
 
+def _linked(watcher: Watcher) -> dict[Path, list[Path]]:
+    """Each watched file reached through a symbolic link (the file itself, or a folder above it),
+    under its target's real path: a save writes the target, and a watch on the link's folder sees
+    nothing, so the findings went stale. The paths as the watcher knows them, under each target."""
+    targets: dict[Path, list[Path]] = {}
+    for path in [*watcher.files, *(p for p in watcher.paths if not p.is_dir())]:
+        try:
+            real = path.resolve(strict=False)
+        except (OSError, RuntimeError):  # a loop: collect() has said so already
+            continue
+        if real != path.absolute():
+            targets.setdefault(real, [])
+            if path not in targets[real]:
+                targets[real].append(path)
+    return targets
+
+
+def _roots(watcher: Watcher, linked: dict[Path, list[Path]]) -> list[Path]:
+    """The folders to watch: those of the paths named, and those that hold a link's target."""
+    roots = {(p if p.is_dir() else p.parent).absolute() for p in watcher.paths}
+    roots |= {real.parent for real in linked if real.parent.is_dir()}
+    return sorted(roots)
+
+
 def _saves(watcher: Watcher, on_ready, stop: threading.Event):
     """The files saved, created or deleted under the paths watched, one at a time, as they happen.
-    `on_ready()` is called once the watch is in place (a save before it would go unseen)."""
+    `on_ready()` is called once the watch is in place (a save before it would go unseen). A save of
+    a symbolic link's target is the link's save; when the links (or their targets) change, the
+    watch starts again on the new folders."""
     import watchfiles
 
-    roots = sorted({(p if p.is_dir() else p.parent).absolute() for p in watcher.paths})
-    named = {p.absolute() for p in watcher.paths if not p.is_dir()}
     ignore = watchfiles.DefaultFilter(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, ".medkg_cache"))
-
-    def wanted(change, name: str) -> bool:
-        path = Path(name)
-        return ignore(change, name) and (not named or path in named or path.suffix != ".ttl")
-
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # it logs its own line on Ctrl-C
     ready = False
-    # yield_on_timeout: an empty set after a quiet half second, the sign that the watch is in place.
-    for changes in watchfiles.watch(*roots, watch_filter=wanted, step=SETTLE_MS, raise_interrupt=False,
-                                    rust_timeout=500, yield_on_timeout=True, stop_event=stop):
-        if not ready:
-            ready = True
-            on_ready()
-        for name in sorted({name for _, name in changes}):
+    own = {(p if p.is_dir() else p.parent).absolute() for p in watcher.paths}
+    while not stop.is_set():
+        linked = _linked(watcher)
+        roots = _roots(watcher, linked)
+        named = {p.absolute() for p in watcher.paths if not p.is_dir()} | set(linked) if any(
+            not p.is_dir() for p in watcher.paths) else set()
+
+        def wanted(change, name: str, named=named) -> bool:
             path = Path(name)
-            # A Turtle file may be deleted; anything else gone was an editor's (or sed's) scratch file.
-            if path.suffix == ".ttl" or path.is_file():
-                yield path
+            return ignore(change, name) and (not named or path in named or path.suffix != ".ttl")
+
+        # yield_on_timeout: an empty set after a quiet half second, the sign that the watch is in place.
+        for changes in watchfiles.watch(*roots, watch_filter=wanted, step=SETTLE_MS, raise_interrupt=False,
+                                        rust_timeout=500, yield_on_timeout=True, stop_event=stop):
+            if not ready:
+                ready = True
+                on_ready()
+            names = sorted({Path(name) for _, name in changes})
+            # In a target's folder, only the targets: its other files are none of the watch's business.
+            saved = [link for path in names for link in linked.get(path, [path] if _under(path, own) else [])]
+            for path in dict.fromkeys(saved):
+                # A Turtle file may be deleted; anything else gone was an editor's (or sed's) scratch file.
+                if path.suffix == ".ttl" or path.is_file():
+                    yield path
+            if _linked(watcher) != linked:  # a link added, removed or pointed elsewhere
+                break
+        else:
+            return
+
+
+def _under(path: Path, folders: set[Path]) -> bool:
+    return any(path.is_relative_to(folder) for folder in folders)
 
 
 def _describe(change: Change, watcher: Watcher) -> str:
