@@ -28,6 +28,7 @@ browsers ignore them.) uvicorn holds a backlog of BACKLOG connections and reuses
 
 import http.client
 import logging
+import re
 import socket
 import threading
 import time
@@ -154,6 +155,8 @@ class _Handler:
 
     async def _route(self, request: Request) -> Response:
         path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+        _decoded(path, "path")
+        _decoded(request.scope.get("query_string", b"").decode("latin-1"), "query string")
         method = request.method
         if method in ("PUT", "DELETE", "PATCH"):
             raise Refused(405, "medkg serve is read-only")
@@ -206,7 +209,7 @@ class _Handler:
         """The site folder's file at this path; None when it has nothing there."""
         if self.site is None:
             return None
-        path = urllib.parse.unquote(raw_path)
+        path = _decoded(raw_path, "path")
         try:
             found = negotiate.resolve(self.site, path, request.headers.get("accept"))
         except negotiate.NotAcceptable as e:
@@ -321,6 +324,21 @@ def _refusal(e: Refused) -> Response:
     taken for the next request."""
     return Response((e.text + "\n").encode("utf-8"), e.status, headers={"Connection": "close"},
                     media_type="text/plain; charset=utf-8")
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _decoded(raw: str, what: str) -> str:
+    """A URL's path or query string with its percent-escapes decoded as UTF-8; 400 for a `%` that is
+    no escape (%zz) and for bytes that are no UTF-8 (%ff, or %ED%A0%80, a lone surrogate), which
+    once came out as replacement characters or a 500."""
+    if _BAD_ESCAPE.search(raw):
+        raise Refused(400, f"the {what} holds a % that is not a percent-escape (write a % as %25)")
+    try:
+        return urllib.parse.unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise Refused(400, f"the {what} is not UTF-8 once its percent-escapes are decoded") from None
 
 
 def _parameters(raw: str, where: str) -> list[tuple[str, str]]:

@@ -82,8 +82,17 @@ def resolve(site: Path, url_path: str, accept: str | None) -> tuple[Path, bool] 
     if relative.endswith("/"):
         relative += "index.html"
     target = site / relative
-    if target.is_file():
+    if _is_file(target):
         return target, False
-    if Path(relative).suffix == "" and (site / (relative + ".html")).is_file():
+    if Path(relative).suffix == "" and _is_file(site / (relative + ".html")):
         return site / (relative + choose(accept)), True
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a file is there; a path the file system cannot hold (a name over 255 bytes: a 500
+    with a traceback once, a NUL, a loop of links) holds none."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
