@@ -401,11 +401,12 @@ SITE_PREFIX = "medkg-site-"  # medkg serve's temporary site folders
 
 def _serve(args) -> int:
     import signal
+    import time
 
     from medkg.io.folders import stale_note, temporary
     from medkg.query.run import ntriples
     from medkg.serve.gateway import Gateway
-    from medkg.serve.oxigraph_server import ReadOnlyServer
+    from medkg.serve.query_engine import Engine
     from medkg.site.build import build
 
     # Stop cleanly on Ctrl-C and on `kill` alike, even when started in the background
@@ -420,21 +421,22 @@ def _serve(args) -> int:
     with temporary(SITE_PREFIX) as (pages, removed):
         _notes(stale_note(removed))
         site = build(pages / "site").folder
-        server = ReadOnlyServer(ntriples(), timeout_s=args.timeout)  # on an internal port, behind the gateway
-        gateway = Gateway(args.port, server.port, site, time_limit=args.timeout)  # binds the user's port first: a taken port is said at once
-        with gateway, server:
-            _notes(stale_note(server.removed))
+        engine = Engine(ntriples())  # worker processes on pipes: no port but the gateway's (medkg/serve/query_engine.py)
+        gateway = Gateway(args.port, engine, site, time_limit=args.timeout)  # binds the user's port first: a taken port is said at once
+        with gateway, engine:
+            _notes(stale_note(engine.removed))
             print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)
             print(f"Query editor:    http://127.0.0.1:{gateway.port}/", flush=True)
             print(f"Pages:           http://127.0.0.1:{gateway.port}/index.html (every IRI's path, negotiated on Accept)", flush=True)
             print(f"Read-only, no SERVICE, queries stop after {args.timeout} s; Ctrl-C stops it.", flush=True)
             try:
-                server.process.wait()
+                while gateway.running:
+                    time.sleep(0.5)  # short waits: Ctrl-C is delivered between them
             except KeyboardInterrupt:
                 print("stopping", file=sys.stderr)
                 return errors.OK
-    last = f": {server.errors[-1]}" if server.errors else ""
-    print(f"the server stopped unexpectedly (exit {server.process.returncode}){last}", file=sys.stderr)
+    last = f": {engine.errors[-1]}" if engine.errors else ""
+    print(f"the server stopped unexpectedly{last}", file=sys.stderr)
     return errors.ENDPOINT
 
 

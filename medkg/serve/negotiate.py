@@ -6,6 +6,8 @@ suffix (.html, .ttl, .jsonld) answers with that file whatever the header says.""
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from medkg.rdf import formats
 
 # suffix -> media type, in the order a tie is broken
@@ -96,3 +98,35 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):
         return False
+
+
+# What a query's answer is written as, by Accept, as Oxigraph's server chose: the first is the
+# default (*/* or no header). Aliases after the names Oxigraph answers with.
+RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+           "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+           "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+           "application/json": ox.QueryResultsFormat.JSON, "application/xml": ox.QueryResultsFormat.XML}
+GRAPHS = {"application/n-quads": ox.RdfFormat.N_QUADS, "text/turtle": ox.RdfFormat.TURTLE,
+          "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+          "application/trig": ox.RdfFormat.TRIG, "application/xml": ox.RdfFormat.RDF_XML}
+_CHARSET = {"text/csv", "text/tab-separated-values"}
+
+
+def result_format(accept: str | None, graph: bool):
+    """(Content-Type, pyoxigraph format) of a query's answer: a graph (CONSTRUCT, DESCRIBE) or
+    results (SELECT, ASK); NotAcceptable when the header accepts none of them.
+
+    >>> result_format("text/html, */*;q=0.8", graph=False)[0]
+    'application/sparql-results+json'
+    >>> result_format("text/*", graph=True)[0]
+    'text/turtle'
+    """
+    table = GRAPHS if graph else RESULTS
+    for media, q in accepted(accept):
+        if q <= 0:
+            continue
+        kind = media.split("/")[0]
+        found = next((m for m in table if media == "*/*" or m == media or media == f"{kind}/*" and m.startswith(kind + "/")), None)
+        if found:
+            return (found + "; charset=utf-8" if found in _CHARSET else found), table[found]
+    raise NotAcceptable(", ".join(list(table)[:4]))
