@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from medkg.project_files import ROOT
-from medkg.rdf.sparql_bounds import MAX_TOKENS
+from medkg.rdf.sparql_bounds import MAX_TOKENS, OPERATOR_WEIGHT
 from medkg.serve.gateway import Gateway
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -32,7 +32,7 @@ def plus_chain(terms: int) -> str:
     return "SELECT (" + "+".join(["1"] * terms) + " AS ?x) {}"
 
 
-HEAVY = plus_chain(MAX_TOKENS // 2 - 10)  # allowed, and seconds of parsing: the slowest text the bounds let in
+HEAVY = plus_chain(MAX_TOKENS // (OPERATOR_WEIGHT + 1) - 10)  # allowed, and seconds of parsing: the slowest text the bounds let in
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # minutes of work
 
 
@@ -96,7 +96,7 @@ def test_slow_parses_do_not_hold_an_ask(engine):
         slow = [threading.Thread(target=heavy, daemon=True) for _ in range(engine.parallel - 1)]
         for thread in slow:
             thread.start()
-        time.sleep(0.5)  # not a bound on anything: lets the slow queries reach their workers first
+        time.sleep(0.2)  # not a bound on anything: lets the slow queries reach their workers first
         status, body = get(gateway.port, ASK)
         finished_before_the_ask = len(heavy_done)
         for thread in slow:

@@ -5,7 +5,7 @@ time limit, and one lock let four such parses hold every other query."""
 import pytest
 
 from medkg.cli import main
-from medkg.rdf.sparql_bounds import MAX_DEPTH, MAX_TOKENS, measure
+from medkg.rdf.sparql_bounds import MAX_DEPTH, MAX_TOKENS, OPERATOR_WEIGHT, measure
 from medkg.rdf.sparql_parse import SparqlRefused, read
 
 
@@ -56,6 +56,6 @@ def test_the_parse_runs_inside_medkg_query_s_time_limit(tmp_path, capsys):
     # Allowed, and still seconds of parsing (the slowest kind of text near the bound): the time
     # limit covers it. Before, the parse ran first, outside the limit, and the query then answered.
     path = tmp_path / "chain.rq"
-    path.write_text(plus_chain(MAX_TOKENS // 2 - 10), encoding="utf-8")
+    path.write_text(plus_chain(MAX_TOKENS // (OPERATOR_WEIGHT + 1) - 10), encoding="utf-8")
     assert main(["query", str(path), "--timeout", "0.1"]) == 3
     assert "did not finish within 0.1 s" in capsys.readouterr().err

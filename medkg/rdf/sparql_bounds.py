@@ -13,11 +13,15 @@ sums to rdflib. (A mask that read anything between `<` and `>` as an IRI once hi
 
 import re
 
-# The catalogue's largest query has 385 tokens here (its registry prefixes added, IRIs counted
-# inside) and 7 levels of brackets; the shapes' largest sh:select 362 with its prologue. The
-# slowest text of 1,000 tokens, a chain of `+`, parsed in 4.1 s on this busy 2-core machine (an
-# OR of 200 comparisons 1.7 s, 200 triple patterns 0.8 s); 2,000 tokens took 9.6 s.
-MAX_TOKENS = 1_000
+# The catalogue's largest query counts 493 here (its registry prefixes added, IRIs counted inside,
+# their slashes as operators) and 7 levels of brackets; the shapes' largest sh:select 422 with its
+# prologue. The slowest texts within the bounds (a flat CONCAT or IN list, a chain of `+`) parse in
+# about 1.8 s on this busy 2-core machine; counting operators as single tokens let a chain of `+`
+# take 4.1 s at 1,000, and 20,000 characters of it took 18 s.
+MAX_TOKENS = 1_200
+# Each operator character counts as this many tokens: the parser descends every level of the
+# expression grammar for each operand, some 4 ms a `+` against 0.8 ms a token of triple patterns.
+OPERATOR_WEIGHT = 3
 MAX_DEPTH = 32
 
 # In the order a SPARQL lexer takes them: strings, a comment, a strict IRIREF (SPARQL 1.1 [139]:
@@ -31,15 +35,16 @@ _LEXEME = re.compile(
 )
 _IRI_PART = re.compile(r"[\w.:-]+|[^\w.:-]")
 _OPEN, _CLOSE = "({[", ")}]"
+_OPERATORS = set("+*/=<>!&|")  # `-` is read as part of a word: a name or number may hold it
 
 
 def measure(text: str) -> tuple[int, int]:
     """(tokens, deepest bracket nesting) of a SPARQL text: an upper bound on what the parser reads.
 
     >>> measure('SELECT ?x { ?x <http://a/b#c> "{ (" } # ( ( (')
-    (15, 1)
-    >>> measure("ASK { FILTER(1<2+3>0) }")[0]
-    12
+    (21, 1)
+    >>> measure("ASK { FILTER(1<2+3>0) }")[0]  # the IRI-like <2+3> counted inside, its + as 3
+    14
     """
     tokens = depth = deepest = 0
     for m in _LEXEME.finditer(text):
@@ -49,14 +54,17 @@ def measure(text: str) -> tuple[int, int]:
         if kind == "iri":
             parts = _IRI_PART.findall(m.group("iri"))
             tokens += 1 + len(parts)
-            for part in parts:  # brackets inside an IRI count too: rdflib may read it as an expression
+            for part in parts:  # operators and brackets inside an IRI count too: rdflib may read it as an expression
+                tokens += (OPERATOR_WEIGHT - 1) * (part in _OPERATORS)
                 depth += (part in _OPEN) - (part in _CLOSE)
                 deepest = max(deepest, depth)
             continue
         tokens += 1
         if kind == "other":
             ch = m.group("other")
-            if ch in _OPEN:
+            if ch in _OPERATORS:
+                tokens += OPERATOR_WEIGHT - 1
+            elif ch in _OPEN:
                 depth += 1
                 deepest = max(deepest, depth)
             elif ch in _CLOSE:
@@ -71,6 +79,6 @@ def refusal(text: str) -> str | None:
         return (f"the query is nested too deeply: brackets {deepest} levels deep, at most {MAX_DEPTH} are parsed; "
                 "write it flatter")
     if tokens > MAX_TOKENS:
-        return (f"the query has {tokens} tokens (names, numbers, operators, brackets); at most {MAX_TOKENS} are "
-                "parsed: split it into smaller queries, or pass long lists of values in fewer terms")
+        return (f"the query has {tokens} tokens (names, numbers, brackets; an operator counts as {OPERATOR_WEIGHT}); "
+                f"at most {MAX_TOKENS} are parsed: split it into smaller queries, or pass long lists of values in fewer terms")
     return None
