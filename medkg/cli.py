@@ -2,7 +2,7 @@
 
 Exit codes (medkg.errors): 0 ok; 1 findings (the data does not conform, or a check a command makes
 failed: mutate below --threshold, sync-article --check out of date); 2 usage or input error; 3 a
-query engine failed (an endpoint, a query past --timeout, the server behind serve); 130 interrupted.
+query engine failed (an endpoint, a query past --timeout, the query engine behind serve); 130 interrupted.
 """
 
 import argparse
@@ -130,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         description="medkg: a medical knowledge graph whose every fact is traceable to the words it rests on.",
         epilog="Exit codes: 0 ok; 1 findings (the data does not conform, or a check failed: mutate, "
         "sync-article --check); 2 usage or input error; 3 a query engine failed (an endpoint, a query past "
-        "--timeout, the server behind serve); 130 interrupted (Ctrl-C).",
+        "--timeout, the query engine behind serve); 130 interrupted (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"medkg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
