@@ -156,3 +156,14 @@ def test_medkg_serve_listens_on_the_gateway_s_port_alone():
         process.kill()
         process.wait(timeout=30)
         process.stdout.close()
+
+
+def test_a_worker_that_died_while_idle_is_replaced(engine):
+    with Gateway(0, engine) as gateway:
+        assert get(gateway.port, ASK)[0] == 200
+        for pid in engine.workers:
+            os.kill(pid, 9)
+        deadline = time.monotonic() + 30
+        while engine.workers and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert get(gateway.port, ASK) == (200, b'{"head":{},"boolean":true}')  # not a 502

@@ -185,6 +185,9 @@ class Engine:
                           f"{time_limit:g} s; try again") from None
         try:
             worker = self._idle.pop() if self._idle else None
+            while worker is not None and worker.process.poll() is not None:  # died while idle (out of memory, say)
+                self._forget(worker)
+                worker = self._idle.pop() if self._idle else None
             if worker is None:
                 try:
                     worker = await anyio.to_thread.run_sync(self._start)

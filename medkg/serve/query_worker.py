@@ -98,7 +98,11 @@ def _orphaned(parent: int) -> None:
 def main(location: str) -> None:
     threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
     store = ox.Store.read_only(location)
-    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    # The answers get a descriptor of their own, and anything else written to stdout (a library's
+    # print) goes to stderr: a stray line in the pipe would be read as an answer's head.
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    requests = sys.stdin.buffer
     answers.write(b'{"ready": true}\n')
     answers.flush()
     for line in requests:
