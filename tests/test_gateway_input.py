@@ -136,3 +136,18 @@ def test_a_body_that_stops_coming_is_408(impatient):
         sock.sendall(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                      b"Content-Length: 100\r\n\r\nASK {")
         assert first_line_then_close(sock).split()[1] == b"408"
+
+
+def test_idle_connections_make_room_for_a_request_when_every_slot_is_taken():
+    # 1,000 sockets that sent nothing made every request 503 (the connection limit), for ever
+    # before the head timeout, then for its 10 s. Here 20 slots and a patient head timeout.
+    with Gateway(0, None, send_time=60, max_connections=20) as gateway:
+        idle = [socket.create_connection(("127.0.0.1", gateway.port), timeout=60) for _ in range(20)]
+        try:
+            partial = idle[-1]
+            partial.sendall(b"GET /id/x HTTP/1.1\r\n")  # part of a head: it is told why it is closed
+            assert answer(gateway.port, b"/id/x")[0] == 404  # no site here: the gateway itself answers, not 503
+            assert first_line_then_close(idle[0]) == b""  # the oldest waiting connection made the room
+        finally:
+            for sock in idle:
+                sock.close()

@@ -51,7 +51,7 @@ EDITOR_FILES = {"/yasgui.min.js": (_YASGUI / "yasgui.min.js", "text/javascript; 
 FORM = "application/x-www-form-urlencoded"
 MAX_BODY = 1 << 20  # a query is at most 20,000 characters (sparql_parse.MAX_CHARS): a form of it fits
 BACKLOG = 1024  # connections the kernel holds before they are accepted (was 5: resets at 40 clients)
-MAX_CONNECTIONS = 1000  # open connections and requests; past it uvicorn answers 503 at once
+MAX_CONNECTIONS = 1000  # open connections and requests; past it uvicorn answers 503 (but see http_limits: idle ones make room)
 TIME_LIMIT = 60  # seconds, medkg serve's --timeout default
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 
@@ -66,12 +66,12 @@ class Gateway:
     `send_time` seconds for a client to send its request's head, and again its body (408)."""
 
     def __init__(self, port: int, engine: Engine | None, site: Path | None = None, time_limit: float = TIME_LIMIT,
-                 send_time: float = http_limits.HEAD_TIME):
+                 send_time: float = http_limits.HEAD_TIME, max_connections: int = MAX_CONNECTIONS):
         self.socket = _listen(port)
         self.port = self.socket.getsockname()[1]
         config = uvicorn.Config(
             application(engine, site, time_limit, send_time), http=http_limits.protocol(send_time), lifespan="off",
-            log_config=None, access_log=False, server_header=False, backlog=BACKLOG, limit_concurrency=MAX_CONNECTIONS,
+            log_config=None, access_log=False, server_header=False, backlog=BACKLOG, limit_concurrency=max_connections,
             h11_max_incomplete_event_size=http_limits.MAX_HEAD, timeout_keep_alive=http_limits.KEEP_ALIVE,
             timeout_graceful_shutdown=2,
         )

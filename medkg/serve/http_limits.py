@@ -10,7 +10,9 @@ for ever (then 503 for everyone), and a 100 KB header was read. Here:
 - a head must arrive whole within `head_time` seconds of the connection's start, or of the end
   of the answer before it on a kept-alive connection (408, then the connection closes; one that
   sent nothing at all is closed without a word);
-- an idle kept-alive connection closes after KEEP_ALIVE seconds (uvicorn's own timer).
+- an idle kept-alive connection closes after KEEP_ALIVE seconds (uvicorn's own timer);
+- when every connection slot is taken, a new connection closes the oldest one still waiting for
+  a head: 1,000 sockets that sent nothing made every request 503 until they were timed out.
 The body's time is bounded where it is read (medkg/serve/gateway.py).
 """
 
@@ -39,8 +41,20 @@ def protocol(head_time: float = HEAD_TIME) -> type[H11Protocol]:
     class BoundedH11Protocol(H11Protocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             self._head_timer: asyncio.TimerHandle | None = None
+            self._opened = self.loop.time()
             super().connection_made(transport)
             self._arm()
+            self._make_room()
+
+        def _make_room(self) -> None:
+            """Close the oldest connections waiting for a head while the slots are all taken (uvicorn
+            answers 503 once they are), so that one client's idle sockets cannot lock out others."""
+            if self.limit_concurrency is None or len(self.connections) < self.limit_concurrency:
+                return
+            waiting = sorted((c for c in self.connections if c is not self and isinstance(c, BoundedH11Protocol)
+                              and c._waiting_for_a_head() and not c.transport.is_closing()), key=lambda c: c._opened)
+            for other in waiting[: len(self.connections) - self.limit_concurrency + 1]:
+                other._close_waiting()
 
         def _arm(self) -> None:
             self._disarm()
@@ -58,9 +72,13 @@ def protocol(head_time: float = HEAD_TIME) -> type[H11Protocol]:
             self._head_timer = None
             if self.transport.is_closing() or not self._waiting_for_a_head():
                 return
+            self._close_waiting(f"the request head did not arrive whole within {head_time:g} s; send it at once")
+
+        def _close_waiting(self, why: str = "the server closed this connection, which had not sent a whole request "
+                           "head, to make room for others; send it at once") -> None:
+            self._disarm()
             if self.conn.trailing_data[0]:  # part of a head came: say why it is closed
-                self.transport.write(_refusal(408, "Request Timeout", f"the request head did not arrive whole "
-                                              f"within {head_time:g} s; send it at once"))
+                self.transport.write(_refusal(408, "Request Timeout", why))
             self.transport.close()
 
         def data_received(self, data: bytes) -> None:
