@@ -2,7 +2,7 @@
 
 Exit codes (medkg.errors): 0 ok; 1 findings (the data does not conform, or a check a command makes
 failed: mutate below --threshold, sync-article --check out of date); 2 usage or input error; 3 a
-query engine failed (an endpoint, a query past --timeout, the server behind serve); 130 interrupted.
+query engine failed (an endpoint, a query past --timeout, the query engine behind serve); 130 interrupted.
 """
 
 import argparse
@@ -146,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         description="medkg: a medical knowledge graph whose every fact is traceable to the words it rests on.",
         epilog="Exit codes: 0 ok; 1 findings (the data does not conform, or a check failed: mutate, "
         "sync-article --check); 2 usage or input error; 3 a query engine failed (an endpoint, a query past "
-        "--timeout, the server behind serve); 130 interrupted (Ctrl-C).",
+        "--timeout, the query engine behind serve); 130 interrupted (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"medkg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -414,11 +414,12 @@ SITE_PREFIX = "medkg-site-"  # medkg serve's temporary site folders
 
 def _serve(args) -> int:
     import signal
+    import time
 
     from medkg.io.folders import stale_note, temporary
     from medkg.query.run import ntriples
     from medkg.serve.gateway import Gateway
-    from medkg.serve.oxigraph_server import ReadOnlyServer
+    from medkg.serve.query_engine import Engine
     from medkg.site.build import build
 
     # Stop cleanly on Ctrl-C and on `kill` alike, even when started in the background
@@ -433,21 +434,22 @@ def _serve(args) -> int:
     with temporary(SITE_PREFIX) as (pages, removed):
         _notes(stale_note(removed))
         site = build(pages / "site").folder
-        server = ReadOnlyServer(ntriples(), timeout_s=args.timeout)  # on an internal port, behind the gateway
-        gateway = Gateway(args.port, server.port, site, time_limit=args.timeout)  # binds the user's port first: a taken port is said at once
-        with gateway, server:
-            _notes(stale_note(server.removed))
+        engine = Engine(ntriples())  # worker processes on pipes: no port but the gateway's (medkg/serve/query_engine.py)
+        gateway = Gateway(args.port, engine, site, time_limit=args.timeout)  # binds the user's port first: a taken port is said at once
+        with gateway, engine:
+            _notes(stale_note(engine.removed))
             print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)
             print(f"Query editor:    http://127.0.0.1:{gateway.port}/", flush=True)
             print(f"Pages:           http://127.0.0.1:{gateway.port}/index.html (every IRI's path, negotiated on Accept)", flush=True)
             print(f"Read-only, no SERVICE, queries stop after {args.timeout} s; Ctrl-C stops it.", flush=True)
             try:
-                server.process.wait()
+                while gateway.running:
+                    time.sleep(0.5)  # short waits: Ctrl-C is delivered between them
             except KeyboardInterrupt:
                 print("stopping", file=sys.stderr)
                 return errors.OK
-    last = f": {server.errors[-1]}" if server.errors else ""
-    print(f"the server stopped unexpectedly (exit {server.process.returncode}){last}", file=sys.stderr)
+    last = f": {engine.errors[-1]}" if engine.errors else ""
+    print(f"the server stopped unexpectedly{last}", file=sys.stderr)
     return errors.ENDPOINT
 
 

@@ -1,5 +1,6 @@
 """Fuzz targets for what medkg reads from outside: the query gate (the gateway's ASGI application
-in process, its parameter reading, and medkg/rdf/sparql_parse.read), the Turtle loader (medkg/io/parse.load of a file) and the shapes
+in process, its parameter reading, medkg/rdf/sparql_parse.read, and medkg serve's query worker
+on a small store), the Turtle loader (medkg/io/parse.load of a file) and the shapes
 loader (medkg/shacl/rdf_files.read, then syntax_rules.check_graph, patterns.prepared and the SERVICE
 check), on random input and on the shipped queries, data and shapes mutated.
 
@@ -106,13 +107,12 @@ def test_the_gateway_reads_any_parameters_or_refuses_them_in_one_line(raw):
 def _ask_gateway(method: str, raw_path: str, query_string: bytes, headers: list[tuple[bytes, bytes]],
                  body: bytes) -> tuple[int, bytes]:
     """(status, body) of one request to the gateway's ASGI application, in process; Oxigraph is a
-    closed port, so a request that passes every check gets 502."""
+    no engine, so a request that passes every check the gateway makes itself gets 502."""
     import anyio
 
     from medkg.serve.gateway import application
-    from medkg.serve.oxigraph_server import free_port
 
-    app = application(free_port())
+    app = application(None)
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
              "path": urllib.parse.unquote(raw_path), "raw_path": raw_path.encode("latin-1"), "query_string": query_string,
              "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
@@ -232,3 +232,35 @@ def test_a_pattern_python_warns_about_is_still_one_line(tmp_path, capsys):
         main(["shacl", "--shapes", str(tmp_path / "shapes.ttl"), str(tmp_path / "data.ttl")])
     err = capsys.readouterr().err
     assert "FutureWarning" not in err and len(err.strip().splitlines()) <= 1, err
+
+
+@pytest.fixture(scope="module")
+def small_store():
+    """A few triples: the query worker's code paths without the cost of a large answer."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for i in range(3):
+        store.add(ox.Quad(ox.NamedNode(f"urn:x:s{i}"), ox.NamedNode("urn:x:p"), ox.Literal(str(i))))
+    return store
+
+
+@FUZZ
+@given(texts(QUERIES), st.sampled_from([None, "*/*", "text/csv", "text/html", "application/sparql-results+xml",
+                                        "text/turtle", "text/*;q=nan"]))
+def test_the_query_worker_answers_any_text_or_refuses_it_in_one_line(small_store, text, accept):
+    """What `medkg serve`'s worker (medkg/serve/query_worker.py) makes of a query: an answer, or a
+    refusal with an HTTP status and one line; never an exception that would end the worker."""
+    from medkg.serve import negotiate
+    from medkg.serve.query_worker import Refusal, answer
+
+    try:
+        status, media, body = answer(small_store, {"query": text, "accept": accept})
+    except Refusal as e:
+        assert 400 <= e.status < 600
+        _one_line(e)
+        return
+    except negotiate.NotAcceptable as e:
+        assert str(e)
+        return
+    assert status == 200 and media and isinstance(body, bytes)

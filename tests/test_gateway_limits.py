@@ -21,12 +21,12 @@ JSON = {"Accept": "application/sparql-results+json"}
 
 
 @pytest.fixture(scope="module")
-def oxigraph():
+def engine():
     from medkg.query.run import ntriples
-    from medkg.serve.oxigraph_server import ReadOnlyServer
+    from medkg.serve.query_engine import Engine
 
-    with ReadOnlyServer(ntriples()) as server:
-        yield server
+    with Engine(ntriples()) as engine:
+        yield engine
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +40,8 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def gateway(oxigraph, site):
-    with Gateway(0, oxigraph.port, site) as gateway:
+def gateway(engine, site):
+    with Gateway(0, engine, site) as gateway:
         yield gateway
 
 
@@ -90,8 +90,8 @@ def test_200_parallel_queries_are_all_answered(gateway):
     assert statuses == [200] * clients
 
 
-def test_a_restart_on_the_same_port_right_after_a_connection(oxigraph):
-    with Gateway(0, oxigraph.port) as first:
+def test_a_restart_on_the_same_port_right_after_a_connection(engine):
+    with Gateway(0, engine) as first:
         port = first.port
         sock = raw(port, b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
         assert status_of(sock) == 404
@@ -99,12 +99,12 @@ def test_a_restart_on_the_same_port_right_after_a_connection(oxigraph):
         while sock.recv(4096):  # to the end: the gateway closed first, so its side waits in TIME_WAIT
             pass
         sock.close()
-    with Gateway(port, oxigraph.port) as second:  # refused for up to 60 s without address reuse
+    with Gateway(port, engine) as second:  # refused for up to 60 s without address reuse
         assert second.port == port
         assert get(port, ASK, JSON)[0] == 200
 
 
-def test_a_port_another_program_listens_on_is_still_refused(oxigraph):
+def test_a_port_another_program_listens_on_is_still_refused(engine):
     from medkg.errors import InputError
 
     taken = socket.socket()
@@ -112,7 +112,7 @@ def test_a_port_another_program_listens_on_is_still_refused(oxigraph):
     taken.listen(1)
     try:
         with pytest.raises(InputError, match="in use by another program"):
-            Gateway(taken.getsockname()[1], oxigraph.port)
+            Gateway(taken.getsockname()[1], engine)
     finally:
         taken.close()
 
@@ -196,10 +196,10 @@ def test_an_answer_cut_by_the_time_limit_is_504_not_a_cut_200(site):
     # Rows of the first branch come at once; the second finds none in 10^10 combinations, and
     # Oxigraph's own --timeout-s does not stop it. The old gateway sent 200 and the first rows.
     from medkg.query.run import ntriples
-    from medkg.serve.oxigraph_server import ReadOnlyServer
+    from medkg.serve.query_engine import Engine
 
     query = ("SELECT * WHERE { { ?s ?p ?o } UNION { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
              "FILTER(STRLEN(STR(?c)) + STRLEN(STR(?f)) + STRLEN(STR(?i)) = 2) } }")
-    with ReadOnlyServer(ntriples()) as server, Gateway(0, server.port, site, time_limit=2) as gateway:
+    with Engine(ntriples()) as engine, Gateway(0, engine, site, time_limit=2) as gateway:
         status, body = get(gateway.port, "/query?" + urllib.parse.urlencode({"query": query}), JSON, timeout=60)
     assert status == 504 and b"time limit" in body and body.count(b"\n") == 1

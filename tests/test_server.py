@@ -205,11 +205,10 @@ def _get(url: str, timeout: float = 10):
 def test_the_served_endpoint_refuses_service_by_get_and_post():
     from medkg.query.run import ntriples
     from medkg.serve.gateway import Gateway
-    from medkg.serve.oxigraph_server import ReadOnlyServer
+    from medkg.serve.query_engine import Engine
 
     service = urllib.parse.quote("SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
-    server = ReadOnlyServer(ntriples())
-    with Gateway(0, server.port) as gateway, server:
+    with Engine(ntriples()) as engine, Gateway(0, engine) as gateway:
         base = f"http://127.0.0.1:{gateway.port}"
         status, body = _get(f"{base}/query?query={service}")
         assert status == 403 and b"SERVICE is refused" in body
@@ -282,7 +281,7 @@ def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder(t
         assert process.stdout.readline().startswith("SPARQL endpoint:")
         children = [stat.parent.name for stat in Path("/proc").glob("[0-9]*/stat")
                     if _parent_pid(stat) == process.pid]
-        assert len(children) == 1
+        assert len(children) == 1  # the one query worker started at once (medkg/serve/query_engine.py)
         folders = [p for p in tmp_path.glob(FOLDER_PREFIX + "*")
                    if (p / OWNER).read_text().strip() == str(process.pid)]
         assert len(folders) == 1
@@ -293,7 +292,7 @@ def test_kill_9_of_serve_stops_oxigraph_and_the_next_server_removes_its_folder(t
         deadline = time.monotonic() + 10
         while Path(f"/proc/{children[0]}").exists() and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not Path(f"/proc/{children[0]}").exists(), "oxigraph outlived medkg serve"
+        assert not Path(f"/proc/{children[0]}").exists(), "the query worker outlived medkg serve"
         assert folders[0].exists()
         assert folders[0] in remove_orphaned_folders(tmp_path) and not folders[0].exists()
         assert sites[0] in remove_stale(tmp_path, SITE_PREFIX) and not sites[0].exists()

@@ -247,10 +247,9 @@ def test_the_checks_page_shows_every_severity_and_no_placeholder(browser, site):
 def served(site):
     from medkg.query.run import ntriples
     from medkg.serve.gateway import Gateway
-    from medkg.serve.oxigraph_server import ReadOnlyServer
+    from medkg.serve.query_engine import Engine
 
-    server = ReadOnlyServer(ntriples())
-    with Gateway(0, server.port, site) as gateway, server:
+    with Engine(ntriples()) as engine, Gateway(0, engine, site) as gateway:
         yield f"http://127.0.0.1:{gateway.port}"
 
 

@@ -110,7 +110,7 @@ def parse(query: Query, text: str, *, allow_service: bool = False) -> Parsed:
     try:
         parsed = sparql_parse.read(text)
     except SparqlRefused as e:
-        raise InputError(f"{relative(query.path)}: SPARQL syntax error: {e}") from None
+        raise InputError(f"{relative(query.path)}: {e}") from None  # says which: it does not parse, or a limit
     if parsed.update:
         raise InputError(f"{query.name}: this is SPARQL Update; `medkg query` only reads (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     if parsed.service and not allow_service:

@@ -72,10 +72,12 @@ def serialize_local(query: Query, params: dict[str, str], fmt: str, store: ox.St
 
 def _evaluate(query: Query, params: dict[str, str], store: ox.Store | None, read, *,
               timeout: float | None, allow_service: bool):
-    text = prepare(query, params, allow_service=allow_service).text
     store = store or local_store()
 
     def evaluate():
+        # Parsed here, inside the time limit: rdflib's parse of a long query once took 18 s of a
+        # --timeout 1 (medkg/rdf/sparql_bounds.py now bounds it first).
+        text = prepare(query, params, allow_service=allow_service).text
         try:
             return read(store.query(text))
         except SyntaxError as e:

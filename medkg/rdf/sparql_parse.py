@@ -23,6 +23,7 @@ from rdflib.plugins.sparql.parser import Query, UpdateUnit, expandUnicodeEscapes
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from medkg.errors import InputError
+from medkg.rdf import sparql_bounds
 
 # rdflib's algebra translation grows with the square of a group's size: 400 triple patterns
 # (10 kB) took 1.2 s, 1,600 (44 kB) 18 s. 20,000 characters keep a check within ~4 s; the
@@ -31,7 +32,12 @@ MAX_CHARS = 20_000
 # rdflib's grammar recurses once per triple pattern: some 70 patterns in a group passed Python's
 # default limit of 1000 frames. The parse runs in a thread of its own with room to recurse.
 _DEPTH, _STACK = 50_000, 256 << 20
-_ONE_AT_A_TIME = threading.Lock()  # the recursion limit is the process's, raised for one parse
+# The recursion limit is the process's: raised while any parse runs, put back when the last ends.
+# Parses themselves run side by side: one lock held for a whole parse let four slow queries hold a
+# plain ASK {} for 81 s. The lock below guards the count and a thread's creation only (the stack
+# size for new threads is the process's too).
+_RAISED = threading.Lock()
+_running = {"parses": 0, "limit": 0}
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
@@ -88,11 +94,12 @@ def read(text: str) -> Parsed:
     if len(text) > MAX_CHARS:
         raise SparqlRefused(f"the query is {len(text)} characters long; at most {MAX_CHARS} are read")
     text = normalise(text)
+    too_much = sparql_bounds.refusal(text)  # before the parser sees it: its cost grows with tokens
+    if too_much:
+        raise SparqlRefused(too_much)
     outcome: dict = {}
 
     def work():
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, _DEPTH))
         try:
             outcome["parsed"] = _read(text)
         except RecursionError:
@@ -100,19 +107,34 @@ def read(text: str) -> Parsed:
         except SparqlRefused as e:
             outcome["error"] = e
         finally:
-            sys.setrecursionlimit(limit)
+            _leave()
 
-    with _ONE_AT_A_TIME:
+    with _RAISED:
+        if _running["parses"] == 0:
+            _running["limit"] = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(_running["limit"], _DEPTH))
+        _running["parses"] += 1
         before = threading.stack_size(_STACK)
         try:
-            worker = threading.Thread(target=work, name="medkg-sparql-parse")
+            # A daemon: a caller that gives up at its time limit can still exit the process.
+            worker = threading.Thread(target=work, name="medkg-sparql-parse", daemon=True)
             worker.start()
+        except BaseException:
+            _running["parses"] -= 1
+            raise
         finally:
             threading.stack_size(before)
-        worker.join()
+    worker.join()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["parsed"]
+
+
+def _leave() -> None:
+    with _RAISED:
+        _running["parses"] -= 1
+        if _running["parses"] == 0:
+            sys.setrecursionlimit(_running["limit"])
 
 
 def _read(text: str) -> Parsed:

@@ -1,39 +1,35 @@
 """The front door of `medkg serve`: an ASGI application (Starlette) served by uvicorn on 127.0.0.1,
-passing reads to Oxigraph.
+passing reads to the query engine (medkg/serve/query_engine.py: worker processes on pipes, no port).
 
-Oxigraph's server answers SERVICE clauses by fetching from any URL the query names, and any web
-page the user opens can send a GET or a form POST to a server on localhost: so every query is
-parsed here first (medkg/rdf/sparql_parse.py), and one that does not parse (400), is an update or
-uses SERVICE (403) never reaches Oxigraph. What is forwarded is what was checked: the gateway
-writes the request to Oxigraph itself (the parsed text, re-encoded, to /query), never passing on
-the client's URL, body or Content-Type, which Oxigraph might read differently (a second
-Content-Type header, a query in the URL of a form POST). Routes, and nothing else:
+Any web page the user opens can send a GET or a form POST to a server on localhost: so every
+request is checked here (one query parameter, no update, one Content-Type, nothing in the URL of a
+POST), and every query is bounded and parsed by the engine's worker before it runs (400 if it does
+not parse or is too large, 403 for an update or a SERVICE), inside the time limit. What runs is
+the text that was checked. Routes, and nothing else:
 
-- /query and /sparql (Oxigraph's editor posts to the second): GET with ?query=, POST of
+- /query and /sparql (Oxigraph's editor posted to the second): GET with ?query=, POST of
   application/sparql-query or of a form; default-graph-uri and named-graph-uri pass too, other
   parameters are not passed on;
-- / : the query editor (Oxigraph's Yasgui, pointed at /query), and the editor's own files;
+- / : the query editor (Yasgui, pointed at /query: medkg/serve/yasgui/), and the editor's own files;
 - the site's pages at the paths of the graph's IRIs (/id/baclofen, /claim/..., /index.html): a
   node's path without a suffix is negotiated on Accept (medkg/serve/negotiate.py), with `Vary: Accept`.
 
 Limits (README "Limits of medkg serve"): a request body of at most MAX_BODY bytes, read no further
-than that (413); PARALLEL queries at Oxigraph at once, the rest waiting their turn for at most the
-time limit (then 503); each answer held whole, at most MAX_ANSWER bytes (507), before anything is
-sent, so that one cut by the time limit is a 504 with a message and never a 200 with half a JSON
-document that a client would take for a whole one. (A chunked answer with a trailer saying "cut"
-would stream instead, but no client the project knows reads trailers: SPARQLWrapper, urllib and
-browsers ignore them.) uvicorn holds a backlog of BACKLOG connections and reuses the address, so
-200 clients at once are all answered and a restart does not wait out the last connections.
+than that (413); the engine's workers at once, the rest waiting their turn for at most the time
+limit (then 503); each answer held whole, at most 16 MiB (507), before anything is sent, so that
+one cut by the time limit is a 504 with a message and never a 200 with half a JSON document that a
+client would take for a whole one. (A chunked answer with a trailer saying "cut" would stream
+instead, but no client the project knows reads trailers: SPARQLWrapper, urllib and browsers ignore
+them.) uvicorn holds a backlog of BACKLOG connections and reuses the address, so 200 clients at
+once are all answered and a restart does not wait out the last connections.
 """
 
-import http.client
 import logging
+import re
 import socket
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import anyio
@@ -44,23 +40,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from medkg.errors import InputError
-from medkg.rdf.sparql_parse import SparqlRefused, read
-from medkg.serve import negotiate
+from medkg.serve import http_limits, negotiate
+from medkg.serve.query_engine import Engine, Refused
 
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
-               "proxy-authorization", "proxy-authenticate", "host", "content-length", "content-type"}
 QUERY_ROUTES = ("/query", "/sparql")
 EDITOR = (Path(__file__).parent / "editor.html").read_bytes()
-EDITOR_FILES = ("/yasgui.min.js", "/yasgui.min.css", "/logo.svg")  # what the editor page loads from Oxigraph
-GRAPH_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+_YASGUI = Path(__file__).parent / "yasgui"
+EDITOR_FILES = {"/yasgui.min.js": (_YASGUI / "yasgui.min.js", "text/javascript; charset=utf-8"),
+                "/yasgui.min.css": (_YASGUI / "yasgui.min.css", "text/css; charset=utf-8")}
 FORM = "application/x-www-form-urlencoded"
 MAX_BODY = 1 << 20  # a query is at most 20,000 characters (sparql_parse.MAX_CHARS): a form of it fits
-MAX_ANSWER = 16 << 20  # the whole graph as N-Triples is under 1 MB; PARALLEL answers held at once
-PARALLEL = 8  # queries at Oxigraph at once (2 cores here); more only queue inside Oxigraph
 BACKLOG = 1024  # connections the kernel holds before they are accepted (was 5: resets at 40 clients)
-MAX_CONNECTIONS = 1000  # open connections and requests; past it uvicorn answers 503 at once
-# A GET carries its query in the URL, percent-encoded: up to three bytes a character.
-MAX_HEAD = 3 * 20_000 + (16 << 10)
+MAX_CONNECTIONS = 1000  # open connections and requests; past it uvicorn answers 503 (but see http_limits: idle ones make room)
 TIME_LIMIT = 60  # seconds, medkg serve's --timeout default
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 
@@ -69,25 +60,20 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
 logging.getLogger("uvicorn.error").setLevel(logging.ERROR)
 
 
-class Refused(Exception):
-    """An answer the gateway gives itself: an HTTP status and one line saying why."""
-
-    def __init__(self, status: int, text: str):
-        super().__init__(text)
-        self.status, self.text = status, text
-
-
 class Gateway:
-    """Listen on 127.0.0.1:`port` (0: a free one) and pass reads to the Oxigraph server at
-    `upstream_port`; `time_limit` seconds for each query's whole answer."""
+    """Listen on 127.0.0.1:`port` (0: a free one) and pass reads to `engine` (None: every query is
+    502); `time_limit` seconds for each query's whole answer, waiting and parsing included;
+    `send_time` seconds for a client to send its request's head, and again its body (408)."""
 
-    def __init__(self, port: int, upstream_port: int, site: Path | None = None, time_limit: float = TIME_LIMIT):
+    def __init__(self, port: int, engine: Engine | None, site: Path | None = None, time_limit: float = TIME_LIMIT,
+                 send_time: float = http_limits.HEAD_TIME, max_connections: int = MAX_CONNECTIONS):
         self.socket = _listen(port)
         self.port = self.socket.getsockname()[1]
         config = uvicorn.Config(
-            application(upstream_port, site, time_limit), http="h11", lifespan="off", log_config=None,
-            access_log=False, server_header=False, backlog=BACKLOG, limit_concurrency=MAX_CONNECTIONS,
-            h11_max_incomplete_event_size=MAX_HEAD, timeout_graceful_shutdown=2,
+            application(engine, site, time_limit, send_time), http=http_limits.protocol(send_time), lifespan="off",
+            log_config=None, access_log=False, server_header=False, backlog=BACKLOG, limit_concurrency=max_connections,
+            h11_max_incomplete_event_size=http_limits.MAX_HEAD, timeout_keep_alive=http_limits.KEEP_ALIVE,
+            timeout_graceful_shutdown=2,
         )
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
@@ -102,6 +88,10 @@ class Gateway:
             self.__exit__()
             raise InputError(f"the gateway on 127.0.0.1:{self.port} did not start; run medkg serve again")
         return self
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def __exit__(self, *exc):
         self.server.should_exit = True
@@ -125,24 +115,17 @@ def _listen(port: int) -> socket.socket:
     return sock
 
 
-def application(upstream_port: int, site: Path | None = None, time_limit: float = TIME_LIMIT) -> Starlette:
+def application(engine: Engine | None, site: Path | None = None, time_limit: float = TIME_LIMIT,
+                send_time: float = http_limits.HEAD_TIME) -> Starlette:
     """The gateway as an ASGI application: every path and method to one handler, which routes on
     the path as sent (raw: /%71uery is not /query)."""
-    handler = _Handler(upstream_port, site, time_limit)
+    handler = _Handler(engine, site, time_limit, send_time)
     return Starlette(routes=[Route("/{path:path}", handler.dispatch, methods=METHODS)])
 
 
-@dataclass
-class _Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
 class _Handler:
-    def __init__(self, upstream_port: int, site: Path | None, time_limit: float):
-        self.upstream_port, self.site, self.time_limit = upstream_port, site, time_limit
-        self._slots: anyio.CapacityLimiter | None = None  # made in the event loop's thread
+    def __init__(self, engine: Engine | None, site: Path | None, time_limit: float, send_time: float):
+        self.engine, self.site, self.time_limit, self.send_time = engine, site, time_limit, send_time
 
     async def dispatch(self, request: Request) -> Response:
         try:
@@ -154,6 +137,8 @@ class _Handler:
 
     async def _route(self, request: Request) -> Response:
         path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+        _decoded(path, "path")
+        _decoded(request.scope.get("query_string", b"").decode("latin-1"), "query string")
         method = request.method
         if method in ("PUT", "DELETE", "PATCH"):
             raise Refused(405, "medkg serve is read-only")
@@ -164,7 +149,8 @@ class _Handler:
         if path == "/":
             return Response(EDITOR, 200, media_type="text/html; charset=utf-8")
         if path in EDITOR_FILES:
-            return await self._forward(request, method, path, None, None)
+            file, media = EDITOR_FILES[path]
+            return Response(file.read_bytes(), 200, media_type=media)
         page = self._page(request, path)
         if page is not None:
             return page
@@ -181,32 +167,31 @@ class _Handler:
         else:
             if any(name in ("query", "update") for name, _ in in_url):
                 raise Refused(400, "a POST carries its query in its body, not in its URL; send one or the other")
-            params = in_url + await _body_parameters(request)
+            params = in_url + await _body_parameters(request, self.send_time)
         names = [name for name, _ in params]
         if "update" in names:
             raise Refused(403, "medkg serve is read-only: SPARQL Update is refused")
         queries = [value for name, value in params if name == "query"]
         if len(queries) != 1:
             raise Refused(400, f"give exactly one query parameter (this request has {len(queries)})")
-        try:
-            # rdflib's parser is pure Python and slow on long queries: off the event loop.
-            parsed = await anyio.to_thread.run_sync(read, queries[0])
-        except SparqlRefused as e:
-            raise Refused(400, str(e)) from None
-        if parsed.update:
-            raise Refused(403, "medkg serve is read-only: SPARQL Update is refused")
-        if parsed.service:
-            raise Refused(403, "SERVICE is refused by medkg serve: it would make this server fetch from other servers")
-        # Only these go on; any other parameter (SPARQLWrapper's format=json) is left behind.
-        checked = urllib.parse.urlencode([("query", parsed.text)] + [(n, v) for n, v in params if n in GRAPH_PARAMETERS])
-        # Always as a form POST: Oxigraph refuses a request head over 8 KB, which a GET of a long query is.
-        return await self._forward(request, "POST", "/query", checked.encode("ascii"), FORM)
+        if self.engine is None:
+            raise Refused(502, "no query engine is behind this gateway; restart medkg serve")
+        # The worker bounds and parses the query, refuses an update or a SERVICE, and runs what it
+        # parsed; any other parameter (SPARQLWrapper's format=json) is left behind.
+        answer = await self.engine.answer({
+            "query": queries[0],
+            "default_graphs": [v for n, v in params if n == "default-graph-uri"],
+            "named_graphs": [v for n, v in params if n == "named-graph-uri"],
+            "accept": request.headers.get("accept"),
+        }, self.time_limit)
+        closing = {} if answer.status == 200 else {"Connection": "close"}
+        return Response(answer.body, answer.status, headers=closing, media_type=answer.media_type)
 
     def _page(self, request: Request, raw_path: str) -> Response | None:
         """The site folder's file at this path; None when it has nothing there."""
         if self.site is None:
             return None
-        path = urllib.parse.unquote(raw_path)
+        path = _decoded(raw_path, "path")
         try:
             found = negotiate.resolve(self.site, path, request.headers.get("accept"))
         except negotiate.NotAcceptable as e:
@@ -219,67 +204,8 @@ class _Handler:
         return Response(file.read_bytes(), 200, headers=extra,
                         media_type=negotiate.MEDIA_TYPES.get(file.suffix, "application/octet-stream"))
 
-    async def _forward(self, request: Request, method: str, target: str, body: bytes | None,
-                       content_type: str | None) -> Response:
-        """Oxigraph's whole answer to the checked request, once it has a free slot."""
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
-        if content_type:
-            headers["Content-Type"] = content_type
-        if self._slots is None:
-            self._slots = anyio.CapacityLimiter(PARALLEL)
-        deadline = time.monotonic() + self.time_limit
-        try:
-            with anyio.fail_after(self.time_limit):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise Refused(503, f"the server is busy ({PARALLEL} queries running) and this one waited "
-                          f"{self.time_limit:g} s; try again") from None
-        try:
-            answer = await anyio.to_thread.run_sync(
-                partial(_fetch, self.upstream_port, method, target, body, headers, deadline, self.time_limit))
-        finally:
-            self._slots.release()
-        return Response(answer.body, answer.status, headers=answer.headers)
 
-
-def _fetch(port: int, method: str, target: str, body: bytes | None, headers: dict[str, str],
-           deadline: float, limit: float) -> _Answer:
-    """Oxigraph's answer, read whole by `deadline` (504 past it) and up to MAX_ANSWER bytes (507)."""
-    upstream = http.client.HTTPConnection("127.0.0.1", port, timeout=max(0.01, deadline - time.monotonic()))
-    try:
-        upstream.request(method, target, body=body, headers=headers)
-        answer = upstream.getresponse()
-        data = bytearray()
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            upstream.sock.settimeout(remaining)  # each read waits no longer than the time left
-            chunk = answer.read1(1 << 16)
-            if not chunk:
-                break
-            data += chunk
-            if len(data) > MAX_ANSWER:
-                raise Refused(507, f"the answer is over {MAX_ANSWER >> 20} MiB, more than medkg serve holds "
-                              "for one query; ask for less (a LIMIT, fewer variables, or COUNT)")
-        passed = {k: v for k, v in answer.getheaders() if k.lower() not in _HOP_BY_HOP or k.lower() == "content-type"}
-        if method == "HEAD" and answer.getheader("Content-Length"):
-            passed["Content-Length"] = answer.getheader("Content-Length")
-        return _Answer(answer.status, passed, bytes(data))
-    except TimeoutError:
-        raise Refused(504, f"the query ran past the {limit:g} s time limit and was stopped; nothing of its "
-                      "answer is sent (a part would look whole). Ask for less, or raise medkg serve --timeout") from None
-    except http.client.IncompleteRead:
-        raise Refused(502, "the SPARQL server behind the gateway ended its answer part-way (it stopped the query, "
-                      "or it stopped); nothing of it is sent. Try again, or ask for less") from None
-    except (OSError, http.client.HTTPException) as e:
-        raise Refused(502, f"the SPARQL server behind the gateway did not answer ({e.__class__.__name__}); "
-                      "restart medkg serve") from None
-    finally:
-        upstream.close()
-
-
-async def _body_parameters(request: Request) -> list[tuple[str, str]]:
+async def _body_parameters(request: Request, send_time: float) -> list[tuple[str, str]]:
     kinds = request.headers.getlist("content-type")
     if len(kinds) != 1:
         raise Refused(400, f"give exactly one Content-Type header (this request has {len(kinds)}): "
@@ -289,7 +215,7 @@ async def _body_parameters(request: Request) -> list[tuple[str, str]]:
         raise Refused(403, "medkg serve is read-only: SPARQL Update is refused")
     if kind not in (FORM, "application/sparql-query"):
         raise Refused(415, f"send the query as application/sparql-query or as a form ({FORM}), not {kind or 'untyped'}")
-    body = await _read_body(request)
+    body = await _read_body(request, send_time)
     if kind == FORM:
         try:
             return _parameters(body.decode("ascii"), "the body")
@@ -301,18 +227,24 @@ async def _body_parameters(request: Request) -> list[tuple[str, str]]:
         raise Refused(400, "the query is not UTF-8") from None
 
 
-async def _read_body(request: Request) -> bytes:
+async def _read_body(request: Request, send_time: float) -> bytes:
     """The body, read no further than MAX_BODY bytes: one that says it is longer is refused before
-    a byte of it is read, and one sent in chunks as soon as it passes the cap. (A malformed
-    Content-Length, such as -1, never gets here: uvicorn answers it 400.)"""
+    a byte of it is read, and one sent in chunks as soon as it passes the cap; one that has not
+    arrived whole within `send_time` seconds is 408 (a client that stopped sending held its
+    connection for ever). (A malformed Content-Length, such as -1, never gets here: uvicorn
+    answers it 400.)"""
     length = request.headers.get("content-length")
     if length is not None and int(length) > MAX_BODY:
         raise Refused(413, f"the body is {length} bytes; at most {MAX_BODY} are read")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Refused(413, f"the body is over {MAX_BODY} bytes, the most that is read; send a shorter query")
+    try:
+        with anyio.fail_after(send_time):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise Refused(413, f"the body is over {MAX_BODY} bytes, the most that is read; send a shorter query")
+    except TimeoutError:
+        raise Refused(408, f"the request's body did not arrive whole within {send_time:g} s; send it at once") from None
     return bytes(body)
 
 
@@ -321,6 +253,21 @@ def _refusal(e: Refused) -> Response:
     taken for the next request."""
     return Response((e.text + "\n").encode("utf-8"), e.status, headers={"Connection": "close"},
                     media_type="text/plain; charset=utf-8")
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _decoded(raw: str, what: str) -> str:
+    """A URL's path or query string with its percent-escapes decoded as UTF-8; 400 for a `%` that is
+    no escape (%zz) and for bytes that are no UTF-8 (%ff, or %ED%A0%80, a lone surrogate), which
+    once came out as replacement characters or a 500."""
+    if _BAD_ESCAPE.search(raw):
+        raise Refused(400, f"the {what} holds a % that is not a percent-escape (write a % as %25)")
+    try:
+        return urllib.parse.unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise Refused(400, f"the {what} is not UTF-8 once its percent-escapes are decoded") from None
 
 
 def _parameters(raw: str, where: str) -> list[tuple[str, str]]:

@@ -6,6 +6,8 @@ suffix (.html, .ttl, .jsonld) answers with that file whatever the header says.""
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from medkg.rdf import formats
 
 # suffix -> media type, in the order a tie is broken
@@ -82,8 +84,49 @@ def resolve(site: Path, url_path: str, accept: str | None) -> tuple[Path, bool] 
     if relative.endswith("/"):
         relative += "index.html"
     target = site / relative
-    if target.is_file():
+    if _is_file(target):
         return target, False
-    if Path(relative).suffix == "" and (site / (relative + ".html")).is_file():
+    if Path(relative).suffix == "" and _is_file(site / (relative + ".html")):
         return site / (relative + choose(accept)), True
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a file is there; a path the file system cannot hold (a name over 255 bytes: a 500
+    with a traceback once, a NUL, a loop of links) holds none."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+# What a query's answer is written as, by Accept, as Oxigraph's server chose: the first is the
+# default (*/* or no header). Aliases after the names Oxigraph answers with.
+RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+           "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+           "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+           "application/json": ox.QueryResultsFormat.JSON, "application/xml": ox.QueryResultsFormat.XML}
+GRAPHS = {"application/n-quads": ox.RdfFormat.N_QUADS, "text/turtle": ox.RdfFormat.TURTLE,
+          "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+          "application/trig": ox.RdfFormat.TRIG, "application/xml": ox.RdfFormat.RDF_XML}
+_CHARSET = {"text/csv", "text/tab-separated-values"}
+
+
+def result_format(accept: str | None, graph: bool):
+    """(Content-Type, pyoxigraph format) of a query's answer: a graph (CONSTRUCT, DESCRIBE) or
+    results (SELECT, ASK); NotAcceptable when the header accepts none of them.
+
+    >>> result_format("text/html, */*;q=0.8", graph=False)[0]
+    'application/sparql-results+json'
+    >>> result_format("text/*", graph=True)[0]
+    'text/turtle'
+    """
+    table = GRAPHS if graph else RESULTS
+    for media, q in accepted(accept):
+        if q <= 0:
+            continue
+        kind = media.split("/")[0]
+        found = next((m for m in table if media == "*/*" or m == media or media == f"{kind}/*" and m.startswith(kind + "/")), None)
+        if found:
+            return (found + "; charset=utf-8" if found in _CHARSET else found), table[found]
+    raise NotAcceptable(", ".join(list(table)[:4]))

@@ -1,4 +1,7 @@
-"""`medkg serve`: the whole graph in a read-only Oxigraph SPARQL server on 127.0.0.1.
+"""A graph in a read-only Oxigraph SPARQL server on 127.0.0.1: for the benchmarks and the tests
+that need a real server (`validate --endpoint`, `query --endpoint`). `medkg serve` no longer runs
+it: its port answered SERVICE and /store to any local process (medkg/serve/query_engine.py says
+why); the store folder's prefix and clean-up are shared with that engine.
 
 The `oxigraph` package from PyPI ships the server binary. The graph is bulk-loaded into a
 temporary store folder (`oxigraph load`), served with `oxigraph serve-read-only`, and the

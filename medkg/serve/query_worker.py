@@ -1,0 +1,123 @@
+"""One query worker of `medkg serve` (medkg/serve/query_engine.py starts them): a process that opens the
+graph's store read-only and answers, one at a time, the requests its parent writes to its stdin.
+
+It listens on no port: its stdin and stdout are pipes to the gateway, so nothing but the gateway
+can ask it anything. Each request is checked here, as `medkg query` checks a query (bounded, then
+parsed: medkg/rdf/sparql_parse.py), and only the text that was checked is run. The gateway kills
+the process at the time limit: the parse and the query both stop there, which a thread could not.
+
+The exchange, in both directions: one line of JSON, then (answers only) that many bytes of body.
+A request: {"query", "default_graphs", "named_graphs", "accept"}; an answer: {"status", "type",
+"length"}, where a refusal's body is one line of text saying why.
+"""
+
+import io
+import json
+import os
+import sys
+import threading
+import time
+
+import pyoxigraph as ox
+
+from medkg.rdf.sparql_parse import SparqlRefused, read
+from medkg.serve import negotiate
+
+MAX_ANSWER = 16 << 20  # the whole graph as N-Triples is under 1 MB; see the README's limits
+TEXT = "text/plain; charset=utf-8"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Capped(io.RawIOBase):
+    """Where the engine writes an answer: refuses to hold more than MAX_ANSWER bytes."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        self.data += chunk
+        if len(self.data) > MAX_ANSWER:
+            raise _TooLarge
+        return len(chunk)
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, text: str):
+        super().__init__(text)
+        self.status, self.text = status, text
+
+
+def answer(store: ox.Store, request: dict) -> tuple[int, str, bytes]:
+    """(status, media type, body) for one request."""
+    try:
+        parsed = read(request["query"])
+    except SparqlRefused as e:
+        raise Refusal(400, str(e)) from None
+    if parsed.update:
+        raise Refusal(403, "medkg serve is read-only: SPARQL Update is refused")
+    if parsed.service:
+        raise Refusal(403, "SERVICE is refused by medkg serve: it would make this server fetch from other servers")
+    graphs = {}
+    if request.get("default_graphs"):
+        graphs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+    if request.get("named_graphs"):
+        graphs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+    try:
+        results = store.query(parsed.text, **graphs)
+    except (SyntaxError, ValueError) as e:  # ValueError: a graph name that is no IRI
+        raise Refusal(400, f"the query does not run: {_one_line(e)}") from None
+    media, fmt = negotiate.result_format(request.get("accept"), isinstance(results, ox.QueryTriples))
+    out = _Capped()
+    try:
+        results.serialize(out, fmt)
+    except _TooLarge:
+        raise Refusal(507, f"the answer is over {MAX_ANSWER >> 20} MiB, more than medkg serve holds for one "
+                      "query; ask for less (a LIMIT, fewer variables, or COUNT)") from None
+    except OSError as e:
+        raise Refusal(500, f"the query failed: {_one_line(e)}") from None
+    return 200, media, bytes(out.data)
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:300] or type(error).__name__
+
+
+def _orphaned(parent: int) -> None:
+    """Exit when the gateway's process is gone (killed with -9, say), even in the middle of a query."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
+def main(location: str) -> None:
+    threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
+    store = ox.Store.read_only(location)
+    # The answers get a descriptor of their own, and anything else written to stdout (a library's
+    # print) goes to stderr: a stray line in the pipe would be read as an answer's head.
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    requests = sys.stdin.buffer
+    answers.write(b'{"ready": true}\n')
+    answers.flush()
+    for line in requests:
+        try:
+            status, media, body = answer(store, json.loads(line))
+        except negotiate.NotAcceptable as e:
+            status, media, body = 406, TEXT, f"the answer is available as {e}; ask for one of them in Accept\n".encode()
+        except Refusal as e:
+            status, media, body = e.status, TEXT, (e.text + "\n").encode("utf-8")
+        except Exception as e:  # noqa: BLE001 (the engine's own failure: said in one line, and the worker lives on)
+            status, media, body = 500, TEXT, f"the query failed in the engine: {_one_line(e)}\n".encode()
+        answers.write(json.dumps({"status": status, "type": media, "length": len(body)}).encode() + b"\n")
+        answers.write(body)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
