@@ -336,4 +336,8 @@ MISTAKES = [
             "NoteStatementShape"),
     Mistake("the article's title misspelt", "article.ttl", 'dcterms:title "What is Baclofen Used For?"@en ;',
             'dcterms:title "What is Baclophen Used For?"@en ;', "SourceArticleShape-titleInText"),
+    Mistake("a use's condition copied from its sibling, its evidence left", "claims/uses.ttl",
+            "    medkg:conditionContext kg:multiple-sclerosis ;\n    medkg:certainty medkg:certainty-qualified ;\n    medkg:evidenceBasis medkg:evidence-us-label ;",
+            "    medkg:conditionContext kg:spinal-cord-injury ;\n    medkg:certainty medkg:certainty-qualified ;\n    medkg:evidenceBasis medkg:evidence-us-label ;",
+            "StatementShape-twice"),
 ]
