@@ -340,4 +340,8 @@ MISTAKES = [
             "    medkg:conditionContext kg:multiple-sclerosis ;\n    medkg:certainty medkg:certainty-qualified ;\n    medkg:evidenceBasis medkg:evidence-us-label ;",
             "    medkg:conditionContext kg:spinal-cord-injury ;\n    medkg:certainty medkg:certainty-qualified ;\n    medkg:evidenceBasis medkg:evidence-us-label ;",
             "StatementShape-twice"),
+    Mistake("a population the label does not name, on a label-backed use", "claims/uses.ttl",
+            "    medkg:evidenceSource note:label-indication-intrathecal ;",
+            '    medkg:evidenceSource note:label-indication-intrathecal ;\n    medkg:population "children with cerebral palsy"@en ;',
+            "EvidenceShape-labelQualifiers"),
 ]
