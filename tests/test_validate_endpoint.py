@@ -121,6 +121,14 @@ def test_a_synthetic_graph_with_violations(server, validator, synthetic):
     reported = {(f.shape, f.focus) for f in remote.findings}
     assert len(expected) == 10 and all(pair in reported for pair in expected)
     assert all(f.file == "" and f.line == 0 for f in remote.findings)
+    # One query a constraint, however many focus nodes: as many as for the shipped graph (some 90
+    # drugs here against one; EvidenceShape-trial and DirectLayerShape-claimed once went once per node).
+    upload(graph_store, "urn:medkg:test:shipped", load([DATA_DIR]).triples + load_ontology().triples)
+    assert queries_sent(remote) == queries_sent(validate_endpoint(query, "urn:medkg:test:shipped", validator=validator))
+
+
+def queries_sent(report) -> int:
+    return next(int(m.group(1)) for m in (re.match(r"(\d+) queries on ", note) for note in report.notes) if m)
 
 
 @pytest.fixture(scope="module")
