@@ -98,7 +98,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from benchmarks.jena import command as jena_command
     from benchmarks.report import write_markdown
-    from benchmarks.run import PY, measure, model_files
+    from benchmarks.run import PY, load_averages, measure, model_files
 
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
@@ -122,7 +122,7 @@ def main() -> None:
             m = measure(command, 1, timeout=args.cut)
             if "cut" not in m:
                 m.update(correctness(focus_nodes(m.pop("stdout").encode()), expected))
-            entry = {"group": "peers", "name": name, "size": size, **m}
+            entry = {"group": "peers", "name": name, "size": size, **m, "load": load_averages()}
             fresh.append(entry)
             print(json.dumps(entry), flush=True)
         missing = [n for n in ("Apache Jena shacl validate", *RUST_ENGINES) if n not in engines]

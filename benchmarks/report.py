@@ -144,11 +144,13 @@ def _peers(results) -> list[str]:
              "Each engine validates the same synthetic graph with 2 injected violations of each of the 5 kinds "
              "(10 nodes); *found* is how many of those nodes its report names, *other* how many other focus nodes "
              "it reports (the right answer has 2: the sentences left unquoted where a claim lost its quote).", "",
-             "| engine | size | time | peak memory | injected nodes found | other focus nodes |", "|---|---|---|---|---|---|"]
+             "| engine | size | time | peak memory | injected nodes found | other focus nodes | load (1, 5, 15 min) |",
+             "|---|---|---|---|---|---|---|"]
     for m in peers:
         time_ = f"> {m['cut']} s (cut)" if "cut" in m else f"{m['median']:.1f} s"
         found = f"{m['expected_found']} of {m['expected']}" if "expected" in m else m.get("report", "-")
-        lines.append(f"| {m['name']} | {m['size']} | {time_} | {m['peak_mb']} MB | {found} | {m.get('other_focus_nodes', '-')} |")
+        lines.append(f"| {m['name']} | {m['size']} | {time_} | {m['peak_mb']} MB | {found} | {m.get('other_focus_nodes', '-')} "
+                     f"| {m.get('load', '-')} |")
     return lines
 
 
@@ -198,15 +200,18 @@ def write_markdown(results: dict, path: Path) -> None:
             rate = f" ({m['pages']:,} pages, {m['ms_per_page']} ms a page, {m['mb']} MB)"
         lines.append(f"| {m['group']}: {name} | {m['size']} | {m['median']:.3f} s{rate} | {m['min']:.3f} to {m['max']:.3f} s "
                      f"| {m['peak_mb']} MB | {m['runs']} |")
-    endpoint = [m for m in results["measurements"] if m["group"] == "endpoint" and "median" in m]
+    endpoint = [m for m in results["measurements"] if m["group"] == "endpoint"]
     if endpoint:
         lines += ["", "## Endpoint", "",
                   "`medkg validate --endpoint URL [--graph IRI]`: every compiled constraint, SHACL-SPARQL constraint and "
                   "QC check posted as a query to a server holding the synthetic graph and the ontology (loading not "
-                  "timed); a cold CLI, wall time, on this shared machine (other work ran beside it). Measured with "
-                  "`python benchmarks/run.py --only endpoint --sizes 100k --runs 1`.", "",
-                  "| server | size | wall time | runs |", "|---|---|---|---|"]
-        lines += [f"| {m['name'].split('(')[1].rstrip(')')} | {m['size']} | {m['median']:.1f} s | {m['runs']} |" for m in endpoint]
+                  "timed); a cold CLI, wall time, on this shared machine (the load averages as the run ended beside it). "
+                  "Measured with `python benchmarks/run.py --only endpoint --sizes 100k,1M --runs 1`.", "",
+                  "| server | size | wall time | queries sent | findings | load (1, 5, 15 min) | runs |", "|---|---|---|---|---|---|---|"]
+        lines += [f"| {m['name'].split('(')[1].rstrip(')')} | {m['size']} | "
+                  + (f"{m['median']:.1f} s" if "median" in m else f"> {m['cut']} s (stopped)")
+                  + f" | {m.get('queries', '-')} | {m.get('findings', '-')} | {m.get('load', '-')} | {m['runs']} |"
+                  for m in endpoint]
     per_query = [m for m in results["measurements"] if "per_query" in m]
     if per_query:
         lines += ["", "## Each catalogue query (median ms, in-process; server through SPARQLWrapper)", ""]

@@ -234,6 +234,45 @@ def test_a_flat_optional_sees_this_as_pre_binding_does(capsys, tmp_path, engine)
     assert sorted(r["focus"] for r in json.loads(out)["findings"]) == ["ex:b", "ex:c"]
 
 
+# $this inside a UNION branch's FILTER, inside NOT EXISTS: joined on the row, not pre-bound, the
+# filter would see it unbound and every focus node with a q-value would pass.
+UNION_IN_NOT_EXISTS = """SELECT $this WHERE { $this <http://example.org/p> ?n .
+    FILTER NOT EXISTS { { ?x <http://example.org/q> ?n FILTER (?x = $this) } UNION { $this <http://example.org/r> ?n } } }"""
+EXISTS_IN_OPTIONAL = """SELECT $this WHERE { $this <http://example.org/p> ?n .
+    OPTIONAL { ?x <http://example.org/q> ?n . FILTER EXISTS { { ?x <http://example.org/by> $this } UNION { $this <http://example.org/r> ?n } } }
+    FILTER (!BOUND(?x)) }"""
+# A UNION whose branches hold $this in triple patterns only: joined on it.
+UNION_OF_PATTERNS = """SELECT $this WHERE { $this <http://example.org/p> ?n .
+    { $this <http://example.org/r> ?n } UNION { ?x <http://example.org/q> ?n . ?x <http://example.org/by> $this } }"""
+
+
+@pytest.mark.parametrize("query, found", [(UNION_IN_NOT_EXISTS, ["ex:b", "ex:e"]), (EXISTS_IN_OPTIONAL, ["ex:b", "ex:e"]),
+                                          (UNION_OF_PATTERNS, ["ex:a", "ex:d"])])
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_groups_inside_exists_see_this_as_pre_binding_does(capsys, tmp_path, engine, query, found):
+    """medkg/shacl/sparql_constraints.py: groups inside an EXISTS block (here a UNION, and a FILTER
+    inside its branch) keep a query "flat" (one query for all focus nodes): SPARQL substitutes the
+    row's $this into the whole block, as SHACL's pre-binding has it. A subquery does not see it,
+    nor an expression in a UNION branch or a BIND in an OPTIONAL: those run once per focus node."""
+    from medkg.shacl.sparql_constraints import _is_flat
+
+    assert _is_flat(query)
+    assert not _is_flat(UNION_OF_PATTERNS.replace("?n } UNION", "?n FILTER (?n != $this) } UNION"))
+    assert not _is_flat(EXISTS_IN_OPTIONAL.replace("FILTER EXISTS", "BIND (EXISTS").replace("?n } } }", "?n } } AS ?b) }"))
+    assert not _is_flat(UNION_OF_PATTERNS.replace("{ $this <http://example.org/r> ?n }", "GRAPH ?g { $this <http://example.org/r> ?n }"))
+    assert not _is_flat(query.replace("?x <http://example.org/q> ?n", "{ SELECT ?x ?n WHERE { ?x <http://example.org/q> ?n } }", 1))
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                      f'ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:sparql [ sh:select """{query}""" ] .\n'
+                      "ex:a a ex:T ; ex:p 1 . ex:qa ex:q 1 ; ex:by ex:a . ex:a ex:q 1 .\n"
+                      "ex:b a ex:T ; ex:p 2 . ex:c ex:q 2 ; ex:by ex:c .\n"
+                      "ex:d a ex:T ; ex:p 3 ; ex:r 3 . ex:qd ex:q 3 .\n"
+                      "ex:e a ex:T ; ex:p 4 .\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--shapes", shapes, "--format", "json", "--engine", engine, shapes)
+    assert code == 1
+    assert sorted(r["focus"] for r in json.loads(out)["findings"]) == found
+
+
 def _pattern_case(tmp_path, pattern, values, flags=None):
     data = tmp_path / "pattern.ttl"
     flags = f" ; sh:flags {json.dumps(flags)}" if flags else ""

@@ -16,6 +16,7 @@ from rdflib import Literal
 
 from medkg.cli import main
 from medkg.endpoint.load import put_graph
+from medkg.errors import EndpointError
 from medkg.io.parse import load, load_ontology
 from medkg.project_files import DATA_DIR, ROOT
 from medkg.query.results import canonical_number
@@ -121,13 +122,21 @@ def test_a_synthetic_graph_with_violations(server, validator, synthetic):
     reported = {(f.shape, f.focus) for f in remote.findings}
     assert len(expected) == 10 and all(pair in reported for pair in expected)
     assert all(f.file == "" and f.line == 0 for f in remote.findings)
+    # One query a constraint, however many focus nodes: as many as for the shipped graph (some 90
+    # drugs here against one; EvidenceShape-trial and DirectLayerShape-claimed once went once per node).
+    upload(graph_store, "urn:medkg:test:shipped", load([DATA_DIR]).triples + load_ontology().triples)
+    assert queries_sent(remote) == queries_sent(validate_endpoint(query, "urn:medkg:test:shipped", validator=validator))
+
+
+def queries_sent(report) -> int:
+    return next(int(m.group(1)) for m in (re.match(r"(\d+) queries on ", note) for note in report.notes) if m)
 
 
 @pytest.fixture(scope="module")
 def every_mistake():
     """The shipped data with every invalid fixture beside it (140 findings of 80-odd shapes and
-    QC checks), and their local findings. Not the one with blank nodes: a SHACL-SPARQL constraint
-    run once per focus node cannot name a blank node to a server."""
+    QC checks), and their local findings. Not the one with blank nodes: a server names them its
+    own way (Virtuoso: nodeID://...), so a finding on one cannot be compared with a local run's."""
     files = [p for p in sorted((FIXTURES / "invalid").glob("*.ttl")) if p.name != "blank-node.ttl"]
     return files, validate([DATA_DIR, *files])
 
@@ -223,6 +232,42 @@ def test_a_web_page_instead_of_sparql_results_exits_3(capsys):
         server.server_close()
     err = capsys.readouterr().err.strip()
     assert "not SPARQL JSON results" in err and "/sparql" in err and "\n" not in err
+
+
+class _PartialAnswer(BaseHTTPRequestHandler):
+    """Valid SPARQL JSON results, marked partial as Virtuoso marks an "anytime" answer."""
+    status, headers_to_send = 200, {}
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(b'{"head": {"vars": ["n"]}, "results": {"bindings": []}}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("status, headers", [
+    (200, {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results, query interrupted by result timeout"}),
+    (206, {})])
+def test_a_partial_answer_is_an_endpoint_failure_not_the_whole_answer(status, headers):
+    """Rows a server cut short would be taken for every row: an anti-join's would report findings
+    that are not there. Exit 3 (EndpointError), naming the server's limits."""
+    handler = type("Handler", (_PartialAnswer,), {"status": status, "headers_to_send": headers})
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(EndpointError) as failure:
+            EndpointStore(f"http://127.0.0.1:{server.server_port}/sparql", timeout=5).query("SELECT ?n WHERE { ?n ?p ?o }")
+    finally:
+        thread.join(timeout=10)
+        server.server_close()
+    assert "partial answer" in str(failure.value) and "MaxQueryExecutionTime" in str(failure.value)
+    assert "\n" not in str(failure.value)
 
 
 def test_endpoint_and_files_do_not_mix(capsys):

@@ -133,7 +133,8 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
 def exchange(url: str, request: urllib.request.Request, timeout: float, max_bytes: int, status: list | None = None,
              server: list | None = None) -> bytes:
     """Send the request and read the answer, all of it within `timeout` and `max_bytes`. `status`
-    and `server`, where given, get the HTTP status and the Server header ("" if none) appended."""
+    and `server`, where given, get the HTTP status and the Server header ("" if none) appended.
+    An answer the server marks as partial is an EndpointError (see partial_answer)."""
     deadline = _Deadline(timeout)
     try:
         with _network_errors(url, timeout, deadline), _opener(deadline).open(request, timeout=deadline.left()) as response:
@@ -141,6 +142,8 @@ def exchange(url: str, request: urllib.request.Request, timeout: float, max_byte
                 status.append(response.status)
             if server is not None:
                 server.append(response.headers.get("Server", ""))
+            if why := partial_answer(response.status, response.headers):
+                raise EndpointError(f"{url}: {why}")
             chunks, size = [], 0
             while chunk := response.read(min(1 << 16, max_bytes + 1 - size)):
                 chunks.append(chunk)
@@ -155,6 +158,19 @@ def exchange(url: str, request: urllib.request.Request, timeout: float, max_byte
             return b"".join(chunks)
     finally:
         deadline.cancel()
+
+
+def partial_answer(status: int, headers) -> str | None:
+    """Why an answer is not the whole of it, or None. Virtuoso's "anytime" queries: past its
+    MaxQueryExecutionTime or ResultSetMaxRows it answers with the rows it has so far, marked by
+    HTTP 206 (newer releases) or an X-SQL-State header (S1TAT), and a check taking them for the whole
+    answer would report wrong findings (an anti-join's cut inner side leaves every row unmatched)."""
+    state = headers.get("X-SQL-State")
+    if status != 206 and not state:
+        return None
+    said = f" ({state}: {headers.get('X-SQL-Message', '')})" if state else ""
+    return (f"the server sent a partial answer{said}, cut by its own time or row limit; raise them (Virtuoso: "
+            "MaxQueryExecutionTime and ResultSetMaxRows under [SPARQL] in virtuoso.ini)")
 
 
 @contextmanager

@@ -22,6 +22,7 @@ names, blank nodes, the article's text file); `medkg validate` on the files runs
 import hashlib
 import json
 import re
+import threading
 
 import pyoxigraph as ox
 
@@ -70,6 +71,9 @@ class EndpointStore:
         self.url, self.graph, self.timeout, self.max_bytes = url, graph, timeout, max_bytes
         self.sent = 0  # queries posted, for the note that ends a run
         self._below: dict[str, set[str]] | None = None
+        # The checks run in a thread pool: the hierarchy is read once (two threads both read it,
+        # one run in a few), and the count is not lost between them.
+        self._lock, self._hierarchy = threading.Lock(), threading.Lock()
         self.virtuoso = False  # known from the first answer's Server header (see portable)
 
     def query(self, text: str, substitutions=None) -> Answer:
@@ -79,7 +83,8 @@ class EndpointStore:
         return self._post(portable(text, self.subclasses if TYPE_OF in text else None, self.virtuoso))
 
     def _post(self, text: str) -> Answer:
-        self.sent += 1
+        with self._lock:
+            self.sent += 1
         server: list[str] = []
         body = client.exchange(self.url, client.protocol_request(self.url, text, "SELECT", self.graph),
                                self.timeout, self.max_bytes, server=server)
@@ -89,12 +94,13 @@ class EndpointStore:
 
     def subclasses(self, cls: str) -> list[str]:
         """`cls` and every class below it through rdfs:subClassOf in the server's graph, sorted."""
-        if self._below is None:
-            below: dict[str, set[str]] = {}
-            for row in self._post(f"SELECT DISTINCT ?sub ?super WHERE {{ ?sub <{RDFS.subClassOf}> ?super "
-                                  "FILTER(isIRI(?sub) && isIRI(?super)) }"):
-                below.setdefault(row["super"].value, set()).add(row["sub"].value)
-            self._below = below
+        with self._hierarchy:
+            if self._below is None:
+                below: dict[str, set[str]] = {}
+                for row in self._post(f"SELECT DISTINCT ?sub ?super WHERE {{ ?sub <{RDFS.subClassOf}> ?super "
+                                      "FILTER(isIRI(?sub) && isIRI(?super)) }"):
+                    below.setdefault(row["super"].value, set()).add(row["sub"].value)
+                self._below = below
         found, todo = {cls}, [cls]
         while todo:
             for sub in self._below.get(todo.pop(), ()):
