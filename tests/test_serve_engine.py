@@ -167,3 +167,18 @@ def test_a_worker_that_died_while_idle_is_replaced(engine):
         while engine.workers and time.monotonic() < deadline:
             time.sleep(0.05)
         assert get(gateway.port, ASK) == (200, b'{"head":{},"boolean":true}')  # not a 502
+
+
+def test_a_query_past_the_memory_bound_is_507_and_its_worker_is_replaced():
+    """The whole graph joined with itself and sorted grew one worker past 3 GB (four at once, 14 GB).
+    With a small bound it is refused at once; the next query gets a fresh worker."""
+    from medkg.query.run import ntriples
+    from medkg.serve.query_engine import Engine
+
+    with Engine(ntriples(), memory_mib=256) as small, Gateway(0, small) as gateway:
+        before = small.workers
+        status, body = get(gateway.port, "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1")
+        assert status == 507
+        assert b"more than the 256 MiB" in body
+        assert get(gateway.port, ASK) == (200, b'{"head":{},"boolean":true}')
+        assert small.workers and not set(small.workers) & set(before)

@@ -9,18 +9,24 @@ the process at the time limit: the parse and the query both stop there, which a 
 The exchange, in both directions: one line of JSON, then (answers only) that many bytes of body.
 A request: {"query", "default_graphs", "named_graphs", "accept"}; an answer: {"status", "type",
 "length"}, where a refusal's body is one line of text saying why.
+
+Its memory is bounded (RLIMIT_DATA, set before the store is opened): a join of the whole graph
+with itself, sorted, grew one worker past 3 GB. Past the bound an allocation fails: the engine
+(Rust) then aborts the process, which the gateway answers 507 and replaces; Python's MemoryError
+is the same 507 from here.
 """
 
 import io
 import json
 import os
+import resource
 import sys
 import threading
 import time
 
 import pyoxigraph as ox
 
-from medkg.rdf.sparql_parse import SparqlRefused, read
+from medkg.rdf.sparql_parse import PARSE_STACK, SparqlRefused, read
 from medkg.serve import negotiate
 
 MAX_ANSWER = 16 << 20  # the whole graph as N-Triples is under 1 MB; see the README's limits
@@ -95,8 +101,17 @@ def _orphaned(parent: int) -> None:
     os._exit(0)
 
 
-def main(location: str) -> None:
+def over_memory(memory_mib: int) -> str:
+    return (f"the query needed more than the {memory_mib} MiB of memory a query worker has; nothing of its answer "
+            "is sent. Narrow it (a LIMIT does not bound an ORDER BY or a join), or raise medkg serve --memory")
+
+
+def main(location: str, memory_mib: int) -> None:
     threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
+    # Heap and private mappings, what a query grows; the parse's thread stack is reserved on top
+    # (it is mapped, so counted, though a parse touches little of it, and unmapped before the query runs).
+    limit = (memory_mib << 20) + PARSE_STACK
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     store = ox.Store.read_only(location)
     # The answers get a descriptor of their own, and anything else written to stdout (a library's
     # print) goes to stderr: a stray line in the pipe would be read as an answer's head.
@@ -108,6 +123,8 @@ def main(location: str) -> None:
     for line in requests:
         try:
             status, media, body = answer(store, json.loads(line))
+        except MemoryError:
+            status, media, body = 507, TEXT, (over_memory(memory_mib) + "\n").encode()
         except negotiate.NotAcceptable as e:
             status, media, body = 406, TEXT, f"the answer is available as {e}; ask for one of them in Accept\n".encode()
         except Refusal as e:
@@ -120,4 +137,4 @@ def main(location: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], int(sys.argv[2]))
