@@ -151,3 +151,21 @@ def test_idle_connections_make_room_for_a_request_when_every_slot_is_taken():
         finally:
             for sock in idle:
                 sock.close()
+
+
+def test_the_editor_page_may_run_this_server_s_scripts_and_reach_it_only(gateway):
+    """Its endpoint once came from the link (/?endpoint=http://elsewhere/sparql): the policy stops a
+    request to another origin, and a script in a foreign answer, even were the config bypassed."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=30)
+    try:
+        connection.request("GET", "/?endpoint=http%3A%2F%2Fevil%2Fsparql")
+        page = connection.getresponse()
+        html = page.read().decode()
+        policy = {d.split()[0]: d.split()[1:] for d in page.getheader("Content-Security-Policy").split(";")}
+    finally:
+        connection.close()
+    assert page.status == 200
+    assert policy["connect-src"] == ["'self'"] and policy["script-src"] == ["'self'"]
+    assert "<script>" not in html  # an inline script would not run under it

@@ -10,7 +10,9 @@ the text that was checked. Routes, and nothing else:
 - /query and /sparql (Oxigraph's editor posted to the second): GET with ?query=, POST of
   application/sparql-query or of a form; default-graph-uri and named-graph-uri pass too, other
   parameters are not passed on;
-- / : the query editor (Yasgui, pointed at /query: medkg/serve/yasgui/), and the editor's own files;
+- / : the query editor (Yasgui, its endpoint fixed to /query: medkg/serve/editor.js), under a
+  Content-Security-Policy that lets it run this server's scripts and reach this server only, and
+  the editor's own files;
 - the site's pages at the paths of the graph's IRIs (/id/baclofen, /claim/..., /index.html): a
   node's path without a suffix is negotiated on Accept (medkg/serve/negotiate.py), with `Vary: Accept`.
 
@@ -46,7 +48,8 @@ from medkg.serve.query_engine import Engine, Refused
 QUERY_ROUTES = ("/query", "/sparql")
 EDITOR = (Path(__file__).parent / "editor.html").read_bytes()
 _YASGUI = Path(__file__).parent / "yasgui"
-EDITOR_FILES = {"/yasgui.min.js": (_YASGUI / "yasgui.min.js", "text/javascript; charset=utf-8"),
+EDITOR_FILES = {"/editor.js": (Path(__file__).parent / "editor.js", "text/javascript; charset=utf-8"),
+                "/yasgui.min.js": (_YASGUI / "yasgui.min.js", "text/javascript; charset=utf-8"),
                 "/yasgui.min.css": (_YASGUI / "yasgui.min.css", "text/css; charset=utf-8")}
 FORM = "application/x-www-form-urlencoded"
 MAX_BODY = 1 << 20  # a query is at most 20,000 characters (sparql_parse.MAX_CHARS): a form of it fits
@@ -54,6 +57,12 @@ BACKLOG = 1024  # connections the kernel holds before they are accepted (was 5: 
 MAX_CONNECTIONS = 1000  # open connections and requests; past it uvicorn answers 503 (but see http_limits: idle ones make room)
 TIME_LIMIT = 60  # seconds, medkg serve's --timeout default
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
+# The editor's page may run scripts from this server alone and send requests to it alone: were its
+# endpoint ever taken from a link again, the browser would still refuse to post elsewhere, and a
+# foreign answer rendered unescaped could not run a script. (Yasgui sets inline styles: allowed.)
+EDITOR_POLICY = ("default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; "
+                 "img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                 "form-action 'self'; frame-ancestors 'none'")
 
 # uvicorn says at WARNING what a client got wrong ("Invalid HTTP request received."): the client
 # was answered 400; the terminal of `medkg serve` need not hear it. Errors of the gateway still show.
@@ -147,7 +156,8 @@ class _Handler:
         if path in QUERY_ROUTES:
             return await self._query(request)
         if path == "/":
-            return Response(EDITOR, 200, media_type="text/html; charset=utf-8")
+            return Response(EDITOR, 200, headers={"Content-Security-Policy": EDITOR_POLICY},
+                            media_type="text/html; charset=utf-8")
         if path in EDITOR_FILES:
             file, media = EDITOR_FILES[path]
             return Response(file.read_bytes(), 200, media_type=media)
