@@ -33,6 +33,9 @@ MAX_ANSWER = 16 << 20  # the whole graph as N-Triples is under 1 MB; see the REA
 TEXT = "text/plain; charset=utf-8"
 
 
+_NO_OPERATION = frozenset({"Update", "PrefixDecl", "Base"})  # what an update with no operation is made of
+
+
 class _TooLarge(Exception):
     pass
 
@@ -65,18 +68,21 @@ def answer(store: ox.Store, request: dict) -> tuple[int, str, bytes]:
         parsed = read(request["query"])
     except SparqlRefused as e:
         raise Refusal(400, str(e)) from None
+    if parsed.update and parsed.names <= _NO_OPERATION:  # "", a comment, a PREFIX alone: an empty update
+        raise Refusal(400, "no query: the text holds no SELECT, ASK, CONSTRUCT or DESCRIBE (only blanks, comments "
+                      "or PREFIX/BASE lines); send a query")
     if parsed.update:
         raise Refusal(403, "medkg serve is read-only: SPARQL Update is refused")
     if parsed.service:
         raise Refusal(403, "SERVICE is refused by medkg serve: it would make this server fetch from other servers")
     graphs = {}
     if request.get("default_graphs"):
-        graphs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+        graphs["default_graph"] = [_graph(g, "default-graph-uri") for g in request["default_graphs"]]
     if request.get("named_graphs"):
-        graphs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+        graphs["named_graphs"] = [_graph(g, "named-graph-uri") for g in request["named_graphs"]]
     try:
         results = store.query(parsed.text, **graphs)
-    except (SyntaxError, ValueError) as e:  # ValueError: a graph name that is no IRI
+    except (SyntaxError, ValueError) as e:
         raise Refusal(400, f"the query does not run: {_one_line(e)}") from None
     media, fmt = negotiate.result_format(request.get("accept"), isinstance(results, ox.QueryTriples))
     out = _Capped()
@@ -88,6 +94,15 @@ def answer(store: ox.Store, request: dict) -> tuple[int, str, bytes]:
     except OSError as e:
         raise Refusal(500, f"the query failed: {_one_line(e)}") from None
     return 200, media, bytes(out.data)
+
+
+def _graph(iri: str, parameter: str) -> ox.NamedNode:
+    """A graph's name from the request: an absolute IRI, else 400 (it was a 500 from the engine)."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as e:
+        raise Refusal(400, f"{parameter} {iri[:200]!r} is not an absolute IRI ({_one_line(e)}); "
+                      "name a graph as <http://...> names it, without the brackets") from None
 
 
 def _one_line(error: Exception) -> str:
