@@ -15,6 +15,8 @@ the text that was checked. Routes, and nothing else:
   the editor's own files;
 - the site's pages at the paths of the graph's IRIs (/id/baclofen, /claim/..., /index.html): a
   node's path without a suffix is negotiated on Accept (medkg/serve/negotiate.py), with `Vary: Accept`.
+Methods: GET and POST on the query routes, GET and HEAD elsewhere; OPTIONS says so (204, Allow),
+and any other method is 405 with the same Allow.
 
 Limits (README "Limits of medkg serve"): a request body of at most MAX_BODY bytes, read no further
 than that (413); the engine's workers at once, the rest waiting their turn for at most the time
