@@ -58,6 +58,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _mebibytes(text: str) -> int:
+    """A query worker's memory bound: whole MiB, at least 256 (a worker holds about 110 at rest)."""
+    if not text.isdigit() or not (256 <= int(text) <= 1 << 20):
+        raise argparse.ArgumentTypeError(f"{text!r}: give whole MiB between 256 and 1048576, e.g. 1024")
+    return int(text)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -213,6 +220,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7878, help="port on 127.0.0.1 (default 7878; 0 picks a free one)")
     serve.add_argument("--timeout", type=lambda s: max(1, round(_seconds(s))), default=60,
                        help="seconds a query may run before the server stops it (default 60)")
+    serve.add_argument("--memory", type=_mebibytes, default=1024, metavar="MIB",
+                       help="MiB of memory each query worker may hold; a query needing more is refused 507 (default 1024)")
     serve.set_defaults(run=_serve)
 
     load = commands.add_parser(
@@ -434,14 +443,14 @@ def _serve(args) -> int:
     with temporary(SITE_PREFIX) as (pages, removed):
         _notes(stale_note(removed))
         site = build(pages / "site").folder
-        engine = Engine(ntriples())  # worker processes on pipes: no port but the gateway's (medkg/serve/query_engine.py)
+        engine = Engine(ntriples(), memory_mib=args.memory)  # worker processes on pipes: no port but the gateway's (medkg/serve/query_engine.py)
         gateway = Gateway(args.port, engine, site, time_limit=args.timeout)  # binds the user's port first: a taken port is said at once
         with gateway, engine:
             _notes(stale_note(engine.removed))
             print(f"SPARQL endpoint: http://127.0.0.1:{gateway.port}/query", flush=True)
             print(f"Query editor:    http://127.0.0.1:{gateway.port}/", flush=True)
             print(f"Pages:           http://127.0.0.1:{gateway.port}/index.html (every IRI's path, negotiated on Accept)", flush=True)
-            print(f"Read-only, no SERVICE, queries stop after {args.timeout} s; Ctrl-C stops it.", flush=True)
+            print(f"Read-only, no SERVICE, queries stop after {args.timeout} s and at {args.memory} MiB; Ctrl-C stops it.", flush=True)
             try:
                 while gateway.running:
                     time.sleep(0.5)  # short waits: Ctrl-C is delivered between them

@@ -100,6 +100,13 @@ def test_usage_error_exits_2(capsys):
     assert main(["no-such-command"]) == 2
 
 
+@pytest.mark.parametrize("value", ["0", "12", "1.5", "-1", "lots", "99999999"])
+def test_a_serve_memory_bound_out_of_range_is_a_usage_error(value, capsys):
+    # A worker holds about 110 MiB at rest: a bound below 256 would refuse every query.
+    assert main(["serve", "--memory", value]) == 2
+    assert "give whole MiB between 256 and 1048576" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command", [[], ["validate"], ["run"], ["summary"], ["anchor"], ["sync-article"], ["query"],
                                      ["catalog"], ["serve"], ["load"], ["export"], ["diff"], ["mutate"], ["vocab"], ["site"],
                                      ["shacl"]])

@@ -113,3 +113,37 @@ def test_stale_staging_folders_are_removed_and_said(tmp_path):
     replace(target, _write_new, _mine, notes)
     assert not stale.exists()
     assert notes == [f"removed 1 folder left by a medkg run that was killed: {stale}"]
+
+
+GONE = 2 ** 22 + 12345  # above Linux's largest process id: a process that is gone
+
+
+@pytest.mark.parametrize("mark", ["fifo", "symlink"])
+def test_an_owner_mark_that_is_no_regular_file_is_skipped_without_blocking(tmp_path, mark):
+    """Anyone can write in the temporary folder: a FIFO named OWNER hung `medkg serve` and `export`
+    for ever (a plain read waits for a writer), and a link would be followed. Such a folder is left."""
+    import threading
+
+    from medkg.io.folders import remove_stale
+
+    planted = tmp_path / "medkg-site-planted"
+    planted.mkdir()
+    if mark == "fifo":
+        os.mkfifo(planted / OWNER)
+    else:
+        (tmp_path / "elsewhere").write_text(f"{GONE}\n")
+        (planted / OWNER).symlink_to(tmp_path / "elsewhere")
+    plain = tmp_path / "medkg-site-killed"
+    plain.mkdir()
+    (plain / OWNER).write_text(f"{GONE}\n")
+    found: list = []
+    reader = threading.Thread(target=lambda: found.append(remove_stale(tmp_path, "medkg-site-")), daemon=True)
+    reader.start()
+    reader.join(60)
+    if reader.is_alive():  # unblock the hung read so the test run goes on
+        with open(planted / OWNER, "w"):
+            pass
+        reader.join(10)
+        pytest.fail("remove_stale blocked on the owner mark")
+    assert found == [[plain]]
+    assert planted.exists() and not plain.exists()

@@ -151,3 +151,59 @@ def test_idle_connections_make_room_for_a_request_when_every_slot_is_taken():
         finally:
             for sock in idle:
                 sock.close()
+
+
+def test_the_editor_page_may_run_this_server_s_scripts_and_reach_it_only(gateway):
+    """Its endpoint once came from the link (/?endpoint=http://elsewhere/sparql): the policy stops a
+    request to another origin, and a script in a foreign answer, even were the config bypassed."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=30)
+    try:
+        connection.request("GET", "/?endpoint=http%3A%2F%2Fevil%2Fsparql")
+        page = connection.getresponse()
+        html = page.read().decode()
+        policy = {d.split()[0]: d.split()[1:] for d in page.getheader("Content-Security-Policy").split(";")}
+    finally:
+        connection.close()
+    assert page.status == 200
+    assert policy["connect-src"] == ["'self'"] and policy["script-src"] == ["'self'"]
+    assert "<script>" not in html  # an inline script would not run under it
+
+
+def exchange(port: int, raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    """(status, header fields by lower-case name, body) for a request sent byte for byte."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(raw)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    fields = dict((k.strip().lower(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:]))
+    return int(lines[0].split()[1]), fields, body
+
+
+@pytest.mark.parametrize("path, allowed", [("/query", {"GET", "POST"}), ("/sparql", {"GET", "POST"}),
+                                           ("/", {"GET", "HEAD"}), ("/id/x", {"GET", "HEAD"})])
+def test_options_and_405_say_only_what_the_path_answers(gateway, path, allowed):
+    """OPTIONS said PUT, DELETE and PATCH were allowed, and a HEAD of /query was 405 without Allow."""
+    def allow(fields):
+        return {m.strip() for m in fields["allow"].split(",")}
+
+    status, fields, _ = exchange(gateway.port, f"OPTIONS {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    assert status == 204 and allow(fields) == allowed
+    for method in ("PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "HEAD", "POST"):
+        if method in allowed:
+            continue
+        status, fields, _ = exchange(gateway.port, f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                                     "Connection: close\r\n\r\n".encode())
+        assert (status, allow(fields)) == (405, allowed), method
+
+
+def test_a_request_framed_twice_is_400(gateway):
+    """Transfer-Encoding and Content-Length both: a proxy in front could read the body the other way."""
+    body = b"5\r\nquery\r\n0\r\n\r\n"
+    status, _, text = exchange(gateway.port, b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                               b"Transfer-Encoding: chunked\r\nContent-Length: 4\r\nConnection: close\r\n\r\n" + body)
+    assert status == 400 and b"Transfer-Encoding and Content-Length" in text

@@ -167,3 +167,40 @@ def test_a_worker_that_died_while_idle_is_replaced(engine):
         while engine.workers and time.monotonic() < deadline:
             time.sleep(0.05)
         assert get(gateway.port, ASK) == (200, b'{"head":{},"boolean":true}')  # not a 502
+
+
+def test_a_query_past_the_memory_bound_is_507_and_its_worker_is_replaced():
+    """The whole graph joined with itself and sorted grew one worker past 3 GB (four at once, 14 GB).
+    With a small bound it is refused at once; the next query gets a fresh worker."""
+    from medkg.query.run import ntriples
+    from medkg.serve.query_engine import Engine
+
+    with Engine(ntriples(), memory_mib=256) as small, Gateway(0, small) as gateway:
+        before = small.workers
+        status, body = get(gateway.port, "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1")
+        assert status == 507
+        assert b"more than the 256 MiB" in body
+        assert get(gateway.port, ASK) == (200, b'{"head":{},"boolean":true}')
+        assert small.workers and not set(small.workers) & set(before)
+
+
+@pytest.mark.parametrize("iri", ["x", "", "_:b", "http://[::1"])
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_a_graph_name_that_is_no_iri_is_400(engine, parameter, iri):
+    with Gateway(0, engine) as gateway:
+        connection = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=120)
+        try:
+            connection.request("GET", "/query?" + urllib.parse.urlencode({"query": ASK, parameter: iri}), headers=JSON)
+            answer = connection.getresponse()
+            status, body = answer.status, answer.read()
+        finally:
+            connection.close()
+    assert status == 400 and parameter.encode() in body and b"absolute IRI" in body
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment", "PREFIX ex: <http://example.org/>",
+                                  "BASE <http://example.org/> # and a comment"])
+def test_a_text_with_no_query_is_400_not_an_update(engine, text):
+    with Gateway(0, engine) as gateway:
+        status, body = get(gateway.port, text)
+    assert status == 400 and body.startswith(b"no query")

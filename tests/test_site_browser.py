@@ -311,3 +311,60 @@ def test_each_run_it_link_fills_in_its_query_and_runs_it(browser, served):
         assert filled == text
         shown = run_in_editor(browser)
         assert "result" in shown and "rror" not in shown, (href, shown)
+
+
+@pytest.fixture()
+def elsewhere():
+    """Another server on 127.0.0.1, a free port, recording every request that reaches it."""
+    import http.server
+    import threading
+
+    heard: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def _any(self):
+            heard.append(f"{self.command} {self.path}")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(b'{"head":{},"boolean":false}')
+
+        do_GET = do_POST = do_OPTIONS = _any
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", heard
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_editor_asks_its_own_server_whatever_the_link_says(browser, served, elsewhere):
+    # A link could point the editor at another endpoint, whose answer Yasgui rendered in our origin
+    # (its datatype unescaped) and which it kept in localStorage for the next visit.
+    other, heard = elsewhere
+    link = served + "/?" + urllib.parse.urlencode({"endpoint": other, "query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"})
+    open_page(browser, link)
+    shown = run_in_editor(browser)
+    assert "rror" not in shown
+    assert heard == []
+    assert browser.execute_script("return Object.keys(window.localStorage).filter(k => /yagui/.test(k))") == []
+    open_page(browser, served + "/")  # a second visit: nothing of the link is kept
+    run_in_editor(browser)
+    assert heard == []
+
+
+def test_the_editor_page_may_reach_its_own_server_only(browser, served, elsewhere):
+    """Were the endpoint taken from the link again, the page's policy would still stop the request."""
+    other, heard = elsewhere
+    open_page(browser, served + "/")
+    sent = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {method: 'POST', body: 'query=ASK%7B%7D'}).then(() => done('sent'), () => done('refused'));",
+        other)
+    assert sent == "refused" and heard == []

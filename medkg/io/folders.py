@@ -12,6 +12,7 @@ import fcntl
 import glob
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,13 +47,30 @@ def remove_stale(parent: Path, prefix: str) -> list[Path]:
         try:
             if folder.is_symlink() or not folder.is_dir():
                 continue
-            owner = int((folder / OWNER).read_text().strip())
+            owner = read_owner(folder)
         except (OSError, ValueError):
+            continue
+        if owner is None:
             continue
         if owner != os.getpid() and not alive(owner):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
+
+
+def read_owner(folder: Path) -> int | None:
+    """The process id in `folder`'s OWNER mark; None when the mark is not a regular file of this
+    user's. The folder sits in a temporary folder any local user can write: a FIFO named OWNER
+    hung a plain read for ever, and a symbolic link would be followed. So the mark is opened
+    without blocking and without following a link, and read only if fstat says it is ours."""
+    fd = os.open(folder / OWNER, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            return None
+        return int(os.read(fd, 64).decode("ascii").strip())
+    finally:
+        os.close(fd)
 
 
 def alive(pid: int) -> bool:

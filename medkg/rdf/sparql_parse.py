@@ -32,6 +32,7 @@ MAX_CHARS = 20_000
 # rdflib's grammar recurses once per triple pattern: some 70 patterns in a group passed Python's
 # default limit of 1000 frames. The parse runs in a thread of its own with room to recurse.
 _DEPTH, _STACK = 50_000, 256 << 20
+PARSE_STACK = _STACK  # bytes of address space each parse's thread reserves (medkg serve's memory bound allows for it)
 # The recursion limit is the process's: raised while any parse runs, put back when the last ends.
 # Parses themselves run side by side: one lock held for a whole parse let four slow queries hold a
 # plain ASK {} for 81 s. The lock below guards the count and a thread's creation only (the stack

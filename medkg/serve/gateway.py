@@ -10,9 +10,13 @@ the text that was checked. Routes, and nothing else:
 - /query and /sparql (Oxigraph's editor posted to the second): GET with ?query=, POST of
   application/sparql-query or of a form; default-graph-uri and named-graph-uri pass too, other
   parameters are not passed on;
-- / : the query editor (Yasgui, pointed at /query: medkg/serve/yasgui/), and the editor's own files;
+- / : the query editor (Yasgui, its endpoint fixed to /query: medkg/serve/editor.js), under a
+  Content-Security-Policy that lets it run this server's scripts and reach this server only, and
+  the editor's own files;
 - the site's pages at the paths of the graph's IRIs (/id/baclofen, /claim/..., /index.html): a
   node's path without a suffix is negotiated on Accept (medkg/serve/negotiate.py), with `Vary: Accept`.
+Methods: GET and POST on the query routes, GET and HEAD elsewhere; OPTIONS says so (204, Allow),
+and any other method is 405 with the same Allow.
 
 Limits (README "Limits of medkg serve"): a request body of at most MAX_BODY bytes, read no further
 than that (413); the engine's workers at once, the rest waiting their turn for at most the time
@@ -37,7 +41,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
 
 from medkg.errors import InputError
 from medkg.serve import http_limits, negotiate
@@ -46,14 +50,22 @@ from medkg.serve.query_engine import Engine, Refused
 QUERY_ROUTES = ("/query", "/sparql")
 EDITOR = (Path(__file__).parent / "editor.html").read_bytes()
 _YASGUI = Path(__file__).parent / "yasgui"
-EDITOR_FILES = {"/yasgui.min.js": (_YASGUI / "yasgui.min.js", "text/javascript; charset=utf-8"),
+EDITOR_FILES = {"/editor.js": (Path(__file__).parent / "editor.js", "text/javascript; charset=utf-8"),
+                "/yasgui.min.js": (_YASGUI / "yasgui.min.js", "text/javascript; charset=utf-8"),
                 "/yasgui.min.css": (_YASGUI / "yasgui.min.css", "text/css; charset=utf-8")}
 FORM = "application/x-www-form-urlencoded"
 MAX_BODY = 1 << 20  # a query is at most 20,000 characters (sparql_parse.MAX_CHARS): a form of it fits
 BACKLOG = 1024  # connections the kernel holds before they are accepted (was 5: resets at 40 clients)
 MAX_CONNECTIONS = 1000  # open connections and requests; past it uvicorn answers 503 (but see http_limits: idle ones make room)
 TIME_LIMIT = 60  # seconds, medkg serve's --timeout default
-METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
+QUERY_METHODS = ("GET", "POST")  # a HEAD would run the query for nothing
+PAGE_METHODS = ("GET", "HEAD")
+# The editor's page may run scripts from this server alone and send requests to it alone: were its
+# endpoint ever taken from a link again, the browser would still refuse to post elsewhere, and a
+# foreign answer rendered unescaped could not run a script. (Yasgui sets inline styles: allowed.)
+EDITOR_POLICY = ("default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; "
+                 "img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                 "form-action 'self'; frame-ancestors 'none'")
 
 # uvicorn says at WARNING what a client got wrong ("Invalid HTTP request received."): the client
 # was answered 400; the terminal of `medkg serve` need not hear it. Errors of the gateway still show.
@@ -120,7 +132,27 @@ def application(engine: Engine | None, site: Path | None = None, time_limit: flo
     """The gateway as an ASGI application: every path and method to one handler, which routes on
     the path as sent (raw: /%71uery is not /query)."""
     handler = _Handler(engine, site, time_limit, send_time)
-    return Starlette(routes=[Route("/{path:path}", handler.dispatch, methods=METHODS)])
+    return Starlette(routes=[Route("/{path:path}", _EveryMethod(handler.dispatch))])
+
+
+class _EveryMethod:
+    """The handler as an ASGI application, so that Starlette passes it every method: given a
+    function and a list of methods, Starlette answered any other method 405 with that list as Allow
+    (it said PUT, DELETE and PATCH were allowed). The handler says what each path allows."""
+
+    def __init__(self, dispatch):
+        self.app = request_response(dispatch)
+
+    async def __call__(self, scope, receive, send):
+        await self.app(scope, receive, send)
+
+
+class _NotAllowed(Refused):
+    """405, with the Allow header listing what the path answers (RFC 9110 15.5.6)."""
+
+    def __init__(self, allowed: tuple[str, ...], text: str):
+        super().__init__(405, text)
+        self.allowed = allowed
 
 
 class _Handler:
@@ -139,15 +171,22 @@ class _Handler:
         path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
         _decoded(path, "path")
         _decoded(request.scope.get("query_string", b"").decode("latin-1"), "query string")
+        if "transfer-encoding" in request.headers and "content-length" in request.headers:
+            # Two framings of one body: a proxy in front might read the other one (request smuggling).
+            raise Refused(400, "the request has both Transfer-Encoding and Content-Length; send one")
         method = request.method
-        if method in ("PUT", "DELETE", "PATCH"):
-            raise Refused(405, "medkg serve is read-only")
-        if method == "POST" and path not in QUERY_ROUTES:
-            raise Refused(405, "medkg serve is read-only: POST goes to /query only")
+        allowed = QUERY_METHODS if path in QUERY_ROUTES else PAGE_METHODS
+        if method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": ", ".join(allowed)})
+        if method not in allowed:
+            raise _NotAllowed(allowed, "medkg serve is read-only: POST goes to /query only" if method == "POST"
+                              else "ask with GET or POST: a HEAD would run the query for nothing" if method == "HEAD"
+                              else f"medkg serve is read-only: {method[:20]} is not answered here")
         if path in QUERY_ROUTES:
             return await self._query(request)
         if path == "/":
-            return Response(EDITOR, 200, media_type="text/html; charset=utf-8")
+            return Response(EDITOR, 200, headers={"Content-Security-Policy": EDITOR_POLICY},
+                            media_type="text/html; charset=utf-8")
         if path in EDITOR_FILES:
             file, media = EDITOR_FILES[path]
             return Response(file.read_bytes(), 200, media_type=media)
@@ -159,8 +198,6 @@ class _Handler:
 
     async def _query(self, request: Request) -> Response:
         """Check the request's query (GET ?query=, or a POST's body) and send the checked text on."""
-        if request.method == "HEAD":
-            raise Refused(405, "ask with GET or POST: a HEAD would run the query for nothing")
         in_url = _parameters(request.scope.get("query_string", b"").decode("latin-1"), "the URL")
         if request.method == "GET":
             params = in_url
@@ -251,8 +288,10 @@ async def _read_body(request: Request, send_time: float) -> bytes:
 def _refusal(e: Refused) -> Response:
     """A refusal in one line. The connection closes after it: a body left unread must not be
     taken for the next request."""
-    return Response((e.text + "\n").encode("utf-8"), e.status, headers={"Connection": "close"},
-                    media_type="text/plain; charset=utf-8")
+    headers = {"Connection": "close"}
+    if isinstance(e, _NotAllowed):
+        headers["Allow"] = ", ".join(e.allowed)
+    return Response((e.text + "\n").encode("utf-8"), e.status, headers=headers, media_type="text/plain; charset=utf-8")
 
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")

@@ -18,6 +18,7 @@ worker is kept for the next query.
 import collections
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,8 +33,10 @@ import pyoxigraph as ox
 from medkg.errors import InputError
 from medkg.io.folders import OWNER
 from medkg.serve.oxigraph_server import FOLDER_PREFIX, remove_orphaned_folders
+from medkg.serve.query_worker import over_memory
 
 PARALLEL = 4  # worker processes at once (2 cores here); each holds a Python with rdflib and the store
+MEMORY = 1024  # MiB of data each worker may hold (about 110 at rest); medkg serve --memory
 START_WITHIN = 60  # seconds a worker may take to start (import rdflib, open the store) on a busy machine
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding medkg/, for the workers' imports
 
@@ -54,9 +57,9 @@ class Answer:
 
 
 class _Worker:
-    def __init__(self, location: Path, errors: collections.deque):
+    def __init__(self, location: Path, errors: collections.deque, memory_mib: int):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen([sys.executable, "-m", "medkg.serve.query_worker", str(location)],
+        self.process = subprocess.Popen([sys.executable, "-m", "medkg.serve.query_worker", str(location), str(memory_mib)],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         self.killed = False
         threading.Thread(target=self._drain, args=(errors,), name="medkg-engine-stderr", daemon=True).start()
@@ -109,6 +112,14 @@ class _Worker:
         return self._bounded(deadline, exchange)
 
 
+def _exit_status(worker: _Worker) -> int | None:
+    """The worker's exit status once it has ended (its pipe closed: it is ending); None if it lives on."""
+    try:
+        return worker.process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        return None
+
+
 def _died():
     raise OSError("the query worker ended part-way")
 
@@ -116,8 +127,8 @@ def _died():
 class Engine:
     """The graph (N-Triples) in worker processes; a context manager that stops them and removes the store."""
 
-    def __init__(self, ntriples: bytes, parallel: int = PARALLEL):
-        self.parallel = parallel
+    def __init__(self, ntriples: bytes, parallel: int = PARALLEL, memory_mib: int = MEMORY):
+        self.parallel, self.memory_mib = parallel, memory_mib
         self.errors: collections.deque[str] = collections.deque(maxlen=20)  # the workers' last stderr lines
         self.removed: list[Path] = []  # store folders a killed server left, removed on start
         self._ntriples = ntriples
@@ -152,7 +163,7 @@ class Engine:
         return Path(self._folder.name) / "store"
 
     def _start(self) -> _Worker:
-        worker = _Worker(self._location, self.errors)
+        worker = _Worker(self._location, self.errors, self.memory_mib)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -183,6 +194,7 @@ class Engine:
         except TimeoutError:
             raise Refused(503, f"the server is busy ({self.parallel} queries running) and this one waited "
                           f"{time_limit:g} s; try again") from None
+        out_of_memory = False
         try:
             worker = self._idle.pop() if self._idle else None
             while worker is not None and worker.process.poll() is not None:  # died while idle (out of memory, say)
@@ -198,6 +210,8 @@ class Engine:
             except OSError:
                 answer = False
             if worker.killed or answer is False or worker.process.poll() is not None:
+                # An allocation past the worker's memory bound aborts the engine (Rust): SIGABRT.
+                out_of_memory = not worker.killed and _exit_status(worker) == -signal.SIGABRT
                 self._forget(worker)  # the next query starts a fresh one
             else:
                 self._idle.append(worker)
@@ -206,6 +220,8 @@ class Engine:
         if answer is None:
             raise Refused(504, f"the query ran past the {time_limit:g} s time limit and was stopped; nothing of its "
                           "answer is sent (a part would look whole). Ask for less, or raise medkg serve --timeout")
+        if answer is False and out_of_memory:
+            raise Refused(507, over_memory(self.memory_mib))
         if answer is False:
             raise Refused(502, "the query engine stopped part-way through this query; nothing of its answer is sent. "
                           "Try again, or ask for less")

@@ -9,22 +9,31 @@ the process at the time limit: the parse and the query both stop there, which a 
 The exchange, in both directions: one line of JSON, then (answers only) that many bytes of body.
 A request: {"query", "default_graphs", "named_graphs", "accept"}; an answer: {"status", "type",
 "length"}, where a refusal's body is one line of text saying why.
+
+Its memory is bounded (RLIMIT_DATA, set before the store is opened): a join of the whole graph
+with itself, sorted, grew one worker past 3 GB. Past the bound an allocation fails: the engine
+(Rust) then aborts the process, which the gateway answers 507 and replaces; Python's MemoryError
+is the same 507 from here.
 """
 
 import io
 import json
 import os
+import resource
 import sys
 import threading
 import time
 
 import pyoxigraph as ox
 
-from medkg.rdf.sparql_parse import SparqlRefused, read
+from medkg.rdf.sparql_parse import PARSE_STACK, SparqlRefused, read
 from medkg.serve import negotiate
 
 MAX_ANSWER = 16 << 20  # the whole graph as N-Triples is under 1 MB; see the README's limits
 TEXT = "text/plain; charset=utf-8"
+
+
+_NO_OPERATION = frozenset({"Update", "PrefixDecl", "Base"})  # what an update with no operation is made of
 
 
 class _TooLarge(Exception):
@@ -59,18 +68,21 @@ def answer(store: ox.Store, request: dict) -> tuple[int, str, bytes]:
         parsed = read(request["query"])
     except SparqlRefused as e:
         raise Refusal(400, str(e)) from None
+    if parsed.update and parsed.names <= _NO_OPERATION:  # "", a comment, a PREFIX alone: an empty update
+        raise Refusal(400, "no query: the text holds no SELECT, ASK, CONSTRUCT or DESCRIBE (only blanks, comments "
+                      "or PREFIX/BASE lines); send a query")
     if parsed.update:
         raise Refusal(403, "medkg serve is read-only: SPARQL Update is refused")
     if parsed.service:
         raise Refusal(403, "SERVICE is refused by medkg serve: it would make this server fetch from other servers")
     graphs = {}
     if request.get("default_graphs"):
-        graphs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+        graphs["default_graph"] = [_graph(g, "default-graph-uri") for g in request["default_graphs"]]
     if request.get("named_graphs"):
-        graphs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+        graphs["named_graphs"] = [_graph(g, "named-graph-uri") for g in request["named_graphs"]]
     try:
         results = store.query(parsed.text, **graphs)
-    except (SyntaxError, ValueError) as e:  # ValueError: a graph name that is no IRI
+    except (SyntaxError, ValueError) as e:
         raise Refusal(400, f"the query does not run: {_one_line(e)}") from None
     media, fmt = negotiate.result_format(request.get("accept"), isinstance(results, ox.QueryTriples))
     out = _Capped()
@@ -84,6 +96,15 @@ def answer(store: ox.Store, request: dict) -> tuple[int, str, bytes]:
     return 200, media, bytes(out.data)
 
 
+def _graph(iri: str, parameter: str) -> ox.NamedNode:
+    """A graph's name from the request: an absolute IRI, else 400 (it was a 500 from the engine)."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as e:
+        raise Refusal(400, f"{parameter} {iri[:200]!r} is not an absolute IRI ({_one_line(e)}); "
+                      "name a graph as <http://...> names it, without the brackets") from None
+
+
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())[:300] or type(error).__name__
 
@@ -95,8 +116,17 @@ def _orphaned(parent: int) -> None:
     os._exit(0)
 
 
-def main(location: str) -> None:
+def over_memory(memory_mib: int) -> str:
+    return (f"the query needed more than the {memory_mib} MiB of memory a query worker has; nothing of its answer "
+            "is sent. Narrow it (a LIMIT does not bound an ORDER BY or a join), or raise medkg serve --memory")
+
+
+def main(location: str, memory_mib: int) -> None:
     threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
+    # Heap and private mappings, what a query grows; the parse's thread stack is reserved on top
+    # (it is mapped, so counted, though a parse touches little of it, and unmapped before the query runs).
+    limit = (memory_mib << 20) + PARSE_STACK
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     store = ox.Store.read_only(location)
     # The answers get a descriptor of their own, and anything else written to stdout (a library's
     # print) goes to stderr: a stray line in the pipe would be read as an answer's head.
@@ -108,6 +138,8 @@ def main(location: str) -> None:
     for line in requests:
         try:
             status, media, body = answer(store, json.loads(line))
+        except MemoryError:
+            status, media, body = 507, TEXT, (over_memory(memory_mib) + "\n").encode()
         except negotiate.NotAcceptable as e:
             status, media, body = 406, TEXT, f"the answer is available as {e}; ask for one of them in Accept\n".encode()
         except Refusal as e:
@@ -120,4 +152,4 @@ def main(location: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], int(sys.argv[2]))
