@@ -364,4 +364,8 @@ MISTAKES = [
             "SentencePositionShape-inOrder"),
     Mistake("a study design's day total written per dose", "curator-notes.ttl",
             "baclofen 60 mg a day\"@en ;", "baclofen 60 mg three times a day\"@en ;", "AmountPeriodShape-oneReading"),
+    Mistake("a day's maximum re-entered as four doses, its label left", "curator-notes.ttl",
+            'schema:doseUnit "mg/d" ;  # UCUM', 'schema:doseUnit "mg" ;  # UCUM', "DoseUnitShape-labelPeriod",
+            more=(("curator-notes.ttl", 'schema:frequency "per day"@en ;\n    medkg:doseRoute kg:oral-route .',
+                   'schema:frequency "four times a day"@en ;\n    medkg:timesPerDay 4 ;\n    medkg:doseRoute kg:oral-route .'),)),
 ]
