@@ -387,9 +387,9 @@ def _catalog(args) -> int:
 
     text = catalogue.to_turtle(list(catalogue.catalogue().values()), args.target)
     if args.output:
-        if args.output.is_symlink():  # replacing it would put a file where the link was, not write through it
-            raise errors.InputError(f"{args.output}: a symbolic link; refusing to replace it: give -o the file "
-                                    f"it points to ({os.path.realpath(args.output)}) or another path")
+        from medkg.io.folders import refuse_unless_output
+
+        refuse_unless_output(args.output, "file", "catalog")  # a link, FIFO or device would be replaced
         tmp = None
         try:  # a fresh file of our own beside the target (never a name someone may have linked elsewhere)
             fd, name = tempfile.mkstemp(prefix=f".{args.output.name}.", suffix=".tmp", dir=args.output.parent)
@@ -397,12 +397,15 @@ def _catalog(args) -> int:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(text)
             tmp.chmod(0o644)  # mkstemp makes it private; a catalogue is for publishing
+            refuse_unless_output(args.output, "file", "catalog")  # again: it may have changed meanwhile
             tmp.replace(args.output)  # atomic: never half a file
+            tmp = None
         except OSError as e:
-            if tmp is not None:
+            raise errors.InputError(f"{args.output}: cannot write it ({e.strerror or e}); choose another -o") from None
+        finally:
+            if tmp is not None:  # refused or failed: leave nothing of ours beside it
                 with contextlib.suppress(OSError):
                     tmp.unlink(missing_ok=True)
-            raise errors.InputError(f"{args.output}: cannot write it ({e.strerror or e}); choose another -o") from None
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
