@@ -315,15 +315,26 @@ def _parser() -> argparse.ArgumentParser:
 def _shacl(args) -> int:
     from medkg.shacl import engine, finding, rdf_files
     from medkg.shacl.report_writer import render, summary_line
-    from medkg.worker import bounded
+    from medkg.worker import bounded, bounded_in_child
 
     prefixes: dict = {}
     data = rdf_files.source(args.data, prefixes)
     shapes = rdf_files.shapes(args.shapes, prefixes)
-    outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, name="medkg-shacl",
-                      on_timeout=lambda: errors.EndpointError(
-                          f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
-                          "large graph; raise --timeout)"))
+
+    def past_timeout():
+        return errors.EndpointError(f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL "
+                                    "query or a large graph; raise --timeout)")
+
+    if args.engine == "pyshacl":
+        # pySHACL's sh:pattern runs on Python's re, which holds the interpreter while it backtracks
+        # (^(a|a)*$ on "aaaa...!"): only a child process can be stopped at --timeout and at Ctrl-C.
+        outcome = bounded_in_child(engine.check, (data.triples, shapes, args.engine), args.timeout, past_timeout,
+                                   lambda code: errors.EndpointError(
+                                       f"the pySHACL validation process stopped unexpectedly (exit {code})"),
+                                   name="medkg-shacl")
+    else:
+        outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, past_timeout,
+                          name="medkg-shacl")
     _notes(outcome.notes)
     found = finding.report_of(outcome, data.triples, shapes, data.files, data.locations)
     _write_report(found, args.format, render, summary_line)
