@@ -324,15 +324,26 @@ def _parser() -> argparse.ArgumentParser:
 def _shacl(args) -> int:
     from medkg.shacl import engine, finding, rdf_files
     from medkg.shacl.report_writer import render, summary_line
-    from medkg.worker import bounded
+    from medkg.worker import bounded, bounded_in_child
 
     prefixes: dict = {}
     data = rdf_files.source(args.data, prefixes)
     shapes = rdf_files.shapes(args.shapes, prefixes)
-    outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, name="medkg-shacl",
-                      on_timeout=lambda: errors.EndpointError(
-                          f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL query or a "
-                          "large graph; raise --timeout)"))
+
+    def past_timeout():
+        return errors.EndpointError(f"the validation did not finish within {args.timeout:g} s (a SHACL-SPARQL "
+                                    "query or a large graph; raise --timeout)")
+
+    if args.engine == "pyshacl":
+        # pySHACL's sh:pattern runs on Python's re, which holds the interpreter while it backtracks
+        # (^(a|a)*$ on "aaaa...!"): only a child process can be stopped at --timeout and at Ctrl-C.
+        outcome = bounded_in_child(engine.check, (data.triples, shapes, args.engine), args.timeout, past_timeout,
+                                   lambda code: errors.EndpointError(
+                                       f"the pySHACL validation process stopped unexpectedly (exit {code})"),
+                                   name="medkg-shacl")
+    else:
+        outcome = bounded(lambda: engine.check(data.triples, shapes, args.engine), args.timeout, past_timeout,
+                          name="medkg-shacl")
     _notes(outcome.notes)
     found = finding.report_of(outcome, data.triples, shapes, data.files, data.locations)
     _write_report(found, args.format, render, summary_line)
@@ -396,9 +407,9 @@ def _catalog(args) -> int:
 
     text = catalogue.to_turtle(list(catalogue.catalogue().values()), args.target)
     if args.output:
-        if args.output.is_symlink():  # replacing it would put a file where the link was, not write through it
-            raise errors.InputError(f"{args.output}: a symbolic link; refusing to replace it: give -o the file "
-                                    f"it points to ({os.path.realpath(args.output)}) or another path")
+        from medkg.io.folders import refuse_unless_output
+
+        refuse_unless_output(args.output, "file", "catalog")  # a link, FIFO or device would be replaced
         tmp = None
         try:  # a fresh file of our own beside the target (never a name someone may have linked elsewhere)
             fd, name = tempfile.mkstemp(prefix=f".{args.output.name}.", suffix=".tmp", dir=args.output.parent)
@@ -406,12 +417,15 @@ def _catalog(args) -> int:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(text)
             tmp.chmod(0o644)  # mkstemp makes it private; a catalogue is for publishing
+            refuse_unless_output(args.output, "file", "catalog")  # again: it may have changed meanwhile
             tmp.replace(args.output)  # atomic: never half a file
+            tmp = None
         except OSError as e:
-            if tmp is not None:
+            raise errors.InputError(f"{args.output}: cannot write it ({e.strerror or e}); choose another -o") from None
+        finally:
+            if tmp is not None:  # refused or failed: leave nothing of ours beside it
                 with contextlib.suppress(OSError):
                     tmp.unlink(missing_ok=True)
-            raise errors.InputError(f"{args.output}: cannot write it ({e.strerror or e}); choose another -o") from None
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -235,3 +235,44 @@ def test_a_quote_moved_to_another_sentence_leaves_the_first_uncovered_and_change
 def test_a_claim_that_lost_its_quote_and_the_sentence_it_leaves_uncovered(repo):
     edit(repo / "claims" / "classification.ttl", "    medkg:quote quote:baclofen-acts-on-cns ;\n", "")
     _all_of_a_full_run(repo)
+
+
+def _git_in(folder, *args):
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
+
+
+BAD_CLAIM = FIXTURES / "invalid" / "claim-missing-quote.ttl"
+
+
+def test_a_git_ignored_data_file_is_validated(repo):
+    # git status and diff leave it out; a full run reads it.
+    (repo / ".gitignore").write_text("ignored.ttl\n", encoding="utf-8")
+    shutil.copy(BAD_CLAIM, repo / "ignored.ttl")
+    report = compare(repo)
+    assert {f.focus for f in report.findings} == {"claim:fixture-no-quote"}
+
+
+def test_a_data_file_ignored_by_core_excludes_file_is_validated(repo, tmp_path):
+    excludes = tmp_path / "excludes"
+    excludes.write_text("*.ttl\n", encoding="utf-8")
+    _git_in(repo.parent, "config", "core.excludesFile", str(excludes))
+    shutil.copy(BAD_CLAIM, repo / "claims" / "new.ttl")
+    report = compare(repo)
+    assert {f.focus for f in report.findings} == {"claim:fixture-no-quote"}
+
+
+def test_a_data_file_in_a_nested_git_repository_is_validated(repo):
+    nested = repo / "sub"
+    nested.mkdir()
+    shutil.copy(BAD_CLAIM, nested / "claim.ttl")
+    _git_in(nested, "init", "-q")  # the outer repository's diff sees none of its files
+    report = compare(repo)
+    assert {f.focus for f in report.findings} == {"claim:fixture-no-quote"}
+
+
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_an_edit_of_a_file_git_is_told_not_to_look_at_is_validated(repo, flag):
+    _git_in(repo, "update-index", flag, "claims/uses.ttl")
+    edit(repo / "claims" / "uses.ttl", "    oa:start 1083 ;", "    oa:start 1084 ;")
+    report = compare(repo)
+    assert {f.shape for f in report.findings} >= {"mkgsh:QuoteShape"}

@@ -2,6 +2,7 @@
 command line in-process (main returns the exit code), and the same cases once as a real process."""
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -288,3 +289,40 @@ def test_staging_folders_of_a_killed_run_are_removed_and_said(kind, tmp_path, ca
     assert note == [f"medkg: removed 1 folder left by a medkg run that was killed: {stale}"]
     assert not stale.exists() and running.exists() and unmarked.exists()
     assert not (target / OWNER).exists()  # the mark never reaches the release or the site
+
+
+def _fifo(folder):
+    fifo = folder / "out.fifo"
+    os.mkfifo(fifo)
+    return fifo
+
+
+@pytest.mark.parametrize("command", [["catalog"], ["export"], ["site"]])
+def test_output_that_is_a_fifo_is_refused_and_left(tmp_path, capsys, command):
+    fifo = _fifo(tmp_path)
+    assert main([*command, "-o", str(fifo)]) == errors.INPUT
+    assert "a FIFO" in _one_line(capsys.readouterr().err)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.fifo"]  # nothing written beside it
+
+
+def test_catalog_output_that_is_a_device_node_is_refused(tmp_path, capsys):
+    # A node of our own like /dev/null (never /dev/null itself: code without the check, run as
+    # root, would replace the machine's /dev/null with a file).
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    assert main(["catalog", "-o", str(device)]) == errors.INPUT
+    assert "a device node" in _one_line(capsys.readouterr().err)
+    assert stat.S_ISCHR(device.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["null"]
+
+
+def test_export_output_that_is_a_regular_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "dist"
+    target.write_text("mine\n")
+    assert main(["export", "-o", str(target)]) == errors.INPUT
+    assert "not a folder" in _one_line(capsys.readouterr().err)
+    assert target.read_text() == "mine\n"

@@ -24,6 +24,33 @@ OWNER = ".medkg-owner"  # inside a folder medkg throws away: the id of the proce
 T = TypeVar("T")
 
 
+def refuse_unless_output(target: Path, kind: str, what: str) -> None:
+    """Raise InputError unless `target` is absent or already of `kind` ("file" or "folder"): every
+    -o goes through here. A symbolic link would be replaced, not written through; a FIFO, socket or
+    device node (/dev/full, /dev/null) would be replaced by a regular file (as root, even in /dev)."""
+    try:
+        mode = target.lstat().st_mode
+    except (FileNotFoundError, NotADirectoryError):  # nothing there to replace; making it says why not
+        return
+    except OSError as e:
+        raise InputError(f"{target}: cannot look at it ({e.strerror or e}); choose another -o") from None
+    if stat.S_ISLNK(mode):
+        raise InputError(f"{target}: a symbolic link; refusing to replace it: give -o the {kind} it points to "
+                         f"({os.path.realpath(target)}) or another path")
+    wanted = stat.S_ISREG(mode) if kind == "file" else stat.S_ISDIR(mode)
+    if not wanted:
+        raise InputError(f"{target}: {_kind_of(mode)}, not a {kind}; {what} writes a {kind}: choose a new path "
+                         f"or an existing {kind} with -o")
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISREG, "a regular file"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device node"), (stat.S_ISBLK, "a device node")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
 def staging_prefix(target: Path) -> str:
     return f".{target.name}.medkg-staging-"
 

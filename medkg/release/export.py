@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from medkg.errors import InputError
-from medkg.io.folders import replace, staging_prefix
+from medkg.io.folders import refuse_unless_output, replace, staging_prefix
 from medkg.io.parse import Source, load_data, load_ontology, load_shapes
 from medkg.project_files import ROOT
 from medkg.rdf.formats import rdf_format
@@ -137,8 +137,7 @@ def is_release(folder: Path) -> bool:
 
 
 def _refuse_unless_replaceable(target: Path) -> None:
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise InputError(f"{target}: not a folder; export writes a release folder: choose a new or empty folder with -o")
+    refuse_unless_output(target, "folder", "export")
     if not target.exists():
         return
     try:

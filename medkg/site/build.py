@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from medkg import __version__
 from medkg.errors import InputError
-from medkg.io.folders import replace
+from medkg.io.folders import refuse_unless_output, replace
 from medkg.io.parse import Source, load, load_data, load_ontology
 from medkg.project_files import ROOT, SHAPES_DIR
 from medkg.query import catalogue, summary, vocab
@@ -63,8 +63,7 @@ def build(target: Path = SITE, data_paths: list[Path] | None = None) -> Built:
 
 
 def _refuse_unless_site(target: Path) -> None:
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise InputError(f"{target}: not a folder; choose a new or empty folder with -o")
+    refuse_unless_output(target, "folder", "site")
     if target.exists() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise InputError(f"{target}: refusing to replace a folder that is not a medkg site (it has no {MARKER}); "
                          "choose a new or empty folder with -o")

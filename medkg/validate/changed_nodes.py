@@ -5,6 +5,7 @@ files at REV and the working tree. The nodes to validate are the subjects of add
 triples, plus the nodes that point at them (whose checks may depend on them).
 """
 
+import hashlib
 import os
 import subprocess
 from pathlib import Path
@@ -59,21 +60,21 @@ def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tu
     validation will do (InputError for an unknown REV, before any other work): among them, an
     edit of more than `largest` triples, where checking node by node costs more than checking all.
 
-    Only the files git reports as changed (or new) are compared, each as it was at REV and as
-    it is now: their set difference is the edit.
+    The files compared are those a full run reads (the folders walked, not git's view of them: a
+    git-ignored file, one in a nested repository, or one marked --assume-unchanged or
+    --skip-worktree is in no `git diff` but is validated all the same), each against its blob at
+    REV by content hash; those that differ, or are new or gone, are compared triple by triple.
     """
     root = repo_root(paths[0])
     require_revision(root, rev, "--changed ")
     ontology = ONTOLOGY_DIR.resolve()
-    if ontology.is_relative_to(root) and _git(root, "diff", "--quiet", rev, "--", str(ontology)).returncode != 0:
+    if ontology.is_relative_to(root) and _differing(root, rev, [ontology], sorted(ontology.rglob("*.ttl"))):
         return None, f"ontology/ or its shapes changed since {rev}: validating everything"
     scope = [str(p.resolve().relative_to(root)) for p in paths]
     if link := _symbolic_link(root, rev, paths, scope):
         return None, f"{link} is a symbolic link (at {rev} or now), whose target's edits git does not show: validating everything"
-    # --no-renames: a renamed file is its old name removed and its new name added, both compared.
-    changed_files = set(_names(root, "diff", "--no-renames", "--name-only", rev, "--", *scope))
-    changed_files |= set(_names(root, "ls-files", "--others", "--exclude-standard", "--", *scope))
-    changed_files = sorted(f for f in changed_files if f.endswith(".ttl"))
+    # A renamed file is its old name gone and its new name new, both compared.
+    changed_files = _differing(root, rev, paths, collect(paths))
     old_triples, new_triples = set(), set()
     for name in changed_files:
         before = _git(root, "show", f"{rev}:{name}", binary=True)
@@ -98,6 +99,47 @@ def touched_nodes(paths: list[Path], rev: str, largest: int | None = None) -> tu
     # nodes: a class or another vocabulary's term as an object would bring every node using it.
     ends = {t.subject for t in edit} | {t.object for t in edit if str(t.object).startswith(_MINTED)}
     return {n for n in ends if isinstance(n, ox.NamedNode)}, ""
+
+
+def _differing(root: Path, rev: str, scope: list[Path], files: list[Path]) -> list[str]:
+    """The Turtle files (names relative to `root`) that differ between REV and now: each file of
+    `files` (found on disk, as a full run finds them) whose content hash is not that of its blob at
+    REV, or that REV lacks, and each file REV has under `scope` that is no longer among them.
+    Only the commit's tree is asked of git, never the index or the work tree's status."""
+    at_rev = _blobs(root, rev, [str(p.resolve().relative_to(root)) for p in scope])
+    blob_hash = _blob_hasher(root)
+    now: set[str] = set()
+    differing: set[str] = set()
+    for path in files:
+        name = str(path.resolve().relative_to(root))  # no link on the way: _symbolic_link said so first
+        now.add(name)
+        try:
+            content = path.read_bytes()
+        except OSError:
+            differing.add(name)  # reading it again says what is wrong
+            continue
+        if at_rev.get(name) != blob_hash(content):
+            differing.add(name)
+    differing |= {name for name in at_rev if name not in now and name.endswith(".ttl")}
+    return sorted(differing)
+
+
+def _blobs(root: Path, rev: str, scope: list[str]) -> dict[str, str]:
+    """Each regular file's blob id at REV under `scope`, by name relative to `root`."""
+    blobs = {}
+    for entry in _names(root, "ls-tree", "-r", "--full-tree", rev, "--", *scope):
+        info, _, name = entry.partition("\t")
+        mode, kind, blob = info.split()
+        if kind == "blob" and not mode.startswith("120000"):
+            blobs[name] = blob
+    return blobs
+
+
+def _blob_hasher(root: Path):
+    """The function giving git's object id of a file's bytes (SHA-1, or SHA-256 in such a repository)."""
+    result = _git(root, "rev-parse", "--show-object-format")
+    algorithm = result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "sha1"
+    return lambda content: hashlib.new(algorithm, b"blob %d\0" % len(content) + content).hexdigest()
 
 
 def _symbolic_link(root: Path, rev: str, paths: list[Path], scope: list[str]) -> str | None:

@@ -42,6 +42,7 @@ from medkg.validate.changed_cache import LABEL_KEYS, update_label_keys
 from medkg.validate.check_reads import constraint_reads, predicates_read
 from medkg.validate.class_targets import Pruner, classes_of
 from medkg.validate.edited_region import reparse
+from medkg.validate.file_states import FileStates
 from medkg.validate.model import RANK, Finding
 from medkg.validate.pipeline import Validator
 
@@ -171,6 +172,7 @@ class Watcher:
         self.locations = FileLocations()
         self.triples: dict[Path, Counter] = {}  # each file's triples, with how many times it states each
         self.blank: dict[Path, list[ox.Triple]] = {}
+        self.states = FileStates()  # what was last read of each file: re-listing finds what events missed
         self.files = collect(paths)
         self.notes: list[str] = []
         broken = []
@@ -198,6 +200,7 @@ class Watcher:
         return the edit: the triples it stated and no longer does, and those it states anew. Only the
         statements the save changed are parsed, where that gives the same triples (edited_region.py)."""
         raw = path.read_bytes() if path.is_file() else None  # a directory, a pipe: parse_file says what is wrong
+        self.states.record(path, raw)  # even if it does not parse: the error is said once, not at each re-listing
         old, known = self.triples.get(path), self.locations.texts.get(path)
         again = reparse(known, old, raw) if raw is not None and known is not None and old is not None else None
         if again is None:
@@ -240,6 +243,16 @@ class Watcher:
         path = path.absolute()
         return path.suffix == ".ttl" and any(
             path == p.absolute() or (p.is_dir() and path.is_relative_to(p.absolute())) for p in self.paths)
+
+    def stale(self) -> list[Path]:
+        """The files a full validation would read that are new, changed or gone since last read,
+        found by listing the folders again and comparing by content (file_states.py), whatever the
+        events said."""
+        try:
+            files = collect(self.paths)
+        except InputError:  # the folder's last file gone, a dangling link: the files still there
+            files = [p for p in self.states.seen if p.is_file()]
+        return self.states.stale(files)
 
     # -- one save -----------------------------------------------------------------------------
 
@@ -308,6 +321,7 @@ class Watcher:
     def _forget(self, path: Path) -> set[ox.Triple]:
         """A file deleted: the triples it stated are the edit."""
         self.blank.pop(path, None)
+        self.states.forget(path)
         self.locations.set_file(path, None, Counter())
         return set(self.triples.pop(path, ()))
 
@@ -414,6 +428,7 @@ def ordered(findings: set[Finding]) -> list[Finding]:
 # rename, within a few milliseconds; a file caught half-written reads as a syntax error, and its
 # last write brings another event that reads it whole.
 SETTLE_MS = 10
+RESYNC_SECONDS = 2  # without events, the folders are listed again this often (a hard link's other name)
 
 
 def watch(paths: list[Path], engine: str = "oxigraph", refused: list[str] | None = None, out=print) -> int:
@@ -491,6 +506,7 @@ def _saves(watcher: Watcher, on_ready, stop: threading.Event):
     ignore = watchfiles.DefaultFilter(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, ".medkg_cache"))
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # it logs its own line on Ctrl-C
     ready = False
+    listed = time.monotonic()
     own = {(p if p.is_dir() else p.parent).absolute() for p in watcher.paths}
     while not stop.is_set():
         linked = _linked(watcher)
@@ -511,7 +527,17 @@ def _saves(watcher: Watcher, on_ready, stop: threading.Event):
             names = sorted({Path(name) for _, name in changes})
             # In a target's folder, only the targets: its other files are none of the watch's business.
             saved = [link for path in names for link in linked.get(path, [path] if _under(path, own) else [])]
-            for path in dict.fromkeys(saved):
+            # Any event, and every RESYNC_SECONDS without one: the folders listed again and compared by
+            # content with what was read, so that a folder moved out or in, or a file edited through a
+            # hard link elsewhere, is seen whatever events came (or none).
+            if changes or time.monotonic() - listed >= RESYNC_SECONDS:
+                saved += watcher.stale()
+                listed = time.monotonic()
+            once: set[Path] = set()
+            for path in saved:
+                if path.absolute() in once:  # an event's name and the re-listing's for one file
+                    continue
+                once.add(path.absolute())
                 # A Turtle file may be deleted; anything else gone was an editor's (or sed's) scratch file.
                 if path.suffix == ".ttl" or path.is_file():
                     yield path
