@@ -5,6 +5,7 @@ removed, changed or added, a syntax error and its repair, a file deleted and wri
 last test runs the real command in a subprocess and reads its +/- lines.
 """
 
+import contextlib
 import os
 import queue
 import random
@@ -198,15 +199,27 @@ def _wait_for(lines: queue.Queue, seen: list, predicate, seconds: float = 60):
     raise AssertionError(f"no such line within {seconds} s; read so far:\n" + "\n".join(seen))
 
 
-def test_the_command_prints_what_each_save_changes_and_stops_cleanly_on_ctrl_c(data):
+@contextlib.contextmanager
+def watch_command(data, cwd):
+    """`medkg validate --watch DATA` as a curator runs it, once it says it is watching: yields
+    (process, its stdout lines, its stderr lines, every line read so far), killed on the way out."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "validate", "--watch", str(data)], cwd=data.parent,
+    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "validate", "--watch", str(data)], cwd=cwd,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     out, err, seen = queue.Queue(), queue.Queue(), []
     for stream, into in ((process.stdout, out), (process.stderr, err)):
         threading.Thread(target=_reader, args=(stream, into), daemon=True).start()
     try:
         _wait_for(err, seen, lambda line: line.startswith("medkg: watching"))
+        yield process, out, err, seen
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_the_command_prints_what_each_save_changes_and_stops_cleanly_on_ctrl_c(data):
+    with watch_command(data, data.parent) as (process, out, err, seen):
         path = data / "conditions.ttl"
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace('    rdfs:label "pain"@en ;\n', "", 1), encoding="utf-8")
@@ -225,10 +238,6 @@ def test_the_command_prints_what_each_save_changes_and_stops_cleanly_on_ctrl_c(d
         path.write_text(text.replace('"pain"@en', '"pain, edited"@en', 1), encoding="utf-8")
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     rest = []
     while not err.empty():
         rest.append(err.get())

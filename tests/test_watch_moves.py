@@ -4,16 +4,12 @@ outside data/, is no event the watch sees (found by the periodic re-listing, RES
 real command, as a curator runs it; the helpers are test_watch.py's."""
 
 import os
-import queue
 import shutil
 import signal
-import subprocess
-import sys
-import threading
 
-from medkg.project_files import DATA_DIR, ROOT
+from medkg.project_files import DATA_DIR
 from tests.material import FIXTURES
-from tests.test_watch import _reader, _wait_for
+from tests.test_watch import _wait_for, watch_command
 
 
 def test_folders_moved_out_and_in_and_a_hard_links_edit_are_validated(tmp_path):
@@ -25,14 +21,7 @@ def test_folders_moved_out_and_in_and_a_hard_links_edit_are_validated(tmp_path):
     elsewhere.mkdir()
     other_name = elsewhere / "conditions.ttl"
     os.link(data / "conditions.ttl", other_name)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "medkg.cli", "validate", "--watch", str(data)], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    out, err, seen = queue.Queue(), queue.Queue(), []
-    for stream, into in ((process.stdout, out), (process.stderr, err)):
-        threading.Thread(target=_reader, args=(stream, into), daemon=True).start()
-    try:
-        _wait_for(err, seen, lambda line: line.startswith("medkg: watching"))
+    with watch_command(data, tmp_path) as (process, out, _, seen):
         shutil.move(data / "bad", elsewhere / "bad")  # a folder with a violating file moved out
         gone = _wait_for(out, seen, lambda line: line.startswith("- "), seconds=30)
         assert "fixture-no-quote" in gone
@@ -45,8 +34,4 @@ def test_folders_moved_out_and_in_and_a_hard_links_edit_are_validated(tmp_path):
         assert added.startswith("+ VIOLATION ") and " kg:pain rdfs:label: " in added and "elsewhere" not in added
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert not any("Traceback" in line for line in seen), "\n".join(seen)
