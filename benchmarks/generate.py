@@ -88,7 +88,7 @@ def drug_block(i: int, rng: random.Random, violation: str | None, folder: Path) 
     digest = hashlib.sha256(text.encode()).hexdigest()
     out.append(f"""kg:syn-article-{i} a medkg:SourceArticle ;
     rdfs:label "synthetic article {i}"@en ;
-    dcterms:title "Synthetic article {i}"@en ;
+    dcterms:title "Synthetic drug {i}"@en ;  # its own words, as an article's title is (SourceArticleShape-titleInText)
     dcterms:publisher kg:syn-publisher ;
     schema:url <https://synthetic.invalid/article/{i}> ;
     dcterms:rights "Synthetic text for benchmarks."@en ;
