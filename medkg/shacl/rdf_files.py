@@ -11,6 +11,7 @@ from medkg.errors import InputError
 from medkg.io.parse import Source, parse_file, rdflib_graph, regular_file
 from medkg.project_files import relative
 from medkg.rdf.formats import rdf_format, rdf_suffixes
+from medkg.rdf.namespaces import SH
 
 # (Also after another statement on the same line: "@prefix ex: <...> . @prefix sh: <...> .")
 _PREFIX = re.compile(r"(?:^|(?<=\s))(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
@@ -99,7 +100,7 @@ def _bounded_nesting(path: Path, raw: bytes) -> None:
 # longest list has 7 members. Bounded rather than made cheaper: the cost is rdflib's per triple.
 MAX_LIST = 10_000
 _FIRST, _REST = ox.NamedNode(str(RDF.first)), ox.NamedNode(str(RDF.rest))
-_PATH = ox.NamedNode("http://www.w3.org/ns/shacl#path")
+_PATH = ox.NamedNode(str(SH.path))
 
 
 def shapes(paths: list[Path], prefixes: dict | None = None) -> Graph:
