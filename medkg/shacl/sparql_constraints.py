@@ -171,7 +171,7 @@ def _is_flat(select: str) -> bool:
     - a plain group or UNION branch, and the plain groups and branches inside it, where $this
       stands in triple patterns only (joined on it), never in an expression or EXISTS block, which
       would not see the row (a group in a group lets rdflib, pySHACL's engine, apply a filter
-      before the BINDs after it: TextIdentifierShape).
+      before the BINDs that follow it).
     Not for a subquery anywhere (SPARQL does not bind the outer row inside one), nor for MINUS,
     GRAPH, an OPTIONAL inside a group (its unmatched rows would be lost in the join), or a group
     inside an OPTIONAL. EvidenceShape-trial (a UNION inside NOT EXISTS),
