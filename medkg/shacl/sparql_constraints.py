@@ -168,13 +168,10 @@ def _is_flat(select: str) -> bool:
       bindings into the whole block, at every depth, as pre-binding does;
     - an OPTIONAL block whose only groups are such blocks, in its filters: its pattern is joined on
       $this and its filters see the joined row (SPARQL's LeftJoin);
-    - a plain group or UNION branch, and the plain groups and branches inside it, where $this
-      stands in triple patterns only (joined on it), never in an expression or EXISTS block, which
-      would not see the row (a group in a group lets rdflib, pySHACL's engine, apply a filter
-      before the BINDs that follow it).
+    - a plain group or UNION branch with no group inside, where $this stands in triple patterns
+      only (joined on it), never in an expression or EXISTS block, which would not see the row.
     Not for a subquery anywhere (SPARQL does not bind the outer row inside one), nor for MINUS,
-    GRAPH, an OPTIONAL inside a group (its unmatched rows would be lost in the join), or a group
-    inside an OPTIONAL. EvidenceShape-trial (a UNION inside NOT EXISTS),
+    GRAPH and groups holding groups. EvidenceShape-trial (a UNION inside NOT EXISTS),
     DirectLayerShape-claimed (EXISTS blocks inside an OPTIONAL) and DoseUnitShape-perDay (a UNION)
     ran once per focus node before: 4,000 of the 4,283 queries of validate --endpoint at 100k
     triples, and 3.2 and 2.5 s of a local run there (0.4 and 0.1 s joined)."""
@@ -184,12 +181,12 @@ def _is_flat(select: str) -> bool:
     blanked = _without_exists_blocks(code)
     opened = [m.start() for m in re.finditer(r"\{", blanked)]
     for at in opened[1:]:  # the first is the WHERE clause's
-        end = _closing(blanked, at)
-        before = _keyword_before(blanked, at)
-        inner = [at + 1 + m.start() for m in re.finditer(r"\{", blanked[at + 1:end])]
-        if inner and (before not in ("", "UNION") or any(_keyword_before(blanked, i) not in ("", "UNION") for i in inner)):
-            return False  # an OPTIONAL holding a group, or a group holding an OPTIONAL, MINUS or GRAPH
-        group = code[at:end]  # as written, EXISTS blocks and inner groups included
+        inside = blanked[at + 1:]
+        close = inside.find("}")
+        if "{" in inside[:close]:
+            return False  # a group inside a group
+        before = re.search(r"(\w*)\s*$", blanked[:at]).group(1).upper()
+        group = code[at:at + 2 + close]  # as written, EXISTS blocks included
         if before == "OPTIONAL":
             if any(_mentions_this(e) or re.search(r"\bEXISTS\b", e, re.IGNORECASE) for e in _expressions(group, "BIND")):
                 return False  # a BIND is evaluated inside the OPTIONAL's group, before the join
@@ -199,11 +196,6 @@ def _is_flat(select: str) -> bool:
         else:
             return False  # MINUS, GRAPH, SERVICE
     return True
-
-
-def _keyword_before(code: str, at: int) -> str:
-    """The word just before the brace at `at` ("" for a plain group), upper-cased."""
-    return re.search(r"(\w*)\s*$", code[:at]).group(1).upper()
 
 
 def _mentions_this(code: str) -> bool:
