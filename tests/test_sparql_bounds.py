@@ -59,3 +59,17 @@ def test_the_parse_runs_inside_medkg_query_s_time_limit(tmp_path, capsys):
     path.write_text(plus_chain(MAX_TOKENS // (OPERATOR_WEIGHT + 1) - 10), encoding="utf-8")
     assert main(["query", str(path), "--timeout", "0.1"]) == 3
     assert "did not finish within 0.1 s" in capsys.readouterr().err
+
+
+def test_a_fault_inside_the_parser_is_a_one_line_refusal_not_a_thread_traceback(monkeypatch, capfd):
+    # rdflib's grammar has raised a TypeError from inside pyparsing (seen with a SHACL query); the
+    # parse thread printed a traceback and the caller then failed on the missing answer.
+    from medkg.rdf import sparql_parse
+
+    def broken(*args, **kwargs):
+        raise TypeError("unsupported operand type(s)")
+
+    monkeypatch.setattr(sparql_parse.Query, "parse_string", broken)
+    with pytest.raises(SparqlRefused, match="TypeError: unsupported operand"):
+        read("SELECT * WHERE { ?s ?p ?o }")
+    assert "Traceback" not in capfd.readouterr().err

@@ -107,6 +107,11 @@ def read(text: str) -> Parsed:
             outcome["error"] = SparqlRefused("the query is nested too deeply to be checked; write it flatter")
         except SparqlRefused as e:
             outcome["error"] = e
+        except Exception as e:  # noqa: BLE001 (a fault inside rdflib's grammar, e.g. a TypeError from pyparsing)
+            # Said as a refusal, once, by the caller: left to the thread, it printed a traceback
+            # and the caller then failed on the missing answer.
+            outcome["error"] = SparqlRefused(f"rdflib's SPARQL parser failed on the query ({type(e).__name__}: "
+                                             f"{_first_line(e)}); check its syntax near what that names")
         finally:
             _leave()
 
