@@ -410,7 +410,7 @@ def test_turtle_report_writes_literals_in_full_and_a_blank_node_path_out():
     shapes = Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . <http://example.org/S> sh:path "
                                 "[ sh:inversePath <http://example.org/p> ] .", format="turtle")
     path = shapes.value(URIRef("http://example.org/S"), sh.path)
-    value = Literal("none", datatype=xsd.boolean)
+    value = Literal("none", datatype=xsd.boolean, normalize=False)  # as the store gives it, whatever pySHACL left the global switch at
     terms = Terms(sh.Violation, URIRef("http://example.org/a"), path, value, URIRef("http://example.org/S"),
                   sh.MaxCountConstraintComponent)
     finding = Finding("violation", "", 0, "ex:a", "", '"none"^^xsd:boolean', "m", "ex:S", "sh:MaxCount", terms=terms)
