@@ -365,4 +365,15 @@ MISTAKES = [
             'schema:doseUnit "mg/d" ;  # UCUM', 'schema:doseUnit "mg" ;  # UCUM', "DoseUnitShape-labelPeriod",
             more=(("curator-notes.ttl", 'schema:frequency "per day"@en ;\n    medkg:doseRoute kg:oral-route .',
                    'schema:frequency "four times a day"@en ;\n    medkg:timesPerDay 4 ;\n    medkg:doseRoute kg:oral-route .'),)),
+    # Free text is checked too: identifiers, counts and route units in a note's own words.
+    Mistake("a mapping note's identifier with two digits swapped", "curator-notes.ttl",
+            "substance dependence (MONDO:0004938)", "substance dependence (MONDO:0004983)", "unchecked-identifier-in-text"),
+    Mistake("a PubMed number with a digit dropped in a note", "curator-notes.ttl",
+            "PMID 14624703); it did not", "PMID 1462473); it did not", "unchecked-identifier-in-text"),
+    Mistake("the study's daily dose typed into its size", "curator-notes.ttl",
+            "medkg:participants 40 ;", "medkg:participants 60 ;", "participants-statedInText"),
+    Mistake("an intrathecal bolus written in milligrams", "curator-notes.ttl",
+            "a screening bolus of 50 micrograms", "a screening bolus of 50 mg", "TextDoseUnitShape-route"),
+    Mistake("a tablet dose written in micrograms", "curator-notes.ttl",
+            "start at 5 mg three times a day for 3 days", "start at 5 mcg three times a day for 3 days", "TextDoseUnitShape-route"),
 ]

@@ -45,13 +45,14 @@ UNITS, UNIT_PROPERTY = _c("allowedUnitsConstraint"), _c("unitProperty")
 SYMMETRIC, INVERSE = _c("symmetricConstraint"), _c("inverseConstraint")
 CONFLICTS, REQUIRES = _c("conflictsWithConstraint"), _c("itemRequiresStatementConstraint")
 QUALIFIERS, CITATION = _c("allowedQualifiersConstraint"), _c("citationNeededConstraint")
+STATED_IN_TEXT = _c("statedInTextConstraint")
 ADVICE, CONSTRAINED, QUALIFIER = _c("constraintAdvice"), _c("ConstrainedProperty"), _c("Qualifier")
 # Checked by medkg/validate/vocabulary.py (the closed vocabulary) on the data's triples alone: as a
 # shape it would see the ontology's own rdf:type owl:Class, which the data graph holds too.
 DECLARED_TERM = _c("declaredTermConstraint")
 
 CONSTRAINT_TYPES = (SUBJECT_TYPE, VALUE_TYPE, DATATYPE, FORMAT, SINGLE, DISTINCT, ONE_OF, MINIMUM, MAXIMUM, UNITS,
-                    SYMMETRIC, INVERSE, CONFLICTS, REQUIRES, QUALIFIERS, CITATION, DECLARED_TERM)
+                    SYMMETRIC, INVERSE, CONFLICTS, REQUIRES, QUALIFIERS, CITATION, STATED_IN_TEXT, DECLARED_TERM)
 
 
 def declarations() -> Graph:
@@ -272,6 +273,25 @@ class _Writer:
         for other in self.values(prop, CITATION):
             self.property_shape(prop, "citationNeeded", "citation needed", f"sh:path {_n3(other)} ; sh:minCount 1",
                                 f"A node with {p} names where it comes from with {_n3(other)}: {advice}.")
+
+        if texts := self.values(prop, STATED_IN_TEXT):
+            # The number as a whole word: 40 is not in "140" or "40.5"; a decimal's ".0" may be left
+            # out (40.0 is "40"). Amounts with a unit are taken out of the text first: a study's 40
+            # participants are not in "60 mg a day" or "12 weeks".
+            where = "|".join(_n3(t) for t in texts)
+            self.sparql_shape(prop, "statedInText", "stated in the node's own text", f"""
+        SELECT $this ?path ?value WHERE {{
+            $this {p} ?value .
+            BIND ({p} AS ?path)
+            FILTER (isNumeric(?value))
+            BIND (REPLACE(REPLACE(STR(?value), "^([0-9]+)[.]0*$", "$1"), "[.]", "[.]") AS ?number)
+            FILTER NOT EXISTS {{
+                $this {where} ?text .
+                BIND (REPLACE(STR(?text), "[0-9][0-9.,]* ?(mg|ug|µg|g|mL|kg|milligrams?|micrograms?|grams?|%|percent|seconds?|minutes?|hours?|days?|weeks?|months?|years?)([^a-z]|$)", " ") AS ?counts)
+                FILTER (REGEX(?counts, CONCAT("(^|[^0-9.])", ?number, "([.]0+)?([^0-9.]|[.][^0-9]|[.]?$)")))
+            }}
+        }}""", f"The node says {{?value}} in {p}, and its own words ({_either(texts)}) do not: one of them was "
+               f"edited alone or copied from another field. Make both say the same number: {advice}.")
 
     def qualifiers(self, props: list[URIRef]) -> None:
         """One constraint for every predicate's allowed qualifiers, reading the declarations, which are
