@@ -39,7 +39,7 @@ from benchmarks.jena import version as jena_version  # noqa: E402
 
 PY = sys.executable
 BIN = Path(sys.executable).parent
-SIZES = {"10k": 100, "100k": 1000, "1M": 10000}
+SIZES = {"10k": 100, "100k": 1000, "1M": 10000, "10M": 100000}
 DATA = HERE / "data"
 # Bare pySHACL runs each SHACL-SPARQL constraint once per focus node on rdflib: on this model
 # it needs 14 s for the shipped graph and over 11 minutes for 10k triples. Cut it, and do not
