@@ -7,6 +7,7 @@
     python benchmarks/run.py --only endpoint --sizes 100k --runs 1   # validate --endpoint on Oxigraph and Virtuoso
     python benchmarks/run.py --only serve             # 200 clients at once through medkg serve (benchmarks/serve_load.py)
     python benchmarks/run.py --only watch --sizes 100k,1M   # validate --watch: 20 one-drug saves each
+    python benchmarks/run.py --only queries --sizes 1M   # the catalogue: Python rows, streamed CSV, the server
 
 Every measurement is a whole process where a user would run one (a cold CLI), at least --runs
 times, reporting median, min, max and peak memory (the process's maximum resident set); query
@@ -377,8 +378,9 @@ def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, l
 def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = None, note: str = "") -> dict:
     """One group of measurements, merged into the last full run's results (the rest kept as they were).
     With `baseline` (validation only), the code at that git revision is measured too, in the same run."""
-    if group not in ("diff", "validation", "site", "endpoint", "serve", "watch"):
-        raise SystemExit(f"--only {group}: only 'diff', 'validation', 'site', 'endpoint', 'serve' and 'watch' can be measured on their own")
+    if group not in ("diff", "validation", "site", "endpoint", "serve", "watch", "queries"):
+        raise SystemExit(f"--only {group}: only 'diff', 'validation', 'site', 'endpoint', 'serve', 'watch' and 'queries' "
+                         "can be measured on their own")
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
 
@@ -411,6 +413,9 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
                     continue
                 if group == "watch":
                     _watch(record, size, folder)
+                    continue
+                if group == "queries":  # the catalogue in-process, streamed by pyoxigraph, and on the server
+                    _queries(record, size, folder, ("oxigraph", "stream", "server"))
                     continue
                 if code:
                     _validation(record, size, folder, runs, code, f" (at {baseline})")
@@ -487,7 +492,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10k,100k,1M")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", metavar="GROUP", help="measure one group (diff, validation, site, serve) and merge it into results.json")
+    parser.add_argument("--only", metavar="GROUP", help="measure one group (diff, validation, site, endpoint, serve, watch, queries) and merge it into results.json")
     parser.add_argument("--baseline", metavar="REV", help="with --only validation: measure the code at REV too, in the same run")
     parser.add_argument("--note", default="", help="with --only: said beside its rows in RESULTS.md (a shared machine)")
     args = parser.parse_args()
