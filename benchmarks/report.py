@@ -154,6 +154,21 @@ def _peers(results) -> list[str]:
     return lines
 
 
+def _profiles(results) -> list[str]:
+    """The ten slowest checks of a full validation (`validate.py DIR --profile 10`, one untimed run), at 1M."""
+    p = results.get("profiles", {}).get("1M")
+    if not p:
+        return []
+    lines = ["", "## Ten slowest checks at 1M", "",
+             f"`python validate.py DIR --profile 10`, one run beside the timed ones ({p['date']}, load {p['load']}): each "
+             "check's wall time as a job in the thread pool, where the jobs share the cores, so the seconds add up to "
+             f"more than the pool took. All {p['checks']} checks: {p['total_seconds']:.1f} s summed, "
+             f"{p['pool_seconds']:.1f} s in the pool.", "",
+             "| check | seconds | share of the summed time |", "|---|---|---|"]
+    lines += [f"| {r['check']} | {r['seconds']:.3f} | {r['share']:.1f} % |" for r in p["rows"]]
+    return lines
+
+
 def _verdict(ok) -> str:
     return "met" if ok else "**missed**"
 
@@ -212,6 +227,7 @@ def write_markdown(results: dict, path: Path) -> None:
                   + (f"{m['median']:.1f} s" if "median" in m else f"> {m['cut']} s (stopped)")
                   + f" | {m.get('queries', '-')} | {m.get('findings', '-')} | {m.get('load', '-')} | {m['runs']} |"
                   for m in endpoint]
+    lines += _profiles(results)
     per_query = [m for m in results["measurements"] if "per_query" in m]
     if per_query:
         lines += ["", "## Each catalogue query (median ms, in-process; server through SPARQLWrapper)", ""]

@@ -152,7 +152,7 @@ def jena_data(data_file: Path, shapes: Path, name: str) -> Path:
 
 
 def bench(sizes: list[str], runs: int) -> dict:
-    results = {"measurements": [], "sizes": {}}
+    results = {"measurements": [], "sizes": {}, "profiles": {}}
 
     def record(group, name, size, value, **extra):
         results["measurements"].append({"group": group, "name": name, "size": size, **value, **extra})
@@ -185,6 +185,7 @@ def bench(sizes: list[str], runs: int) -> dict:
         record("parse", "pyoxigraph Store.bulk_load", size, measure([PY, str(HERE / "tasks.py"), "parse-oxigraph", str(folder)], runs))
         full = measure([PY, "validate.py", str(folder)], runs)
         record("validation", "python validate.py", size, full)
+        results["profiles"][size] = profile(folder)
         if pyshacl_cut:
             record("validation", "bare pyshacl CLI", size, {"cut": PYSHACL_CUT, "peak_mb": 0, "runs": 0},
                    note=f"not started: already cut at {pyshacl_cut}")
@@ -358,11 +359,41 @@ def load_averages() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "") -> None:
+PROFILE_ROWS = 10
+# A row of `validate --profile` (medkg/validate/check_profile.py, render): seconds, share, check.
+_PROFILE_ROW = re.compile(r"^\s*(\d+\.\d+)\s+(\d+\.\d)%\s+(.+)$")
+_PROFILE_TOTAL = re.compile(r"^\s*(\d+\.\d+)\s+100\.0%\s+total, all (\d+) checks; the checks ran in (\d+\.\d+) s$")
+
+
+def profile(folder: Path, code: Path = ROOT) -> dict:
+    """One more `validate.py DIR --profile 10`, not timed: its ten slowest checks (each job's wall
+    time in the pool, where the jobs share the cores), the summed seconds of all checks, how many
+    there were and how long the pool took, and the machine's load as it ended."""
+    done = subprocess.run([PY, str(code / "validate.py"), str(folder), "--profile", str(PROFILE_ROWS)], cwd=code,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"validate.py {folder} --profile exited {done.returncode}: {done.stderr.strip()[-500:]}")
+    rows, total = [], None
+    for line in done.stderr.splitlines():
+        if m := _PROFILE_TOTAL.match(line):
+            total = m
+        elif m := _PROFILE_ROW.match(line):
+            rows.append({"check": m.group(3), "seconds": float(m.group(1)), "share": float(m.group(2))})
+    if total is None:
+        raise RuntimeError(f"validate.py {folder} --profile printed no total line")
+    return {"rows": rows, "total_seconds": float(total.group(1)), "checks": int(total.group(2)),
+            "pool_seconds": float(total.group(3)), "load": load_averages(),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "", profiles: dict | None = None) -> None:
     """Full validation and `--changed` after one drug's edit, with the medkg of `code` (a checkout:
-    `python validate.py` there imports its own medkg first)."""
+    `python validate.py` there imports its own medkg first); with `profiles`, one more run with
+    --profile (today's code only: the option is new) into profiles[size]."""
     script = str(code / "validate.py")
     record("validation", f"python validate.py{label}", size, measure([PY, script, str(folder)], runs, cwd=code))
+    if profiles is not None:
+        profiles[size] = profile(folder, code)
     changed = [PY, script, str(folder), "--changed"]
     shutil.rmtree(folder / ".medkg_cache", ignore_errors=True)
     record("validation", f"validate --changed, first run (fills .medkg_cache){label}", size, measure(changed, 1, cwd=code))
@@ -381,6 +412,7 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
         raise SystemExit(f"--only {group}: only 'diff', 'validation', 'site', 'endpoint', 'serve' and 'watch' can be measured on their own")
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
+    profiles = results.setdefault("profiles", {})  # the latest profile of each size stands
 
     def record(group, name, size, value, **extra):
         fresh.append({"group": group, "name": name, "size": size, **value, **extra})
@@ -414,7 +446,7 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
                     continue
                 if code:
                     _validation(record, size, folder, runs, code, f" (at {baseline})")
-                _validation(record, size, folder, runs)
+                _validation(record, size, folder, runs, profiles=profiles)
         finally:
             if code:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(code)], capture_output=True)
