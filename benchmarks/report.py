@@ -211,6 +211,8 @@ def write_markdown(results: dict, path: Path) -> None:
             rate = f" ({results['sizes'][m['size']] / m['median']:,.0f} triples/s)"
         if m["group"] == "serve":
             rate = f" (p50; p99 {m['p99']:.3f} s, {m['failures']} failed of {m['requests']})"
+        if "triples" in m:  # a graph of its own (the code at a --baseline revision validates its generator's)
+            rate = f" ({m['triples']:,} triples{'; ' + m['verdict'] if 'verdict' in m else ''})"
         if m["group"] == "site" and "ms_per_page" in m:
             rate = f" ({m['pages']:,} pages, {m['ms_per_page']} ms a page, {m['mb']} MB)"
         lines.append(f"| {m['group']}: {name} | {m['size']} | {m['median']:.3f} s{rate} | {m['min']:.3f} to {m['max']:.3f} s "

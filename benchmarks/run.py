@@ -81,13 +81,18 @@ def measure(cmd, runs, timeout=None, cwd=ROOT, env=None, before=None):
             "peak_mb": round(max(peaks)), "runs": runs, "stdout": out.decode(errors="replace").strip()}
 
 
-def prepare(size: str) -> Path:
-    """The synthetic graph of one size, in a git repository (for --changed), made once."""
-    folder = DATA / size
+def prepare(size: str, code: Path | None = None, name: str | None = None) -> Path:
+    """The synthetic graph of one size, in a git repository (for --changed), made once; with `code`
+    (a checkout), by that checkout's own benchmarks/generate.py into DATA/`name`."""
+    folder = DATA / (name or size)
     if not (folder / ".git").exists():
         shutil.rmtree(folder, ignore_errors=True)
-        generate(SIZES[size], folder, seed=1)
-        (folder / "expected-violations.tsv").unlink()
+        if code is None:
+            generate(SIZES[size], folder, seed=1)
+        else:
+            subprocess.run([PY, str(code / "benchmarks" / "generate.py"), "--drugs", str(SIZES[size]), "--out", str(folder),
+                            "--seed", "1"], cwd=code, check=True, capture_output=True)
+        (folder / "expected-violations.tsv").unlink(missing_ok=True)
         for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=bench", "-c", "user.email=bench@medkg", "commit", "-qm", "synthetic"]):
             subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
     return folder
@@ -123,10 +128,15 @@ def merged_data(folder: Path) -> Path:
     return path
 
 
-def triples_in(folder: Path) -> int:
-    from medkg.io.parse import load
+def triples_in(folder: Path, code: Path = ROOT) -> int:
+    """The triples `medkg validate` reads in the folder (the code of `code` says, in a process of its own
+    where it is not this checkout)."""
+    if code == ROOT:
+        from medkg.io.parse import load
 
-    return len(load([folder]).triples)
+        return len(load([folder]).triples)
+    count = "import sys; from medkg.io.parse import load; print(len(load([__import__('pathlib').Path(sys.argv[1])]).triples))"
+    return int(subprocess.run([PY, "-c", count, str(folder)], cwd=code, check=True, capture_output=True, text=True).stdout)
 
 
 def edit_one_drug(folder: Path):
@@ -386,12 +396,16 @@ def profile(folder: Path, code: Path = ROOT) -> dict:
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
-def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "", profiles: dict | None = None) -> None:
+def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "", profiles: dict | None = None,
+                triples: int | None = None) -> None:
     """Full validation and `--changed` after one drug's edit, with the medkg of `code` (a checkout:
     `python validate.py` there imports its own medkg first); with `profiles`, one more run with
-    --profile (today's code only: the option is new) into profiles[size]."""
+    --profile (today's code only: the option is new) into profiles[size]. `triples`: the graph's, noted."""
     script = str(code / "validate.py")
-    record("validation", f"python validate.py{label}", size, measure([PY, script, str(folder)], runs, cwd=code))
+    full = measure([PY, script, str(folder)], runs, cwd=code)
+    findings = full.get("stdout", "").splitlines()[-1:] if "stdout" in full else []
+    record("validation", f"python validate.py{label}", size, full, load=load_averages(),
+           **({"triples": triples} if triples else {}), **({"verdict": findings[0]} if findings else {}))
     if profiles is not None:
         profiles[size] = profile(folder, code)
     changed = [PY, script, str(folder), "--changed"]
@@ -445,8 +459,13 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
                     _watch(record, size, folder)
                     continue
                 if code:
-                    _validation(record, size, folder, runs, code, f" (at {baseline})")
-                _validation(record, size, folder, runs, profiles=profiles)
+                    # The code at `baseline` on the graph its own generator makes: the model has
+                    # grown since (identifiers, evidence, the article's sentences), and each version
+                    # accepts only its own graph. On today's graph the code of c226df3 reported 8,000
+                    # findings at 100k, and spent minutes writing 80,000 at 1M: another job.
+                    own = prepare(size, code, f"{size}-at-{baseline}")
+                    _validation(record, size, own, runs, code, f" (at {baseline})", triples=triples_in(own, code))
+                _validation(record, size, folder, runs, profiles=profiles, triples=triples_in(folder))
         finally:
             if code:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(code)], capture_output=True)
