@@ -131,7 +131,8 @@ def _command(run: dict) -> str:
     if run["only"] == "peers":
         command = f"python benchmarks/peers.py{sizes}"
     else:
-        command = f"python benchmarks/run.py --only {run['only']}{sizes}" + (f" --runs {run['runs']}" if run.get("runs") else "")
+        command = f"python benchmarks/run.py --only {run['only']}{sizes}" + (f" --runs {run['runs']}" if run.get("runs") else "") \
+            + (f" --baseline {run['baseline']}" if run.get("baseline") else "")
     return command
 
 

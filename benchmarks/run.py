@@ -2,7 +2,7 @@
 
     make bench                      # or: python benchmarks/run.py [--sizes 10k,100k,1M] [--runs 3]
     python benchmarks/run.py --only diff --sizes 100k,1M   # one group, merged into the last results
-    python benchmarks/run.py --only validation --sizes 100k,1M --baseline REV   # and the code at REV, same run
+    python benchmarks/run.py --only validation --sizes 100k,1M --baseline REV   # and the code at REV (on its generator's graph), same run
     python benchmarks/run.py --only site --sizes 1M   # the site of the shipped graph and of 10k drugs
     python benchmarks/run.py --only endpoint --sizes 100k --runs 1   # validate --endpoint on Oxigraph and Virtuoso
     python benchmarks/run.py --only serve             # 200 clients at once through medkg serve (benchmarks/serve_load.py)
@@ -470,7 +470,7 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
     earlier = [r for r in results.get("partial_runs", []) if r["only"] != group]  # the latest run of a group stands
     results["partial_runs"] = earlier + [
         {"only": group, "sizes": sizes, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-         **({"runs": runs, "note": note} if note else {})}]
+         **({"runs": runs, "note": note} if note else {}), **({"baseline": baseline} if baseline else {})}]
     return results
 
 
