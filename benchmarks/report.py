@@ -131,7 +131,8 @@ def _command(run: dict) -> str:
     if run["only"] == "peers":
         command = f"python benchmarks/peers.py{sizes}"
     else:
-        command = f"python benchmarks/run.py --only {run['only']}{sizes}" + (f" --runs {run['runs']}" if run.get("runs") else "")
+        command = f"python benchmarks/run.py --only {run['only']}{sizes}" + (f" --runs {run['runs']}" if run.get("runs") else "") \
+            + (f" --baseline {run['baseline']}" if run.get("baseline") else "")
     return command
 
 
@@ -151,6 +152,21 @@ def _peers(results) -> list[str]:
         found = f"{m['expected_found']} of {m['expected']}" if "expected" in m else m.get("report", "-")
         lines.append(f"| {m['name']} | {m['size']} | {time_} | {m['peak_mb']} MB | {found} | {m.get('other_focus_nodes', '-')} "
                      f"| {m.get('load', '-')} |")
+    return lines
+
+
+def _profiles(results) -> list[str]:
+    """The ten slowest checks of a full validation (`validate.py DIR --profile 10`, one untimed run), at 1M."""
+    p = results.get("profiles", {}).get("1M")
+    if not p:
+        return []
+    lines = ["", "## Ten slowest checks at 1M", "",
+             f"`python validate.py DIR --profile 10`, one run beside the timed ones ({p['date']}, load {p['load']}): each "
+             "check's wall time as a job in the thread pool, where the jobs share the cores, so the seconds add up to "
+             f"more than the pool took. All {p['checks']} checks: {p['total_seconds']:.1f} s summed, "
+             f"{p['pool_seconds']:.1f} s in the pool.", "",
+             "| check | seconds | share of the summed time |", "|---|---|---|"]
+    lines += [f"| {r['check']} | {r['seconds']:.3f} | {r['share']:.1f} % |" for r in p["rows"]]
     return lines
 
 
@@ -196,6 +212,8 @@ def write_markdown(results: dict, path: Path) -> None:
             rate = f" ({results['sizes'][m['size']] / m['median']:,.0f} triples/s)"
         if m["group"] == "serve":
             rate = f" (p50; p99 {m['p99']:.3f} s, {m['failures']} failed of {m['requests']})"
+        if "triples" in m:  # a graph of its own (the code at a --baseline revision validates its generator's)
+            rate = f" ({m['triples']:,} triples{'; ' + m['verdict'] if 'verdict' in m else ''})"
         if m["group"] == "site" and "ms_per_page" in m:
             rate = f" ({m['pages']:,} pages, {m['ms_per_page']} ms a page, {m['mb']} MB)"
         lines.append(f"| {m['group']}: {name} | {m['size']} | {m['median']:.3f} s{rate} | {m['min']:.3f} to {m['max']:.3f} s "
@@ -212,6 +230,7 @@ def write_markdown(results: dict, path: Path) -> None:
                   + (f"{m['median']:.1f} s" if "median" in m else f"> {m['cut']} s (stopped)")
                   + f" | {m.get('queries', '-')} | {m.get('findings', '-')} | {m.get('load', '-')} | {m['runs']} |"
                   for m in endpoint]
+    lines += _profiles(results)
     per_query = [m for m in results["measurements"] if "per_query" in m]
     if per_query:
         lines += ["", "## Each catalogue query (median ms, in-process; server through SPARQLWrapper)", ""]

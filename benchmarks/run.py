@@ -2,7 +2,7 @@
 
     make bench                      # or: python benchmarks/run.py [--sizes 10k,100k,1M] [--runs 3]
     python benchmarks/run.py --only diff --sizes 100k,1M   # one group, merged into the last results
-    python benchmarks/run.py --only validation --sizes 100k,1M --baseline REV   # and the code at REV, same run
+    python benchmarks/run.py --only validation --sizes 100k,1M --baseline REV   # and the code at REV (on its generator's graph), same run
     python benchmarks/run.py --only site --sizes 1M   # the site of the shipped graph and of 10k drugs
     python benchmarks/run.py --only endpoint --sizes 100k --runs 1   # validate --endpoint on Oxigraph and Virtuoso
     python benchmarks/run.py --only serve             # 200 clients at once through medkg serve (benchmarks/serve_load.py)
@@ -82,13 +82,18 @@ def measure(cmd, runs, timeout=None, cwd=ROOT, env=None, before=None):
             "peak_mb": round(max(peaks)), "runs": runs, "stdout": out.decode(errors="replace").strip()}
 
 
-def prepare(size: str) -> Path:
-    """The synthetic graph of one size, in a git repository (for --changed), made once."""
-    folder = DATA / size
+def prepare(size: str, code: Path | None = None, name: str | None = None) -> Path:
+    """The synthetic graph of one size, in a git repository (for --changed), made once; with `code`
+    (a checkout), by that checkout's own benchmarks/generate.py into DATA/`name`."""
+    folder = DATA / (name or size)
     if not (folder / ".git").exists():
         shutil.rmtree(folder, ignore_errors=True)
-        generate(SIZES[size], folder, seed=1)
-        (folder / "expected-violations.tsv").unlink()
+        if code is None:
+            generate(SIZES[size], folder, seed=1)
+        else:
+            subprocess.run([PY, str(code / "benchmarks" / "generate.py"), "--drugs", str(SIZES[size]), "--out", str(folder),
+                            "--seed", "1"], cwd=code, check=True, capture_output=True)
+        (folder / "expected-violations.tsv").unlink(missing_ok=True)
         for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=bench", "-c", "user.email=bench@medkg", "commit", "-qm", "synthetic"]):
             subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
     return folder
@@ -153,7 +158,7 @@ def jena_data(data_file: Path, shapes: Path, name: str) -> Path:
 
 
 def bench(sizes: list[str], runs: int) -> dict:
-    results = {"measurements": [], "sizes": {}}
+    results = {"measurements": [], "sizes": {}, "profiles": {}}
 
     def record(group, name, size, value, **extra):
         results["measurements"].append({"group": group, "name": name, "size": size, **value, **extra})
@@ -186,6 +191,7 @@ def bench(sizes: list[str], runs: int) -> dict:
         record("parse", "pyoxigraph Store.bulk_load", size, measure([PY, str(HERE / "tasks.py"), "parse-oxigraph", str(folder)], runs))
         full = measure([PY, "validate.py", str(folder)], runs)
         record("validation", "python validate.py", size, full)
+        results["profiles"][size] = profile(folder)
         if pyshacl_cut:
             record("validation", "bare pyshacl CLI", size, {"cut": PYSHACL_CUT, "peak_mb": 0, "runs": 0},
                    note=f"not started: already cut at {pyshacl_cut}")
@@ -359,11 +365,46 @@ def load_averages() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "") -> None:
+PROFILE_ROWS = 10
+# A row of `validate --profile` (medkg/validate/check_profile.py, render): seconds, share, check.
+_PROFILE_ROW = re.compile(r"^\s*(\d+\.\d+)\s+(\d+\.\d)%\s+(.+)$")
+_PROFILE_TOTAL = re.compile(r"^\s*(\d+\.\d+)\s+100\.0%\s+total, all (\d+) checks; the checks ran in (\d+\.\d+) s$")
+
+
+def profile(folder: Path, code: Path = ROOT) -> dict:
+    """One more `validate.py DIR --profile 10`, not timed: its ten slowest checks (each job's wall
+    time in the pool, where the jobs share the cores), the summed seconds of all checks, how many
+    there were and how long the pool took, and the machine's load as it ended."""
+    done = subprocess.run([PY, str(code / "validate.py"), str(folder), "--profile", str(PROFILE_ROWS)], cwd=code,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"validate.py {folder} --profile exited {done.returncode}: {done.stderr.strip()[-500:]}")
+    rows, total = [], None
+    for line in done.stderr.splitlines():
+        if m := _PROFILE_TOTAL.match(line):
+            total = m
+        elif m := _PROFILE_ROW.match(line):
+            rows.append({"check": m.group(3), "seconds": float(m.group(1)), "share": float(m.group(2))})
+    if total is None:
+        raise RuntimeError(f"validate.py {folder} --profile printed no total line")
+    return {"rows": rows, "total_seconds": float(total.group(1)), "checks": int(total.group(2)),
+            "pool_seconds": float(total.group(3)), "load": load_averages(),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def _validation(record, size: str, folder: Path, runs: int, code: Path = ROOT, label: str = "", profiles: dict | None = None) -> None:
     """Full validation and `--changed` after one drug's edit, with the medkg of `code` (a checkout:
-    `python validate.py` there imports its own medkg first)."""
+    `python validate.py` there imports its own medkg first); with `profiles`, one more run with
+    --profile (today's code only: the option is new) into profiles[size]. The full run's row keeps
+    its verdict line ("conforms (11 files, N triples checked ...)") and the graph's triples from it."""
     script = str(code / "validate.py")
-    record("validation", f"python validate.py{label}", size, measure([PY, script, str(folder)], runs, cwd=code))
+    full = measure([PY, script, str(folder)], runs, cwd=code)
+    verdict = full.get("stdout", "").splitlines()[-1:]
+    triples = re.search(r"(\d+) triples", verdict[0]) if verdict else None
+    record("validation", f"python validate.py{label}", size, full, load=load_averages(),
+           **({"triples": int(triples.group(1))} if triples else {}), **({"verdict": verdict[0]} if verdict else {}))
+    if profiles is not None:
+        profiles[size] = profile(folder, code)
     changed = [PY, script, str(folder), "--changed"]
     shutil.rmtree(folder / ".medkg_cache", ignore_errors=True)
     record("validation", f"validate --changed, first run (fills .medkg_cache){label}", size, measure(changed, 1, cwd=code))
@@ -383,6 +424,7 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
                          "can be measured on their own")
     results = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
     fresh = []
+    profiles = results.setdefault("profiles", {})  # the latest profile of each size stands
 
     def record(group, name, size, value, **extra):
         fresh.append({"group": group, "name": name, "size": size, **value, **extra})
@@ -418,8 +460,13 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
                     _queries(record, size, folder, ("oxigraph", "stream", "server"))
                     continue
                 if code:
-                    _validation(record, size, folder, runs, code, f" (at {baseline})")
-                _validation(record, size, folder, runs)
+                    # The code at `baseline` on the graph its own generator makes: the model has
+                    # grown since (identifiers, evidence, the article's sentences), and each version
+                    # accepts only its own graph. On today's graph the code of c226df3 reported 8,000
+                    # findings at 100k, and spent minutes writing 80,000 at 1M: another job.
+                    own = prepare(size, code, f"{size}-at-{baseline}")
+                    _validation(record, size, own, runs, code, f" (at {baseline})")
+                _validation(record, size, folder, runs, profiles=profiles)
         finally:
             if code:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(code)], capture_output=True)
@@ -428,7 +475,7 @@ def bench_only(group: str, sizes: list[str], runs: int, baseline: str | None = N
     earlier = [r for r in results.get("partial_runs", []) if r["only"] != group]  # the latest run of a group stands
     results["partial_runs"] = earlier + [
         {"only": group, "sizes": sizes, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-         **({"runs": runs, "note": note} if note else {})}]
+         **({"runs": runs, "note": note} if note else {}), **({"baseline": baseline} if baseline else {})}]
     return results
 
 

@@ -567,12 +567,21 @@ def _add_validate_options(parser: argparse.ArgumentParser) -> None:
                         help="validate the graph a SPARQL 1.1 endpoint holds (data and ontology, as `medkg load` puts them), "
                         "e.g. http://127.0.0.1:7878/query; exit 3 if it fails")
     parser.add_argument("--graph", type=_iri, metavar="IRI", help="with --endpoint: the named graph to validate (default: the default graph)")
+    parser.add_argument(
+        "--profile", nargs="?", const=10, type=_positive_int, metavar="N",
+        help="after the report, print on stderr the N (default 10) slowest checks (shape and constraint "
+        "component, SHACL-SPARQL constraint or QC check), their seconds, share and total: each check's wall "
+        "time as a job in the thread pool, where the jobs share the cores (so the seconds add up to more than the run)",
+    )
 
 
 def _validate(args) -> int:
     from medkg.io.parse import load
 
     paths = args.paths or [DATA_DIR]
+    if args.profile and (args.watch or args.syntax_only or args.endpoint or args.graph):
+        raise errors.InputError("--profile times the checks of one validation on a local store: leave it out "
+                                "with --watch, --syntax-only and --endpoint")
     if args.watch:
         from medkg.validate.watch import watch
 
@@ -595,6 +604,9 @@ def _validate(args) -> int:
 
             prefixes: dict = {}
             validator = Validator(args.engine, shapes=rdf_files.shapes(args.shapes, prefixes))
+        if args.profile:
+            validator = validator or Validator(args.engine)
+            validator.profile = True
         return validate(paths, sparql_engine=args.engine, changed=args.changed, validator=validator)
 
     if args.shapes and args.changed:
@@ -606,6 +618,11 @@ def _validate(args) -> int:
             f"the validation did not finish within {args.timeout:g} s (raise --timeout)"))
     _notes(report.notes)
     _write_report(report, args.format, render, summary_line)
+    if args.profile:
+        from medkg.validate import check_profile
+
+        sys.stdout.flush()  # the report first, where both streams go to one terminal
+        print(check_profile.render(report.timings or [], args.profile, report.checks_seconds), file=sys.stderr)
     return errors.FINDINGS if report.fails(args.fail_on) else errors.OK
 
 

@@ -57,3 +57,19 @@ def test_findings_equal_bare_pyshacl_on_a_small_synthetic_graph(tmp_path, drugs)
     key = lambda f: (f.file, f.line, f.focus, f.path, f.shape, f.component, f.severity)  # noqa: E731
     assert sorted(map(key, fast.findings)) == sorted(map(key, reference.findings))
     assert fast.findings
+
+
+def test_the_benchmark_records_the_ten_slowest_checks_and_writes_their_table(tmp_path):
+    from benchmarks import report, run
+
+    generator.generate(10, tmp_path / "g", seed=2)
+    profile = run.profile(tmp_path / "g")
+    assert len(profile["rows"]) == 10 and profile["checks"] > 10
+    assert sum(r["seconds"] for r in profile["rows"]) <= profile["total_seconds"] + 0.005
+    assert all(r["check"].startswith(("mkgsh:", "qc:")) for r in profile["rows"]), profile["rows"]
+    results = {"measurements": [], "profiles": {"1M": profile}}
+    lines = report._profiles(results)
+    assert "## Ten slowest checks at 1M" in lines
+    assert [line.split(" | ")[0].removeprefix("| ") for line in lines if line.startswith("| mkgsh:") or line.startswith("| qc:")] \
+        == [r["check"] for r in profile["rows"]]
+    assert report._profiles({"measurements": []}) == []

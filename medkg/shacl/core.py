@@ -200,8 +200,17 @@ class Component:
 
 def _count(component: str, op: str):
     def compile_(c, shape, path, value, n, check):
-        check(component, f"OPTIONAL {{ ?this {path} ?v }}", reports_value=False, select="?this",
-              tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})")
+        # sh:minCount 1 and sh:maxCount 1 (every count the project's shapes set) without grouping
+        # every focus node: no value at all, or two values that are not the same term (COUNT(DISTINCT)
+        # counts terms). The same focus nodes; at ~1 M triples 11.3 s instead of 17.3 s for the 104 checks.
+        if int(n) == 1 and op == "<":
+            check(component, f"OPTIONAL {{ ?this {path} ?v }} FILTER(!BOUND(?v))", reports_value=False, select="?this")
+        elif int(n) == 1:
+            check(component, f"?this {path} ?v . ?this {path} ?w . FILTER(!sameTerm(?v, ?w))",
+                  reports_value=False, select="?this")
+        else:
+            check(component, f"OPTIONAL {{ ?this {path} ?v }}", reports_value=False, select="?this",
+                  tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(n)})")
     return compile_
 
 
@@ -278,9 +287,18 @@ def _qualified(c, shape, path, value, other, check):
     high = c.shapes.value(shape, SH.qualifiedMaxCount)
     for limit, op, component in ((low, "<", "QualifiedMinCountConstraintComponent"),
                                  (high, ">", "QualifiedMaxCountConstraintComponent")):
-        if limit is not None:
-            check(component, f"OPTIONAL {{ ?this {path} ?v FILTER({c._conforms(other, '?v')}) }}",
-                  reports_value=False, select="?this",
+        if limit is None:
+            continue
+        conforms = c._conforms(other, "?v")
+        if int(limit) == 1 and op == "<":  # as sh:minCount 1 in _count: no conforming value
+            check(component, f"OPTIONAL {{ ?this {path} ?v FILTER({conforms}) }} FILTER(!BOUND(?v))",
+                  reports_value=False, select="?this")
+        else:
+            # Above a maximum needs a value: no OPTIONAL, and no group of its own either (evaluated
+            # apart, a group reads every quote even where --changed asks about one). A pair join as in
+            # _count took longer here: each value's conformance tested once per pair.
+            values = f"OPTIONAL {{ ?this {path} ?v FILTER({conforms}) }}" if op == "<" else f"?this {path} ?v FILTER({conforms})"
+            check(component, values, reports_value=False, select="?this",
                   tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(limit)})")
 
 

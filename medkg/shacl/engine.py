@@ -16,6 +16,7 @@ not skipped: the Core shapes then go, with a note saying why, to pySHACL, the re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from time import perf_counter
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph
@@ -39,6 +40,9 @@ class Outcome:
     alongside: list = field(default_factory=list)
     originals: dict = field(default_factory=dict)
     shape_count: int = 0  # the shapes graph's node and property shapes
+    # With Engine.run's `profile`: (job, seconds) for each job, where job is ("core", shape,
+    # component), ("sparql", shape, constraint), ("pyshacl",) or ("alongside", index in `alongside`).
+    timings: list[tuple[tuple, float]] | None = None
 
     @property
     def conforms(self) -> bool:
@@ -79,33 +83,41 @@ class Engine:
 
     def run(self, store: ox.Store, written: list[ox.Quad] | None = None, focus: set[str] | None = None,
             pool=None, data_graph: Callable[[], Graph] | None = None,
-            alongside: Sequence[Callable[[], object]] = ()) -> Outcome:
+            alongside: Sequence[Callable[[], object]] = (), profile: bool = False) -> Outcome:
         """The results on `store` (built by as_written.build; `written`: the quads it holds under the
         private datatype); with `focus`, for those nodes (IRIs) alone, the results a full run has
         on them. `pool` (a concurrent.futures executor) runs the queries: pyoxigraph releases the
         GIL while it evaluates, so they share the cores. `data_graph` gives the data as rdflib
         reads it, asked for only when pySHACL runs (by default, the store's default graph). `alongside`: the caller's own jobs on the store
         that compare literals by value (the project's QC queries), run in the same pool as the
-        SPARQL constraints; their answers are Outcome.alongside."""
+        SPARQL constraints; their answers are Outcome.alongside. `profile`: time each job (its wall
+        time in the pool, where jobs share the cores) into Outcome.timings; off, no job is wrapped."""
         pool = pool or _Serial
+        timings: list | None = [] if profile else None
         # Core reads literals as written; the SPARQL constraints compare them by value.
         if self.compiled is not None:
-            results = _flat(pool.map(partial(self._run_check, store, focus), self.compiled.checks))
+            core = [partial(self._run_check, store, focus, check) for check in self.compiled.checks]
+            labels = [("core", check.shape, check.component) for check in self.compiled.checks]
         else:
-            results = self._pyshacl(data_graph() if data_graph is not None else _graph_of(store), focus)
+            core = [partial(self._pyshacl, data_graph or partial(_graph_of, store), focus)]
+            labels = [("pyshacl",)]
+        # pySHACL, one job, runs in this thread as it always has (not on a pool thread's smaller stack).
+        results = _flat((pool.map if self.compiled is not None else map)(_call, _timed(core, labels, timings)))
         with as_written.by_value(store, written) as originals:
             jobs = [partial(sparql_constraints.evaluate, self.shapes, [taken], store, focus, originals)
                     for taken in self.taken]
-            answers = list(pool.map(_call, [*jobs, *alongside]))
+            labels = [("sparql", *taken) for taken in self.taken] + [("alongside", i) for i in range(len(alongside))]
+            answers = list(pool.map(_call, _timed([*jobs, *alongside], labels, timings)))
         results += _flat(answers[: len(jobs)])
         return Outcome(sorted(set(results), key=_order), list(self.notes), answers[len(jobs):], originals,
-                       self.shape_count)
+                       self.shape_count, timings)
 
     def _run_check(self, store, focus, check) -> list[ConstraintResult]:
         return self.compiled.run_check(check, store, focus)
 
-    def _pyshacl(self, data: Graph, focus: set[str] | None) -> list[ConstraintResult]:
+    def _pyshacl(self, data_graph: Callable[[], Graph], focus: set[str] | None) -> list[ConstraintResult]:
         """pySHACL's results for the Core shapes (all the shapes with the "pyshacl" engine)."""
+        data = data_graph()
         general = {}
         found = []
         for r in pyshacl_reference.results(data, self.core):
@@ -139,6 +151,22 @@ def _graph_of(store: ox.Store) -> Graph:
 
 def _call(job):
     return job()
+
+
+def _timed(jobs: list, labels: list, timings: list | None) -> list:
+    """The jobs as they are where `timings` is None; else each wrapped to append (label, seconds)
+    to it (list.append is atomic under the GIL: the pool's threads share the list)."""
+    if timings is None:
+        return jobs
+
+    def timed(job, label):
+        start = perf_counter()
+        try:
+            return job()
+        finally:
+            timings.append((label, perf_counter() - start))
+
+    return [partial(timed, job, label) for job, label in zip(jobs, labels, strict=True)]
 
 
 def _flat(lists) -> list:

@@ -75,6 +75,10 @@ class Report:
     # data graph (asked for only then).
     shapes_graph: Graph | None = field(default=None, repr=False)
     data_graph: Callable[[], Graph] | None = field(default=None, repr=False)
+    # With validate --profile: each check's time (medkg/validate/check_profile.py CheckTime), and the
+    # seconds all of them took together in the pool.
+    timings: list | None = field(default=None, repr=False)
+    checks_seconds: float | None = None
 
     @property
     def conforms(self) -> bool:

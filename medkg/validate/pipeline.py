@@ -10,6 +10,7 @@ any shapes graph through the same steps, the project's own checks off.
 """
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property, partial
@@ -26,7 +27,7 @@ from medkg.rdf import as_written
 from medkg.rdf.namespaces import MEDKG, QC
 from medkg.shacl.engine import Engine, Outcome
 from medkg.shacl.finding import SH, Finding, Report, Terms, findings_of, in_report_order, names
-from medkg.validate import article_copy, minted_names, qc, vocabulary
+from medkg.validate import article_copy, check_profile, minted_names, qc, vocabulary
 from medkg.validate.model import compactor, make_finding
 
 NO_BLANK_NODES = "medkg:NoBlankNodes"
@@ -140,6 +141,7 @@ class Validator:
     any shapes graph on the data alone, those checks off: the same results as `medkg shacl`."""
 
     qc_subset: list | None = None  # the QC checks to run, where not all (validate --watch: those an edit can change)
+    profile: bool = False  # time each check (validate --profile): Report.timings and Report.checks_seconds
 
     def __init__(self, sparql_engine: str = "oxigraph", shapes: Graph | None = None):
         self.sparql_engine = sparql_engine
@@ -184,7 +186,9 @@ class Validator:
         if store is None:  # `written`: the literals it holds under a private datatype (as_written.build)
             store, written = as_written.build(data.triples + self.ontology.triples)
         qc_checks = (qc.checks() if self.qc_subset is None else self.qc_subset) if self.project else []
+        started = time.perf_counter() if self.profile else 0.0
         outcome = self._shapes_and_qc(data, store, written, focus, qc_checks)
+        elapsed = time.perf_counter() - started if self.profile else None
         findings = self._project_findings(data, store, focus, qc_checks)
         findings += findings_of(self._named_shapes(outcome.results), data.locations, self.name, self.shapes)
         for check, rows in zip(qc_checks, outcome.alongside, strict=True):
@@ -193,7 +197,11 @@ class Validator:
         # The article's text file is outside the graph: checked on every run, --changed too (an
         # edit of the file alone touches no node), and never filtered by the focus.
         findings += self._article_findings(data, store, focus) if article_files else []
-        return self._report(findings, data, triples)
+        report = self._report(findings, data, triples)
+        if outcome.timings is not None:
+            report.timings = check_profile.named(outcome.timings, self.name, [c.name for c in qc_checks])
+            report.checks_seconds = elapsed
+        return report
 
     def _shapes_and_qc(self, data: Source, store: ox.Store, written: list | None, focus: set[str] | None,
                        qc_checks: list) -> Outcome:
@@ -205,7 +213,8 @@ class Validator:
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             return self.engine.run(store, written, focus, pool, data_graph,
-                                   alongside=[partial(qc.run, check, store, focus) for check in qc_checks])
+                                   alongside=[partial(qc.run, check, store, focus) for check in qc_checks],
+                                   profile=self.profile)
 
     def _project_findings(self, data: Source, store: ox.Store, focus: set[str] | None, qc_checks: list) -> list[Finding]:
         """The project's own checks that are not queries: blank nodes, the closed vocabulary, minted
