@@ -13,7 +13,10 @@ each of its claims, often in several files).
 The store also keeps every label's case-folded key in a graph of its own (LABEL_KEYS), computed
 with the duplicate-label QC check's own expression: the check groups every label in the graph
 (0.6 s at ~1 M triples), while its form for a few focus nodes
-(queries/qc/duplicate-label-violation.focused.rq) looks the keys up (under 1 ms).
+(queries/qc/duplicate-label-violation.focused.rq) looks the keys up (under 1 ms). Likewise every
+minted subject's IRI in lower case (IRI_KEYS), for the minted-name check's "differs only in letter
+case" (medkg/validate/minted_names.py): found by a scan of every triple, that took 45 s of a 51 s
+one-drug --changed at ~1 M triples; looked up, milliseconds.
 
 A run that stops half-way leaves the manifest marked dirty, and the next run rebuilds the
 store from scratch: the cache is never trusted in a state nobody finished writing. One process
@@ -38,18 +41,24 @@ from medkg.errors import InputError
 from medkg.io.parse import parse_file
 from medkg.progress import Progress
 from medkg.rdf import as_written
-from medkg.rdf.namespaces import RDFS
+from medkg.rdf.namespaces import MINTED, RDFS
 
 CACHE_DIR = ".medkg_cache"
 WRITTEN = ox.NamedNode(as_written.PRIVATE + "written")  # copies of the literals kept as written
-VERSION = 4  # 4: file graphs named by percent-encoded paths; 3: literals kept as written (medkg/rdf/as_written.py). Bump when the layout changes: an older cache is then rebuilt
+VERSION = 5  # 5: IRI_KEYS; 4: file graphs named by percent-encoded paths; 3: literals kept as written (medkg/rdf/as_written.py). Bump when the layout changes: an older cache is then rebuilt
 LABEL_KEYS = "urn:medkg:cache:label-keys"
+IRI_KEYS = "urn:medkg:cache:iri-keys"
 _PARTS = ("store", "manifest.json", "manifest.tmp", "lock", ".gitignore")  # what the cache writes or removes
 BULK_SHARE = 0.2  # files holding more than this share of the triples changed: rebuild, don't patch
 _LABEL = ox.NamedNode(RDFS.label)
 _KEYS = f"PREFIX rdfs: <{RDFS}>\n" + """DELETE {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} WHERE {{ {values} GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} ;
 INSERT {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?key }} }}
 WHERE {{ {values} ?e rdfs:label ?l BIND (CONCAT(LCASE(STR(?l)), "@", LANG(?l)) AS ?key) }}"""
+
+
+_SUBJECT_KEYS = """DELETE {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} WHERE {{ {values} GRAPH <{graph}> {{ ?e <{graph}#key> ?k }} }} ;
+INSERT {{ GRAPH <{graph}> {{ ?e <{graph}#key> ?key }} }}
+WHERE {{ {subjects} FILTER (isIRI(?e) && ({minted})) BIND (LCASE(STR(?e)) AS ?key) }}"""
 
 
 def _graph(key: str) -> ox.NamedNode:
@@ -75,6 +84,20 @@ def update_label_keys(store: ox.Store, subjects: set | None) -> None:
     store.update(_KEYS.format(graph=LABEL_KEYS, values=values))
 
 
+def update_iri_keys(store: ox.Store, subjects: set | None) -> None:
+    """Recompute the IRI_KEYS entries of `subjects` (None: of every subject) from the default graph:
+    a minted subject's IRI in lower case, while it is the subject of some triple."""
+    if subjects is None:
+        values, chosen = "", "{ SELECT DISTINCT ?e WHERE { ?e ?p ?o } }"
+    elif named := [str(n) for n in subjects if isinstance(n, ox.NamedNode)]:
+        values = "VALUES ?e { " + " ".join(sorted(named)) + " }"
+        chosen = values + " FILTER EXISTS { ?e ?p ?o }"
+    else:
+        return
+    minted = " || ".join(f'STRSTARTS(STR(?e), "{namespace}")' for namespace in MINTED)
+    store.update(_SUBJECT_KEYS.format(graph=IRI_KEYS, values=values, subjects=chosen, minted=minted))
+
+
 def _empty_manifest() -> dict:
     return {"version": VERSION, "files": {}, "triples": 0}
 
@@ -92,6 +115,7 @@ class StoreCache:
         self.store: ox.Store | None = None
         self.triples = 0  # in the default graph
         self.relabelled: set | None = set()  # subjects whose labels changed; None: all of them
+        self.resubjected: set | None = set()  # subjects of triples that entered or left; None: all
         self._lock = None  # the open lock file while this object holds the cache
         self.rebuilt = False  # the last refresh started afresh after a bulk edit
 
@@ -255,6 +279,7 @@ class StoreCache:
         self.manifest_path.unlink(missing_ok=True)  # what it recorded no longer describes the store
         shutil.rmtree(self.folder / "store", ignore_errors=True)
         self.relabelled = None
+        self.resubjected = None
 
     def written(self, subjects: set | None = None) -> list[ox.Quad]:
         """The default graph's literals under the private datatype (as_written.by_value needs them),
@@ -306,10 +331,13 @@ class StoreCache:
     def _default_changed(self, t: ox.Triple) -> None:
         if t.predicate == _LABEL and self.relabelled is not None:
             self.relabelled.add(t.subject)
+        if self.resubjected is not None:
+            self.resubjected.add(t.subject)
 
     def _update_label_keys(self) -> None:
         update_label_keys(self.store, self.relabelled)
-        self.relabelled = set()
+        update_iri_keys(self.store, self.resubjected)
+        self.relabelled, self.resubjected = set(), set()
 
     def _in_default(self, t: ox.Triple) -> bool:
         return any(True for _ in self.store.quads_for_pattern(t.subject, t.predicate, t.object, ox.DefaultGraph()))

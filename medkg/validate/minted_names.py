@@ -14,6 +14,7 @@ from medkg.io.parse import Source, to_rdflib
 from medkg.rdf import minted
 from medkg.rdf.namespaces import BASE, MEDKG, MINTED
 from medkg.rdf.turtle import literal
+from medkg.validate.changed_cache import IRI_KEYS
 from medkg.validate.model import SH, Finding, compactor, make_finding
 
 SHAPE = URIRef(MEDKG + "MintedName")
@@ -62,7 +63,10 @@ def _case_collisions(data: Source, iris: set[str], focus: set[str] | None, store
     iris = {iri for iri in iris if iri.startswith(MINTED)}
     if focus is not None and store is not None and iris:
         keys = " ".join(literal(iri.lower()) for iri in sorted(iris))
-        query = f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o . FILTER(isIRI(?s) && LCASE(STR(?s)) IN ({keys.replace(' ', ', ')})) }}"
+        if store.contains_named_graph(ox.NamedNode(IRI_KEYS)):  # kept by --changed's store and --watch's
+            query = f"SELECT DISTINCT ?s WHERE {{ VALUES ?k {{ {keys} }} GRAPH <{IRI_KEYS}> {{ ?s <{IRI_KEYS}#key> ?k }} }}"
+        else:  # a scan of every triple: 45 s at ~1 M triples on the on-disk store
+            query = f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o . FILTER(isIRI(?s) && LCASE(STR(?s)) IN ({keys.replace(' ', ', ')})) }}"
         iris |= {row["s"].value for row in store.query(query)}
     by_key: dict[str, list[str]] = {}
     for iri in sorted(iris):

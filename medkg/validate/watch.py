@@ -38,7 +38,7 @@ from medkg.rdf import as_written
 from medkg.rdf.namespaces import DCTERMS, MEDKG, OA, RDF, RDFS, SH
 from medkg.shacl.report_writer import finding_lines
 from medkg.validate import article_copy, qc
-from medkg.validate.changed_cache import LABEL_KEYS, update_label_keys
+from medkg.validate.changed_cache import LABEL_KEYS, update_iri_keys, update_label_keys
 from medkg.validate.check_reads import constraint_reads, predicates_read
 from medkg.validate.class_targets import Pruner, classes_of
 from medkg.validate.edited_region import reparse
@@ -187,6 +187,7 @@ class Watcher:
         data = self._data()
         self.store, _ = as_written.build(data.triples + list(self.ontology))
         update_label_keys(self.store, None)
+        update_iri_keys(self.store, None)
         self.count = len(data.triples)
         report = self.validator.run(data, store=self.store, triples=self.count)
         self.findings: set[Finding] = set(report.findings)
@@ -341,6 +342,7 @@ class Watcher:
         self.store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in as_written.encoded(fresh)])
         self.count += len(fresh) - len(gone)
         update_label_keys(self.store, relabelled)
+        update_iri_keys(self.store, {t.subject for t in [*gone, *fresh]})
         if large or blank:
             return None
         focus = self._focus(edit, old_keys | self._keys(relabelled))
