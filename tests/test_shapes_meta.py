@@ -98,6 +98,19 @@ def test_no_sparql_constraint_quotes_its_own_variables(shapes_graph):
             assert not held, f"the string {literal.group(0)!r} holds the query's variables {held}"
 
 
+def test_no_query_text_reads_to_pyshacl_as_rebinding_this(shapes_graph):
+    """pySHACL refuses a query whose first `AS ?x` (its own pattern, case-insensitive, comments
+    included) names a pre-bound variable: a comment reading "in the same group as $this's patterns"
+    made the released shapes fail under pySHACL's command line."""
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    texts = [str(t) for p in (SH.select, SH.ask) for t in shapes_graph.objects(None, p)]
+    assert len(texts) >= 10
+    for text in texts:
+        found = SPARQLQueryHelper.has_as_var_regex.search(text)
+        assert not found or found.group(1) not in ("this", "shapesGraph", "currentShape"), found.group(0)
+
+
 def test_property_shapes_are_named_after_their_node_shape(shapes_graph):
     for node, prop in shapes_graph.subject_objects(SH.property):
         assert str(prop).startswith(str(node) + "-"), f"{prop} is not named <NodeShape>-<property>"
