@@ -75,10 +75,19 @@ def validate_in_context(files: list[Path], sparql_engine: str = "oxigraph", vali
 
 
 def _validate_files(validator: "Validator", paths: list[Path] | None, notes: list[str]) -> Report:
-    """Read every file and check every node."""
-    data = validator.load(paths)
+    """Read every file and check every node; the project's store is filled while its files are parsed."""
+    if not validator.project:
+        data = validator.load(paths)
+        notes.extend(data.notes)
+        return validator.run(data)
+    loader = as_written.Loader()
+    try:
+        data = load_data(paths, feed=loader.feed)
+    finally:
+        loader.close()
     notes.extend(data.notes)
-    return validator.run(data)
+    store, written = loader.finish(data.triples, validator.ontology.triples)
+    return validator.run(data, store=store, written=written)
 
 
 # An edit of more than this share of the graph is checked as a whole: a bulk edit of 150,000
