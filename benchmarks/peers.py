@@ -79,10 +79,10 @@ def correctness(found: set[str] | None, expected: set[str]) -> dict:
 def graph(size: str) -> tuple[Path, Path]:
     """(folder, data + ontology as one Turtle file) of the size's graph with injected violations."""
     from benchmarks.generate import generate
-    from benchmarks.run import DATA, SIZES, jena_data, merged_data, model_files
+    from benchmarks.run import DATA, SIZES, jena_data, made_by_today, merged_data, model_files
 
     folder = DATA / f"{size}-violations"
-    if not (folder / "expected-violations.tsv").exists():
+    if not made_by_today(folder) or not (folder / "expected-violations.tsv").exists():
         generate(SIZES[size], folder, seed=1, violations=2)
     return folder, jena_data(merged_data(folder), model_files(), f"{size}-violations")
 

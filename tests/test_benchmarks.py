@@ -73,3 +73,22 @@ def test_the_benchmark_records_the_ten_slowest_checks_and_writes_their_table(tmp
     assert [line.split(" | ")[0].removeprefix("| ") for line in lines if line.startswith("| mkgsh:") or line.startswith("| qc:")] \
         == [r["check"] for r in profile["rows"]]
     assert report._profiles({"measurements": []}) == []
+
+
+def test_a_graph_made_by_an_earlier_generator_is_made_again(tmp_path):
+    """The benchmarks keep their synthetic graphs; one made before generate.py changed must not be
+    measured as today's (the peers' 10k graph was, with 397 findings the new generator never makes)."""
+    from benchmarks.run import made_by_today
+
+    code = tmp_path / "code"
+    (code / "benchmarks").mkdir(parents=True)
+    (code / "benchmarks" / "generate.py").write_text("# version 1\n")
+    folder = tmp_path / "data" / "10k"
+    assert not made_by_today(folder, code), "no graph yet"
+    folder.mkdir(parents=True)
+    (folder / "drugs.ttl").write_text("made by version 1")
+    (tmp_path / "data" / "10k.nt").write_text("merged from version 1")
+    assert made_by_today(folder, code) and (folder / "drugs.ttl").exists(), "kept while the generator is the same"
+    (code / "benchmarks" / "generate.py").write_text("# version 2\n")
+    assert not made_by_today(folder, code)
+    assert not folder.exists() and not (tmp_path / "data" / "10k.nt").exists(), "the old graph and what was merged from it are gone"
