@@ -91,3 +91,26 @@ def test_relative_iris_are_errors_without_a_base(tmp_path, capsys):
 def test_syntax_only_rejects_each_broken_file(path: Path, capsys):
     assert main(["validate", "--syntax-only", str(path)]) == 2
     assert "Turtle syntax error" in capsys.readouterr().err
+
+
+TRIPLE_TERMS = {  # RDF 1.2's three ways to write a triple term, each on line 3
+    "triple term": 'kg:a rdfs:seeAlso <<( _:r rdfs:label "x" )>> .',
+    "reified triple": "<< kg:a rdfs:seeAlso kg:b >> rdfs:label \"a claim\" .",
+    "annotation": 'kg:a rdfs:seeAlso kg:b {| rdfs:label "a claim" |} .',
+}
+
+
+@pytest.mark.parametrize("form", TRIPLE_TERMS)
+def test_an_rdf_1_2_triple_term_is_refused_at_its_line_not_a_traceback(form, tmp_path, capsys):
+    """pyoxigraph reads RDF 1.2, rdflib and pySHACL do not: a triple term under any checked
+    property stopped validate with a TypeError from to_rdflib (an independent reviewer's finding)."""
+    path = tmp_path / "data" / "terms.ttl"
+    path.parent.mkdir()
+    path.write_text("@prefix kg: <https://w3id.org/medkg/id/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    + TRIPLE_TERMS[form] + "\n", encoding="utf-8")
+    for args in (["validate", str(path.parent)], ["validate", "--syntax-only", str(path)],
+                 ["shacl", "--shapes", str(FIXTURES / "shacl" / "in.ttl"), str(path)]):
+        assert main(args) == 2, args
+        out, err = capsys.readouterr()
+        assert re.search(r"terms\.ttl:3: a triple term \(RDF 1\.2 .*state the triple itself", err), (args, err)
+        assert "Traceback" not in out + err

@@ -146,7 +146,22 @@ def parse_file(path: Path, base_iri: str | None = None, raw: bytes | None = None
             f"{relative(path)}:{e.lineno}:{e.offset}: Turtle syntax error: {message}"
             f"{_hint(message, text.splitlines(), e.lineno or 0, e.offset or 0)}"
         ) from None
+    if b"<<" in raw or b"{|" in raw:  # the only syntax that writes one: the scan is skipped for most files
+        _refuse_triple_terms(path, triples, text)
     return triples, text
+
+
+def _refuse_triple_terms(path: Path, triples: list[ox.Triple], text: str) -> None:
+    """InputError for an RDF 1.2 triple term (<<( s p o )>>, or the << >> and {| |} forms that
+    write one): pyoxigraph reads them, but rdflib, pySHACL and medkg's model have no such term,
+    and a check that met one stopped with a traceback."""
+    nested = next((t for t in triples if type(t.object) is ox.Triple), None)
+    if nested is None:
+        return
+    line = next((i for i, text_line in enumerate(text.splitlines(), 1) if "<<" in text_line or "{|" in text_line), 1)
+    raise InputError(f"{relative(path)}:{line}: a triple term (RDF 1.2 <<( )>>, << >> or {{| |}}) is the object of "
+                     f"{nested.subject} {nested.predicate}; medkg reads RDF 1.1: state the triple itself, or a claim "
+                     "about it as an rdf:Statement node (rdf:subject, rdf:predicate, rdf:object), as data/ does")
 
 
 def load(paths: list[Path], base_iri: str | None = None, feed: Callable[[bytes], None] | None = None) -> Source:

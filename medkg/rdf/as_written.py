@@ -86,7 +86,7 @@ class Loader:
         """The store and written quads build(loaded + others) gives: `loaded`, the triples of the
         bytes fed; `others`, triples to add (the ontology)."""
         self.close()
-        if self._failed or any(type(t.subject) is ox.BlankNode or type(t.object) is ox.BlankNode for t in loaded):
+        if self._failed or any(_names_blank_node(t) for t in loaded):
             return build(loaded + others)
         changed = altered({t.object for t in loaded + others if type(t.object) is ox.Literal})
         if not changed:
@@ -104,6 +104,12 @@ class Loader:
         store, more = build(others)
         self.store.bulk_extend(written + twins + list(store))
         return self.store, written + more
+
+
+def _names_blank_node(triple: ox.Triple) -> bool:
+    """Whether a blank node is in the triple, at any depth of a triple term (RDF 1.2)."""
+    return any(type(term) is ox.BlankNode or (type(term) is ox.Triple and _names_blank_node(term))
+               for term in (triple.subject, triple.object))
 
 
 def encoded(triples: list[ox.Triple]) -> list[ox.Triple]:

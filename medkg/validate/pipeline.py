@@ -196,13 +196,15 @@ class Validator:
             store, written = as_written.build(data.triples + self.ontology.triples)
         qc_checks = (qc.checks() if self.qc_subset is None else self.qc_subset) if self.project else []
         started = time.perf_counter() if self.profile else 0.0
-        # The project's own checks are Python on the triples: in a thread beside the pool, whose
-        # queries run in pyoxigraph without the GIL (after the pool they were ~4 s on one core at ~1 M triples).
+        # The project's own checks are Python on the triples: on a full run, in a thread beside the
+        # pool, whose queries run in pyoxigraph without the GIL (after the pool they were ~4 s on one
+        # core at ~1 M triples). A focused run's read the store, whose literals the pool swaps
+        # (as_written.by_value) while it runs: they wait for it.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="medkg-project-checks") as side:
-            own = side.submit(self._project_findings, data, store, focus, qc_checks)
+            own = side.submit(self._project_findings, data, store, focus, qc_checks) if focus is None else None
             outcome = self._shapes_and_qc(data, store, written, focus, qc_checks)
             elapsed = time.perf_counter() - started if self.profile else None
-            findings = own.result()
+            findings = own.result() if own else self._project_findings(data, store, focus, qc_checks)
         findings += findings_of(self._named_shapes(outcome.results), data.locations, self.name, self.shapes)
         for check, rows in zip(qc_checks, outcome.alongside, strict=True):
             findings += _qc_findings(check, _as_written(rows, outcome.originals), data, self.name)
