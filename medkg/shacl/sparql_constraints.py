@@ -83,8 +83,7 @@ def evaluate(
     `originals` maps a literal as the store holds it to the term as written (as_written.by_value)."""
     results = []
     for shape, constraint in taken:
-        severity = shapes.value(shape, SH.severity) or SH.Violation
-        templates = [m for m in shapes.objects(constraint, SH.message) if isinstance(m, Literal)]
+        severity, templates = _prepared(shapes, shape, constraint, only is not None)[5:]
         seen = set()
         for bound in _solutions(shapes, shape, constraint, store, only, originals or {}):
             this = bound.pop("this")
@@ -102,8 +101,20 @@ def evaluate(
     return results
 
 
-def _solutions(shapes: Graph, shape, constraint, store: ox.Store, only: set[str] | None, originals: dict):
-    """Each result row as {variable: rdflib term}, with "this" always bound."""
+# Each constraint's query text as it is run, made once per shapes graph: `validate --watch` ran
+# every step below again on each save (some 40 ms of a one-drug edit at ~1 M triples, py-spy).
+# Keyed by the graph's id with the graph kept beside, so that a new graph at an old id is not
+# taken for the old one.
+_PREPARED: dict = {}
+
+
+def _prepared(shapes: Graph, shape, constraint, focused: bool) -> tuple:
+    """(where, prologue, select, flat, reads the shapes graph, severity, message templates) of one
+    constraint; `focused`: for a few focus nodes (its anti-joins as NOT EXISTS)."""
+    key = (id(shapes), shape, constraint, focused)
+    kept = _PREPARED.get(key)
+    if kept is not None and kept[0] is shapes:
+        return kept[1]
     select = str(shapes.value(constraint, SH.select))
     where = f"the SPARQL constraint {constraint if isinstance(constraint, URIRef) else '[ ]'} of {shape}"
     prologue = _prologue(shapes, constraint)
@@ -111,19 +122,32 @@ def _solutions(shapes: Graph, shape, constraint, store: ox.Store, only: set[str]
     constants = {}
     if re.search(r"[?$]shapesGraph\b", select):
         constants["shapesGraph"] = f"<{SHAPES_GRAPH}>"
-        _add_shapes_graph(shapes, store)
     if re.search(r"[?$]currentShape\b", select):
         if not isinstance(shape, URIRef):
             raise ShapesRefused(f"{where}: $currentShape is bound only for a shape with an IRI here; give the shape one")
         constants["currentShape"] = f"<{shape}>"
     select = substitute(select, constants) if constants else select
     select = _THIS.sub("?this", select)
-    if only is not None:
+    if focused:
         select = optional_as_not_exists(select)  # a few focus nodes: see the function's note
+    prepared = (where, prologue, select, _is_flat(select), "shapesGraph" in constants,
+                shapes.value(shape, SH.severity) or SH.Violation,
+                [m for m in shapes.objects(constraint, SH.message) if isinstance(m, Literal)])
+    if len(_PREPARED) > 100_000:  # graphs come and go in a long process (tests, the server): bounded
+        _PREPARED.clear()
+    _PREPARED[key] = (shapes, prepared)
+    return prepared
+
+
+def _solutions(shapes: Graph, shape, constraint, store: ox.Store, only: set[str] | None, originals: dict):
+    """Each result row as {variable: rdflib term}, with "this" always bound."""
+    where, prologue, select, flat, shapes_graph = _prepared(shapes, shape, constraint, only is not None)[:5]
+    if shapes_graph:
+        _add_shapes_graph(shapes, store)
     targets = target_group(shapes, shape, only)
     if not targets:
         return
-    if _is_flat(select):
+    if flat:
         runs = [(None, _query(store, prologue + open_where(select, targets), where))]
     else:
         focus = [row["this"] for row in store.query(f"SELECT ?this WHERE {{ {targets} }}")]
