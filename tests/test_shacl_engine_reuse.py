@@ -55,3 +55,37 @@ def test_a_thread_pool_gives_the_serial_results_and_the_caller_s_jobs_see_values
     five = ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     assert five in by_value and pooled.originals[five].value == "05"  # by value in the job, as written after
     assert values() != by_value  # the store holds the literal as written again
+
+
+SPARQL_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ a sh:SPARQLConstraint ;
+    sh:message "no label" ; sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this <http://example.org/label> ?l } }" ] ."""
+
+
+def test_a_constraint_s_query_text_is_made_once_and_let_go_with_its_shapes_graph():
+    """validate --watch prepared every SHACL-SPARQL text again on each save (half a one-drug save at
+    ~1 M triples); they are kept per shapes graph, and only while the graph lives (a test run makes
+    hundreds of graphs of 286 shapes)."""
+    import gc
+    import weakref
+
+    from rdflib import Graph
+
+    from medkg.shacl import sparql_constraints
+
+    shapes = Graph().parse(data=SPARQL_SHAPES, format="turtle")
+    _, taken = sparql_constraints.split_shapes(shapes)
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode("http://example.org/C")))
+    first = sparql_constraints.evaluate(shapes, taken, store)
+    prepared = sparql_constraints._PREPARED[id(shapes)][1]
+    assert len(first) == 1 and len(prepared) == 1
+    texts = dict(prepared)
+    assert sparql_constraints.evaluate(shapes, taken, store) == first and prepared == texts, "made once"
+    assert sparql_constraints.evaluate(shapes, taken, store, only={"http://example.org/a"}) == first
+    assert len(prepared) == 2, "the focused form (anti-joins as NOT EXISTS) apart"
+    alive, key = weakref.ref(shapes), id(shapes)
+    del shapes, taken, prepared, texts
+    gc.collect()
+    assert alive() is None and key not in sparql_constraints._PREPARED

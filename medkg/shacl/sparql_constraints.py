@@ -23,6 +23,7 @@ $PATH substitution) stay with pySHACL.
 """
 
 import re
+import weakref
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -102,19 +103,22 @@ def evaluate(
 
 
 # Each constraint's query text as it is run, made once per shapes graph: `validate --watch` ran
-# every step below again on each save (some 40 ms of a one-drug edit at ~1 M triples, py-spy).
-# Keyed by the graph's id with the graph kept beside, so that a new graph at an old id is not
-# taken for the old one.
-_PREPARED: dict = {}
+# every step below again on each save (about half of a one-drug save at ~1 M triples, py-spy).
+# Kept per graph while the graph lives (a weak reference: a test run or a long process makes many).
+_PREPARED: dict[int, tuple[weakref.ref, dict]] = {}
 
 
 def _prepared(shapes: Graph, shape, constraint, focused: bool) -> tuple:
     """(where, prologue, select, flat, reads the shapes graph, severity, message templates) of one
     constraint; `focused`: for a few focus nodes (its anti-joins as NOT EXISTS)."""
-    key = (id(shapes), shape, constraint, focused)
-    kept = _PREPARED.get(key)
-    if kept is not None and kept[0] is shapes:
-        return kept[1]
+    graph = _PREPARED.get(id(shapes))
+    if graph is None or graph[0]() is not shapes:
+        graph = (weakref.ref(shapes), {})
+        _PREPARED[id(shapes)] = graph
+        weakref.finalize(shapes, _PREPARED.pop, id(shapes), None)
+    kept = graph[1].get((shape, constraint, focused))
+    if kept is not None:
+        return kept
     select = str(shapes.value(constraint, SH.select))
     where = f"the SPARQL constraint {constraint if isinstance(constraint, URIRef) else '[ ]'} of {shape}"
     prologue = _prologue(shapes, constraint)
@@ -133,9 +137,7 @@ def _prepared(shapes: Graph, shape, constraint, focused: bool) -> tuple:
     prepared = (where, prologue, select, _is_flat(select), "shapesGraph" in constants,
                 shapes.value(shape, SH.severity) or SH.Violation,
                 [m for m in shapes.objects(constraint, SH.message) if isinstance(m, Literal)])
-    if len(_PREPARED) > 100_000:  # graphs come and go in a long process (tests, the server): bounded
-        _PREPARED.clear()
-    _PREPARED[key] = (shapes, prepared)
+    graph[1][(shape, constraint, focused)] = prepared
     return prepared
 
 
