@@ -54,9 +54,9 @@ class Loader:
     store changed under the private datatype, as build() does, and adds the other triples.
 
     The parser names its blank nodes afresh on each parse, so the store's would not be the
-    triples' own: with any blank node in the data, or a file the store could not load, finish()
-    builds the store from the triples instead (the data is then in error anyway: medkg's data has
-    no blank nodes)."""
+    triples' own: with any blank node in the data (Source.blank_node_files, found by the parse,
+    which refuses triple terms), or a file the store could not load, finish() builds the store
+    from the triples instead (the data is then in error anyway: medkg's data has no blank nodes)."""
 
     def __init__(self):
         self.store = ox.Store()
@@ -82,11 +82,12 @@ class Loader:
             self._files.put(None)
             self._thread.join()
 
-    def finish(self, loaded: list[ox.Triple], others: list[ox.Triple]) -> tuple[ox.Store, list[ox.Quad]]:
+    def finish(self, loaded: list[ox.Triple], others: list[ox.Triple],
+               blank_nodes: bool) -> tuple[ox.Store, list[ox.Quad]]:
         """The store and written quads build(loaded + others) gives: `loaded`, the triples of the
-        bytes fed; `others`, triples to add (the ontology)."""
+        bytes fed; `others`, triples to add (the ontology); `blank_nodes`, whether `loaded` has any."""
         self.close()
-        if self._failed or any(_names_blank_node(t) for t in loaded):
+        if self._failed or blank_nodes:
             return build(loaded + others)
         changed = altered({t.object for t in loaded + others if type(t.object) is ox.Literal})
         if not changed:
@@ -104,12 +105,6 @@ class Loader:
         store, more = build(others)
         self.store.bulk_extend(written + twins + list(store))
         return self.store, written + more
-
-
-def _names_blank_node(triple: ox.Triple) -> bool:
-    """Whether a blank node is in the triple, at any depth of a triple term (RDF 1.2)."""
-    return any(type(term) is ox.BlankNode or (type(term) is ox.Triple and _names_blank_node(term))
-               for term in (triple.subject, triple.object))
 
 
 def encoded(triples: list[ox.Triple]) -> list[ox.Triple]:

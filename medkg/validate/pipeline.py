@@ -86,7 +86,7 @@ def _validate_files(validator: "Validator", paths: list[Path] | None, notes: lis
     finally:
         loader.close()
     notes.extend(data.notes)
-    store, written = loader.finish(data.triples, validator.ontology.triples)
+    store, written = loader.finish(data.triples, validator.ontology.triples, bool(data.blank_node_files))
     return validator.run(data, store=store, written=written)
 
 
